@@ -1,0 +1,199 @@
+/* cpu.h — the hart: decoded instructions, architectural state, and the
+ * interpreter that is the reference for everything else. */
+#ifndef CPU_H
+#define CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "riscv.h"
+
+struct machine;
+
+/* -- Operations --------------------------------------------------------------
+ * One X-macro list: the enum, the mnemonic table of the disassembler and the
+ * interpreter's switch all come from it.  Compressed instructions decode to
+ * the base operation they expand to (struct insn.len says 2). */
+#define OPS(X)                                                                 \
+    X(ILLEGAL, "illegal")                                                      \
+    /* RV64I */                                                                \
+    X(LUI, "lui") X(AUIPC, "auipc") X(JAL, "jal") X(JALR, "jalr")              \
+    X(BEQ, "beq") X(BNE, "bne") X(BLT, "blt") X(BGE, "bge")                    \
+    X(BLTU, "bltu") X(BGEU, "bgeu")                                            \
+    X(LB, "lb") X(LH, "lh") X(LW, "lw") X(LD, "ld")                            \
+    X(LBU, "lbu") X(LHU, "lhu") X(LWU, "lwu")                                  \
+    X(SB, "sb") X(SH, "sh") X(SW, "sw") X(SD, "sd")                            \
+    X(ADDI, "addi") X(SLTI, "slti") X(SLTIU, "sltiu") X(XORI, "xori")          \
+    X(ORI, "ori") X(ANDI, "andi") X(SLLI, "slli") X(SRLI, "srli")              \
+    X(SRAI, "srai")                                                            \
+    X(ADD, "add") X(SUB, "sub") X(SLL, "sll") X(SLT, "slt") X(SLTU, "sltu")    \
+    X(XOR, "xor") X(SRL, "srl") X(SRA, "sra") X(OR, "or") X(AND, "and")        \
+    X(ADDIW, "addiw") X(SLLIW, "slliw") X(SRLIW, "srliw") X(SRAIW, "sraiw")    \
+    X(ADDW, "addw") X(SUBW, "subw") X(SLLW, "sllw") X(SRLW, "srlw")            \
+    X(SRAW, "sraw")                                                            \
+    X(FENCE, "fence") X(FENCE_I, "fence.i")                                    \
+    X(ECALL, "ecall") X(EBREAK, "ebreak")                                      \
+    /* privileged */                                                           \
+    X(SRET, "sret") X(MRET, "mret") X(WFI, "wfi")                              \
+    X(SFENCE_VMA, "sfence.vma")                                                \
+    /* Zicsr: imm = CSR number; the *I forms keep the uimm in rs1 */           \
+    X(CSRRW, "csrrw") X(CSRRS, "csrrs") X(CSRRC, "csrrc")                      \
+    X(CSRRWI, "csrrwi") X(CSRRSI, "csrrsi") X(CSRRCI, "csrrci")                \
+    /* M */                                                                    \
+    X(MUL, "mul") X(MULH, "mulh") X(MULHSU, "mulhsu") X(MULHU, "mulhu")        \
+    X(DIV, "div") X(DIVU, "divu") X(REM, "rem") X(REMU, "remu")                \
+    X(MULW, "mulw") X(DIVW, "divw") X(DIVUW, "divuw") X(REMW, "remw")          \
+    X(REMUW, "remuw")                                                          \
+    /* A: rm holds aq<<1 | rl */                                               \
+    X(LR_W, "lr.w") X(SC_W, "sc.w") X(AMOSWAP_W, "amoswap.w")                  \
+    X(AMOADD_W, "amoadd.w") X(AMOXOR_W, "amoxor.w") X(AMOAND_W, "amoand.w")    \
+    X(AMOOR_W, "amoor.w") X(AMOMIN_W, "amomin.w") X(AMOMAX_W, "amomax.w")      \
+    X(AMOMINU_W, "amominu.w") X(AMOMAXU_W, "amomaxu.w")                        \
+    X(LR_D, "lr.d") X(SC_D, "sc.d") X(AMOSWAP_D, "amoswap.d")                  \
+    X(AMOADD_D, "amoadd.d") X(AMOXOR_D, "amoxor.d") X(AMOAND_D, "amoand.d")    \
+    X(AMOOR_D, "amoor.d") X(AMOMIN_D, "amomin.d") X(AMOMAX_D, "amomax.d")      \
+    X(AMOMINU_D, "amominu.d") X(AMOMAXU_D, "amomaxu.d")                        \
+    /* F: rm holds the rounding-mode field */                                  \
+    X(FLW, "flw") X(FSW, "fsw")                                                \
+    X(FMADD_S, "fmadd.s") X(FMSUB_S, "fmsub.s") X(FNMSUB_S, "fnmsub.s")        \
+    X(FNMADD_S, "fnmadd.s") X(FADD_S, "fadd.s") X(FSUB_S, "fsub.s")            \
+    X(FMUL_S, "fmul.s") X(FDIV_S, "fdiv.s") X(FSQRT_S, "fsqrt.s")              \
+    X(FSGNJ_S, "fsgnj.s") X(FSGNJN_S, "fsgnjn.s") X(FSGNJX_S, "fsgnjx.s")      \
+    X(FMIN_S, "fmin.s") X(FMAX_S, "fmax.s")                                    \
+    X(FCVT_W_S, "fcvt.w.s") X(FCVT_WU_S, "fcvt.wu.s")                          \
+    X(FCVT_L_S, "fcvt.l.s") X(FCVT_LU_S, "fcvt.lu.s")                          \
+    X(FMV_X_W, "fmv.x.w") X(FEQ_S, "feq.s") X(FLT_S, "flt.s")                  \
+    X(FLE_S, "fle.s") X(FCLASS_S, "fclass.s")                                  \
+    X(FCVT_S_W, "fcvt.s.w") X(FCVT_S_WU, "fcvt.s.wu")                          \
+    X(FCVT_S_L, "fcvt.s.l") X(FCVT_S_LU, "fcvt.s.lu") X(FMV_W_X, "fmv.w.x")    \
+    /* D */                                                                    \
+    X(FLD, "fld") X(FSD, "fsd")                                                \
+    X(FMADD_D, "fmadd.d") X(FMSUB_D, "fmsub.d") X(FNMSUB_D, "fnmsub.d")        \
+    X(FNMADD_D, "fnmadd.d") X(FADD_D, "fadd.d") X(FSUB_D, "fsub.d")            \
+    X(FMUL_D, "fmul.d") X(FDIV_D, "fdiv.d") X(FSQRT_D, "fsqrt.d")              \
+    X(FSGNJ_D, "fsgnj.d") X(FSGNJN_D, "fsgnjn.d") X(FSGNJX_D, "fsgnjx.d")      \
+    X(FMIN_D, "fmin.d") X(FMAX_D, "fmax.d")                                    \
+    X(FCVT_S_D, "fcvt.s.d") X(FCVT_D_S, "fcvt.d.s")                            \
+    X(FCVT_W_D, "fcvt.w.d") X(FCVT_WU_D, "fcvt.wu.d")                          \
+    X(FCVT_L_D, "fcvt.l.d") X(FCVT_LU_D, "fcvt.lu.d")                          \
+    X(FMV_X_D, "fmv.x.d") X(FEQ_D, "feq.d") X(FLT_D, "flt.d")                  \
+    X(FLE_D, "fle.d") X(FCLASS_D, "fclass.d")                                  \
+    X(FCVT_D_W, "fcvt.d.w") X(FCVT_D_WU, "fcvt.d.wu")                          \
+    X(FCVT_D_L, "fcvt.d.l") X(FCVT_D_LU, "fcvt.d.lu") X(FMV_D_X, "fmv.d.x")
+
+enum op {
+#define X(name, mnemonic) OP_##name,
+    OPS(X)
+#undef X
+    OP_COUNT
+};
+
+/* A decoded instruction.  The decoder fills every field it knows; the
+ * interpreter and (later) the JIT read only these, never the raw bits,
+ * except to report an illegal instruction in mtval. */
+struct insn {
+    uint16_t op;   /* enum op */
+    uint8_t rd;    /* x or f register, by op */
+    uint8_t rs1;   /* for CSRR*I: the 5-bit uimm */
+    uint8_t rs2;
+    uint8_t rs3;   /* fused multiply-add only */
+    uint8_t len;   /* 2 (compressed) or 4 */
+    uint8_t rm;    /* FP rounding mode; AMO aq<<1|rl; FENCE pred<<4|succ */
+    int64_t imm;   /* sign-extended immediate; CSR number for CSR ops */
+    uint32_t raw;  /* the instruction bits as fetched (16 or 32) */
+};
+
+/* -- Software TLB ------------------------------------------------------------
+ * Direct mapped, TLB_SIZE entries per translation context.  An entry maps one
+ * 4 KiB virtual page to host memory: host = vaddr + addend.  A tag holds the
+ * page-aligned virtual address when that kind of access is allowed without a
+ * walk, else TLB_INVALID.  The fast path a JIT emits is:
+ *     e = &h->tlb[ctx][(va >> 12) & (TLB_SIZE-1)];
+ *     if ((va & (~0xfff | (size-1))) == e->tag_read) host = va + e->addend;
+ * so a misaligned access falls to the slow path by itself.  MMIO pages are
+ * never entered.  The context is chosen by privilege, SUM and MXR, so Linux
+ * flipping SUM switches sets instead of flushing one. */
+#define TLB_BITS 8
+#define TLB_SIZE (1 << TLB_BITS)
+#define TLB_INVALID (~0ULL)
+
+struct tlb_entry {
+    uint64_t tag_read;
+    uint64_t tag_write;
+    uint64_t tag_exec;
+    uintptr_t addend;
+};
+
+/* Context 0: no translation (M-mode or satp bare).  1..8: translated, with
+ * 1 + (priv == S) + 2 * SUM + 4 * MXR. */
+#define TLB_CTX_BARE 0
+#define TLB_CTXS 9
+
+/* -- The hart ----------------------------------------------------------------
+ * Hot state first, so generated code reaches it with 8-bit displacements. */
+struct hart {
+    uint64_t x[32];       /* x0 is always 0 */
+    uint64_t pc;
+    uint64_t f[32];       /* FP registers, NaN-boxed when single */
+    uint64_t instret;     /* retired instructions (minstret) */
+    int64_t budget;       /* instructions left in this slice */
+    uint8_t priv;         /* enum priv */
+    uint8_t data_ctx;     /* TLB context for loads/stores */
+    uint8_t code_ctx;     /* TLB context for fetches */
+    uint8_t frm;          /* dynamic rounding mode */
+    uint8_t fflags;       /* accrued exceptions */
+    volatile uint8_t exit_request; /* devices ask the run loop for control */
+    bool wfi;             /* stalled in WFI until an interrupt is pending */
+    bool interrupt_check; /* something changed: check for interrupts */
+
+    /* CSRs */
+    uint64_t mstatus;     /* sstatus is a view of this */
+    uint64_t misa;
+    uint64_t medeleg, mideleg;
+    uint64_t mie;
+    uint64_t mip;         /* bits written by software */
+    uint64_t irq_lines;   /* bits driven by devices (MTIP MSIP MEIP SEIP) */
+    uint64_t mtvec, mscratch, mepc, mcause, mtval;
+    uint64_t stvec, sscratch, sepc, scause, stval;
+    uint64_t satp;
+    uint64_t mcounteren, scounteren, mcountinhibit;
+    uint64_t menvcfg, senvcfg;
+    uint64_t mcycle_offset; /* mcycle = instret + offset */
+    uint64_t stimecmp;
+    uint64_t hartid;
+
+    /* LR/SC reservation (physical address of the reserved doubleword) */
+    uint64_t reservation;
+    bool reservation_valid;
+
+    /* A trap raised by a helper: cause and tval, for the caller to deliver */
+    uint64_t trap_cause, trap_tval;
+
+    struct machine *m;
+    jmp_buf *trap_jmp;    /* the one setjmp, in the run loop */
+
+    struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
+};
+
+/* Decode 16 or 32 bits of instruction into *in; unknown encodings become
+ * OP_ILLEGAL.  Returns the length (2 or 4). */
+int cpu_decode(uint32_t bits, struct insn *in);
+/* Reset a hart: M-mode at pc, as after power-on. */
+void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc);
+/* Run up to h->budget instructions (fewer on WFI or exit request). */
+void cpu_run(struct hart *h);
+/* Take trap `cause` with `tval` now (delegation decided here). */
+void cpu_trap(struct hart *h, uint64_t cause, uint64_t tval);
+/* Recompute the TLB contexts after priv, mstatus or satp changed. */
+void cpu_update_mmu_ctx(struct hart *h);
+/* The interrupts pending and enabled right now (mip & mie), including
+ * device lines and the Sstc timer. */
+uint64_t cpu_pending_irqs(struct hart *h);
+/* Raise or lower a device-driven mip bit. */
+void cpu_set_irq_line(struct hart *h, uint64_t mask, bool level);
+/* Read mip as software sees it. */
+uint64_t cpu_read_mip(struct hart *h);
+
+#endif

@@ -1,0 +1,52 @@
+/* mmu.h — the physical bus (RAM + MMIO), Sv39/Sv48 page walks and the
+ * software TLB in front of them. */
+#ifndef MMU_H
+#define MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct hart;
+struct machine;
+
+enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
+
+/* An MMIO device window.  read/write get the offset inside the window and
+ * an access size of 1, 2, 4 or 8; they return false for an access fault. */
+struct mmio_region {
+    uint64_t base, size;
+    void *opaque;
+    bool (*read)(void *opaque, uint64_t offset, int size, uint64_t *value);
+    bool (*write)(void *opaque, uint64_t offset, int size, uint64_t value);
+};
+
+/* Register an MMIO window on the bus. */
+void mmu_add_region(struct machine *m, const struct mmio_region *r);
+/* Host pointer for [paddr, paddr+len) when it lies wholly in RAM, else NULL. */
+uint8_t *mmu_ram_ptr(struct machine *m, uint64_t paddr, uint64_t len);
+/* Physical accesses: false on an access fault (no RAM or device there). */
+bool mmu_phys_read(struct machine *m, uint64_t paddr, int size, uint64_t *value)
+    __attribute__((warn_unused_result));
+bool mmu_phys_write(struct machine *m, uint64_t paddr, int size, uint64_t value)
+    __attribute__((warn_unused_result));
+
+/* Translate va for an access; on failure sets h->trap_cause/trap_tval. */
+bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
+    __attribute__((warn_unused_result));
+
+/* Virtual loads and stores of 1, 2, 4 or 8 bytes, any alignment.  On a fault
+ * they return false with h->trap_cause/trap_tval set; nothing is written. */
+bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *value)
+    __attribute__((warn_unused_result));
+bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t value)
+    __attribute__((warn_unused_result));
+/* Fetch 16 or 32 instruction bits at va (a 32-bit instruction may straddle
+ * two pages). */
+bool mmu_fetch(struct hart *h, uint64_t va, uint32_t *bits)
+    __attribute__((warn_unused_result));
+
+/* Flush the translated TLB sets (satp write, SFENCE.VMA); va_all true for
+ * all addresses, else only the page of va. */
+void mmu_tlb_flush(struct hart *h, bool all, uint64_t va);
+
+#endif
