@@ -147,6 +147,7 @@ struct hart {
     volatile uint8_t exit_request; /* devices ask the run loop for control */
     bool wfi;             /* stalled in WFI until an interrupt is pending */
     bool interrupt_check; /* something changed: check for interrupts */
+    bool stopped;         /* SBI HSM: not started, or stopped by hart_stop */
 
     /* CSRs */
     uint64_t mstatus;     /* sstatus is a view of this */
