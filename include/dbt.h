@@ -51,13 +51,16 @@ struct machine {
     unsigned log;      /* enum log_mask */
     FILE *logf;        /* stderr or -D FILE */
 
-    bool exit_requested;
+    bool exit_requested;  /* stop the run loop and exit with exit_code */
     int exit_code;
+    bool reset_requested; /* reboot: reset harts and devices, boot again */
 };
 
 /* mtime now, in timebase ticks. */
 uint64_t machine_time(struct machine *m);
 /* End the run with an exit status (poweroff, HTIF, SRST, Ctrl-A x). */
 void machine_exit(struct machine *m, int code);
+/* Ask for a reboot (sifive,test reset, SBI SRST cold/warm reboot). */
+void machine_reset(struct machine *m);
 
 #endif
