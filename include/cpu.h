@@ -174,6 +174,7 @@ struct hart {
 
     struct machine *m;
     jmp_buf *trap_jmp;    /* the one setjmp, in the run loop */
+    struct decode_cache *dcache; /* decoded instructions by their bits */
 
     struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
 };

@@ -44,12 +44,15 @@ struct machine {
     /* mtime: with icount it follows retired instructions, else the host
      * monotonic clock at TIMEBASE_HZ since time_origin_ns. */
     bool icount;
+    uint64_t icount_insns;  /* instructions retired by all harts */
     uint64_t time_origin_ns;
 
     bool builtin_sbi;  /* no -bios: SBI calls from S-mode are served in C */
 
     unsigned log;      /* enum log_mask */
     FILE *logf;        /* stderr or -D FILE */
+    uint64_t *seen_blocks; /* -d in_asm: block starts already shown */
+    size_t seen_capacity, seen_count;
 
     bool exit_requested;  /* stop the run loop and exit with exit_code */
     int exit_code;

@@ -1,0 +1,673 @@
+/* dbt.c — the command line, building the machine, loading images, the
+ * machine loop, and the exit.
+ *
+ * main() parses QEMU-style options, builds `struct machine` (RAM, harts,
+ * devices), loads the kernel (ELF, Linux Image or raw), the initrd and the
+ * firmware, writes a device tree, and runs the harts round-robin in slices
+ * until the guest powers off (or HTIF says it is done).  Between slices the
+ * devices are polled; when every hart waits in WFI we sleep in poll().
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dbt.h"
+#include "devices.h"
+#include "fdt.h"
+#include "sbi.h"
+
+#define DBT_VERSION "0.1"
+#define SLICE_INSNS 20000    /* instructions a hart runs before yielding */
+#define ICOUNT_SHIFT 3       /* -icount: one timebase tick per 8 instructions */
+#define DTB_MAX (64 * 1024)
+#define FW_DYNAMIC_MAGIC 0x4942534fULL /* "OSBI": OpenSBI's fw_dynamic info */
+
+struct options {
+    const char *kernel, *initrd, *append, *bios, *dumpdtb, *logfile;
+    uint64_t ram_size;
+    int smp;
+    struct devices_config drive;
+    unsigned log;
+    bool icount, stats;
+};
+
+/* -- Errors ----------------------------------------------------------------- */
+
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dbt: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+/* -- Time and exit --------------------------------------------------------- */
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t machine_time(struct machine *m)
+{
+    if (m->icount)
+        return m->icount_insns >> ICOUNT_SHIFT;
+    return (host_ns() - m->time_origin_ns) / (1000000000ULL / TIMEBASE_HZ);
+}
+
+static void stop_all_harts(struct machine *m)
+{
+    for (int i = 0; i < m->nharts; i++)
+        m->harts[i]->exit_request = 1;
+}
+
+void machine_exit(struct machine *m, int code)
+{
+    if (!m->exit_requested)
+        m->exit_code = code;
+    m->exit_requested = true;
+    stop_all_harts(m);
+}
+
+void machine_reset(struct machine *m)
+{
+    m->reset_requested = true;
+    stop_all_harts(m);
+}
+
+/* -- Files ------------------------------------------------------------------ */
+
+struct file_image {
+    const char *path;
+    uint8_t *data;
+    size_t size;
+};
+
+static struct file_image read_file(const char *what, const char *path)
+{
+    struct file_image f = {.path = path};
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0)
+        die("%s %s: %s", what, path, strerror(errno));
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        die("%s %s: not a regular file", what, path);
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        die("%s %s: empty file", what, path);
+    }
+    f.size = (size_t)st.st_size;
+    f.data = malloc(f.size);
+    if (!f.data)
+        die("%s %s: out of memory", what, path);
+    size_t done = 0;
+    while (done < f.size) {
+        ssize_t n = read(fd, f.data + done, f.size - done);
+        if (n <= 0) {
+            close(fd);
+            die("%s %s: read error: %s", what, path, n < 0 ? strerror(errno) : "short read");
+        }
+        done += (size_t)n;
+    }
+    close(fd);
+    return f;
+}
+
+/* Copy len bytes to guest physical address pa, or die naming the file. */
+static void place(struct machine *m, const struct file_image *f, uint64_t pa,
+                  const void *src, uint64_t len, uint64_t zero_to)
+{
+    uint8_t *dst = mmu_ram_ptr(m, pa, zero_to);
+    if (!dst)
+        die("%s: does not fit in RAM (%#llx..%#llx; RAM is %#llx..%#llx, try a larger -m)",
+            f->path, (unsigned long long)pa, (unsigned long long)(pa + zero_to),
+            (unsigned long long)m->ram_base, (unsigned long long)(m->ram_base + m->ram_size));
+    memcpy(dst, src, len);
+    memset(dst + len, 0, zero_to - len);
+}
+
+/* -- Loaders -----------------------------------------------------------------
+ * ELF64 by program headers (p_paddr, as QEMU does); a Linux Image ("RSC\x05"
+ * at 0x38, Debian's kernel also has a PE header: "MZ" at 0); raw binaries. */
+
+static bool is_elf(const struct file_image *f)
+{
+    return f->size >= 4 && !memcmp(f->data, ELFMAG, SELFMAG);
+}
+
+static bool is_linux_image(const struct file_image *f)
+{
+    return f->size >= 64 && !memcmp(f->data + 0x38, "RSC\x05", 4);
+}
+
+static bool in_file(const struct file_image *f, uint64_t off, uint64_t len)
+{
+    return off <= f->size && len <= f->size - off;
+}
+
+/* Find the HTIF symbols tohost/fromhost in the ELF's symbol table. */
+static void elf_find_htif(struct machine *m, const struct file_image *f, const Elf64_Ehdr *eh)
+{
+    if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
+        !in_file(f, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
+        return;
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(f->data + eh->e_shoff);
+    for (int i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+            continue;
+        const Elf64_Shdr *strtab = &sh[sh[i].sh_link];
+        if (!in_file(f, sh[i].sh_offset, sh[i].sh_size) ||
+            !in_file(f, strtab->sh_offset, strtab->sh_size))
+            return;
+        const Elf64_Sym *sym = (const Elf64_Sym *)(f->data + sh[i].sh_offset);
+        const char *names = (const char *)f->data + strtab->sh_offset;
+        for (uint64_t k = 0; k < sh[i].sh_size / sizeof *sym; k++) {
+            uint32_t n = sym[k].st_name;
+            if (n >= strtab->sh_size || !memchr(names + n, 0, strtab->sh_size - n))
+                continue;
+            if (!strcmp(names + n, "tohost"))
+                m->tohost = sym[k].st_value;
+            else if (!strcmp(names + n, "fromhost"))
+                m->fromhost = sym[k].st_value;
+        }
+    }
+}
+
+/* Load an ELF by its program headers; returns the entry point and the end
+ * of the highest segment. */
+static uint64_t load_elf(struct machine *m, const struct file_image *f, uint64_t *end)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)f->data;
+    if (f->size < sizeof *eh)
+        die("%s: truncated ELF header", f->path);
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB)
+        die("%s: not a 64-bit little-endian ELF file", f->path);
+    if (eh->e_machine != EM_RISCV)
+        die("%s: ELF file is not for RISC-V (e_machine %u)", f->path, eh->e_machine);
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) ||
+        !in_file(f, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)))
+        die("%s: truncated or malformed ELF program headers", f->path);
+
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)(f->data + eh->e_phoff);
+    int loaded = 0;
+    *end = 0;
+    for (int i = 0; i < eh->e_phnum; i++) {
+        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+            continue;
+        if (!in_file(f, ph[i].p_offset, ph[i].p_filesz) || ph[i].p_filesz > ph[i].p_memsz)
+            die("%s: segment %d lies outside the file (truncated ELF?)", f->path, i);
+        place(m, f, ph[i].p_paddr, f->data + ph[i].p_offset, ph[i].p_filesz, ph[i].p_memsz);
+        if (ph[i].p_paddr + ph[i].p_memsz > *end)
+            *end = ph[i].p_paddr + ph[i].p_memsz;
+        loaded++;
+    }
+    if (!loaded)
+        die("%s: ELF file has no loadable segments", f->path);
+    elf_find_htif(m, f, eh);
+    return eh->e_entry;
+}
+
+/* Load a kernel or firmware file at `base` (raw, Image) or where its ELF
+ * headers say; returns the entry point. */
+static uint64_t load_image(struct machine *m, const char *what, const char *path,
+                           uint64_t base, uint64_t *end)
+{
+    struct file_image f = read_file(what, path);
+    uint64_t entry = base;
+    if (is_elf(&f)) {
+        entry = load_elf(m, &f, end);
+    } else {
+        uint64_t size = f.size;
+        if (is_linux_image(&f)) {
+            uint64_t image_size; /* header: effective size incl. bss */
+            memcpy(&image_size, f.data + 16, 8);
+            if (image_size > size)
+                size = image_size;
+        }
+        place(m, &f, base, f.data, f.size, size);
+        *end = base + size;
+    }
+    free(f.data);
+    return entry;
+}
+
+/* -- Building the machine ---------------------------------------------------- */
+
+static void create_ram(struct machine *m, uint64_t size)
+{
+    m->ram_base = RAM_BASE;
+    m->ram_size = size;
+    m->ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                  -1, 0);
+    if (m->ram == MAP_FAILED)
+        die("-m %llu MiB: cannot allocate guest RAM: %s",
+            (unsigned long long)(size >> 20), strerror(errno));
+}
+
+static void create_harts(struct machine *m, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct hart *h = calloc(1, sizeof *h);
+        if (!h)
+            die("out of memory");
+        m->harts[i] = h;
+        cpu_reset(h, m, (uint64_t)i, RAM_BASE);
+    }
+    m->nharts = n;
+}
+
+struct boot_layout {
+    uint64_t entry;               /* where the boot hart(s) start */
+    uint64_t kernel_entry;        /* the kernel's own entry */
+    uint64_t initrd_start, initrd_end;
+    uint64_t dtb;
+    uint64_t fw_dynamic_info;     /* a2 for OpenSBI fw_dynamic, else 0 */
+};
+
+static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+
+/* Where the initrd goes: halfway up RAM (as QEMU does) when the kernel ends
+ * below that, else right after the kernel. */
+static void load_initrd(struct machine *m, const char *path, uint64_t kernel_end,
+                        struct boot_layout *b)
+{
+    struct file_image f = read_file("-initrd", path);
+    uint64_t start = m->ram_base + m->ram_size / 2;
+    if (start < kernel_end)
+        start = align_up(kernel_end, 2 << 20);
+    place(m, &f, start, f.data, f.size, f.size);
+    b->initrd_start = start;
+    b->initrd_end = start + f.size;
+    free(f.data);
+}
+
+/* The DTB goes at the top of RAM, 2 MiB aligned down, clear of the initrd. */
+static void place_dtb(struct machine *m, const struct options *o, struct boot_layout *b)
+{
+    uint8_t rng[64];
+    if (getrandom(rng, sizeof rng, 0) != (ssize_t)sizeof rng)
+        memset(rng, 0x5a, sizeof rng);
+    struct fdt_config cfg = {
+        .bootargs = o->append ? o->append : "",
+        .initrd_start = b->initrd_start,
+        .initrd_end = b->initrd_end,
+        .rng_seed = rng,
+        .rng_seed_len = sizeof rng,
+        .has_drive = o->drive.drive_path != NULL,
+    };
+    static uint8_t dtb[DTB_MAX];
+    size_t size = fdt_build(m, &cfg, dtb, sizeof dtb);
+    if (!size)
+        die("device tree does not fit in %d bytes", DTB_MAX);
+    uint64_t at = (m->ram_base + m->ram_size - size) & ~((2ULL << 20) - 1);
+    if (at < b->initrd_end || at < m->ram_base)
+        die("-m %llu MiB: too little RAM for the kernel, initrd and device tree",
+            (unsigned long long)(m->ram_size >> 20));
+    memcpy(mmu_ram_ptr(m, at, size), dtb, size);
+    b->dtb = at;
+}
+
+/* OpenSBI's fw_dynamic reads where to go next from a struct in a2:
+ * magic, version 2, next_addr, next_mode (1 = S), options, boot_hart. */
+static uint64_t place_fw_dynamic_info(struct machine *m, uint64_t kernel_entry, uint64_t dtb)
+{
+    uint64_t info[6] = {FW_DYNAMIC_MAGIC, 2, kernel_entry, 1, 0, ~0ULL};
+    uint64_t at = dtb - sizeof info;
+    at &= ~7ULL;
+    memcpy(mmu_ram_ptr(m, at, sizeof info), info, sizeof info);
+    return at;
+}
+
+static void boot_load(struct machine *m, const struct options *o, struct boot_layout *b)
+{
+    uint64_t end = m->ram_base;
+    bool bios_none = o->bios && !strcmp(o->bios, "none");
+    bool builtin_sbi = !o->bios || !strcmp(o->bios, "default");
+    memset(b, 0, sizeof *b);
+    m->tohost = m->fromhost = 0;
+
+    if (bios_none) {
+        b->entry = b->kernel_entry = load_image(m, "-kernel", o->kernel, m->ram_base, &end);
+    } else if (builtin_sbi) {
+        b->entry = b->kernel_entry =
+            load_image(m, "-kernel", o->kernel, m->ram_base + KERNEL_OFFSET, &end);
+    } else {
+        uint64_t fw_end;
+        b->entry = load_image(m, "-bios", o->bios, m->ram_base, &fw_end);
+        end = fw_end;
+        if (o->kernel)
+            b->kernel_entry =
+                load_image(m, "-kernel", o->kernel, m->ram_base + KERNEL_OFFSET, &end);
+        if (end < fw_end)
+            end = fw_end;
+    }
+    if (o->initrd)
+        load_initrd(m, o->initrd, end, b);
+    place_dtb(m, o, b);
+    if (!bios_none && !builtin_sbi)
+        b->fw_dynamic_info = place_fw_dynamic_info(m, b->kernel_entry, b->dtb);
+    m->builtin_sbi = builtin_sbi;
+}
+
+/* Power-on state of every hart: with the built-in SBI the boot hart enters
+ * the kernel in S-mode and the others wait for HSM hart_start; otherwise all
+ * harts start in M-mode at the entry, as on real boards. */
+static void boot_harts(struct machine *m, const struct boot_layout *b)
+{
+    for (int i = 0; i < m->nharts; i++) {
+        struct hart *h = m->harts[i];
+        cpu_reset(h, m, (uint64_t)i, b->entry);
+        h->x[10] = (uint64_t)i;   /* a0: hart id */
+        h->x[11] = b->dtb;        /* a1: device tree */
+        h->x[12] = b->fw_dynamic_info;
+        if (m->builtin_sbi) {
+            sbi_prepare_hart_for_s_mode(h);
+            h->priv = PRIV_S;
+            h->stopped = i != 0;
+            cpu_update_mmu_ctx(h);
+        }
+    }
+}
+
+static void boot(struct machine *m, const struct options *o)
+{
+    struct boot_layout b;
+    boot_load(m, o, &b);
+    boot_harts(m, &b);
+}
+
+/* Reboot: RAM back to zero, devices to power-on state, images reloaded. */
+static void reboot(struct machine *m, const struct options *o)
+{
+    madvise(m->ram, m->ram_size, MADV_DONTNEED); /* anonymous: reads as zero */
+    devices_reset(m);
+    boot(m, o);
+    m->reset_requested = false;
+}
+
+/* -- The machine loop -------------------------------------------------------- */
+
+/* A hart in WFI wakes when an interrupt is pending and enabled in mie, even
+ * if the global enable would keep it from being taken. */
+static bool hart_runnable(struct hart *h)
+{
+    if (h->stopped)
+        return false;
+    if (h->wfi && cpu_pending_irqs(h))
+        h->wfi = false;
+    return !h->wfi;
+}
+
+static void run(struct machine *m, const struct options *o)
+{
+    while (!m->exit_requested) {
+        if (m->reset_requested)
+            reboot(m, o);
+        bool any_ran = false;
+        for (int i = 0; i < m->nharts && !m->exit_requested; i++) {
+            struct hart *h = m->harts[i];
+            if (!hart_runnable(h))
+                continue;
+            h->budget = SLICE_INSNS;
+            h->exit_request = 0;
+            cpu_run(h);
+            m->icount_insns += (uint64_t)(SLICE_INSNS - h->budget);
+            any_ran = true;
+        }
+        devices_poll(m);
+        if (any_ran || m->exit_requested || m->reset_requested)
+            continue;
+        bool any_wakes = false;
+        for (int i = 0; i < m->nharts; i++)
+            any_wakes |= hart_runnable(m->harts[i]);
+        if (any_wakes)
+            continue;
+        if (m->icount)
+            m->icount_insns += 10000ULL << ICOUNT_SHIFT; /* idle: 1 ms of guest time */
+        else
+            devices_idle(m);
+    }
+}
+
+/* -- Command line -------------------------------------------------------------- */
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: dbt [options] [kernel]\n"
+        "Runs a RISC-V RV64GC machine (QEMU virt layout) on this host.\n\n"
+        "  -kernel FILE       kernel: Linux Image, ELF or raw binary\n"
+        "  -initrd FILE       initial ramdisk\n"
+        "  -append STRING     kernel command line\n"
+        "  -bios FILE|none    M-mode firmware (e.g. OpenSBI fw_jump.bin); 'none' starts\n"
+        "                     the kernel in M-mode; default: the built-in SBI\n"
+        "  -m SIZE            RAM size in MiB, or with suffix K, M, G (default 512M)\n"
+        "  -smp N             number of harts, 1 to %d (default 1)\n"
+        "  -drive file=IMG[,format=raw][,readonly=on]   virtio-blk disk\n"
+        "  -snapshot          keep disk writes in memory\n"
+        "  -nographic         console on stdio (always the case)\n"
+        "  -d ITEMS           log: in_asm,exec,int,mmu,syscall (comma separated)\n"
+        "  -D FILE            write the log to FILE instead of stderr\n"
+        "  -icount            time follows retired instructions (deterministic)\n"
+        "  -interp            use the interpreter (the only engine in this version)\n"
+        "  -stats             print instruction counts and speed at exit\n"
+        "  -dumpdtb FILE      write the device tree to FILE and exit\n"
+        "  -h                 this help\n"
+        "  -V                 version\n"
+        "Console: Ctrl-A x quits, Ctrl-A h helps.\n", MAX_HARTS);
+}
+
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        die("-m %s: not a size", s);
+    uint64_t unit = 1 << 20;
+    if (*end == 'K' || *end == 'k') unit = 1 << 10, end++;
+    else if (*end == 'M' || *end == 'm') unit = 1 << 20, end++;
+    else if (*end == 'G' || *end == 'g') unit = 1ULL << 30, end++;
+    if (*end)
+        die("-m %s: not a size", s);
+    if (v == 0 || v > (64ULL << 30) / unit)
+        die("-m %s: RAM size must be between 1 MiB and 64 GiB", s);
+    uint64_t bytes = v * unit;
+    if (bytes < (1 << 20) || bytes % 4096)
+        die("-m %s: RAM size must be at least 1 MiB, in whole pages", s);
+    return bytes;
+}
+
+static unsigned parse_log(const char *s)
+{
+    static const struct { const char *name; unsigned bit; } items[] = {
+        {"in_asm", LOG_IN_ASM}, {"exec", LOG_EXEC}, {"int", LOG_INT},
+        {"mmu", LOG_MMU}, {"out_asm", LOG_OUT_ASM}, {"syscall", LOG_SYSCALL},
+    };
+    unsigned mask = 0;
+    char *copy = strdup(s), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        size_t i;
+        for (i = 0; i < sizeof items / sizeof items[0]; i++)
+            if (!strcmp(t, items[i].name))
+                break;
+        if (i == sizeof items / sizeof items[0])
+            die("-d %s: unknown log item '%s' (try in_asm,exec,int,mmu,syscall)", s, t);
+        mask |= items[i].bit;
+    }
+    free(copy);
+    return mask;
+}
+
+/* -drive file=IMG[,format=raw][,if=virtio|none][,readonly=on|off] */
+static void parse_drive(const char *s, struct options *o)
+{
+    char *copy = strdup(s), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(t, "file=", 5))
+            o->drive.drive_path = strdup(t + 5);
+        else if (!strcmp(t, "format=raw") || !strncmp(t, "if=", 3) || !strncmp(t, "id=", 3))
+            ;
+        else if (!strncmp(t, "format=", 7))
+            die("-drive %s: only format=raw is supported", s);
+        else if (!strcmp(t, "readonly=on"))
+            o->drive.drive_readonly = true;
+        else if (!strcmp(t, "readonly=off"))
+            o->drive.drive_readonly = false;
+        else
+            die("-drive %s: unknown parameter '%s'", s, t);
+    }
+    free(copy);
+    if (!o->drive.drive_path || !*o->drive.drive_path)
+        die("-drive %s: file=IMG is required", s);
+}
+
+static void parse_args(int argc, char **argv, struct options *o)
+{
+    o->ram_size = 512ULL << 20;
+    o->smp = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-') {
+            if (o->kernel)
+                die("%s: more than one kernel given", a);
+            o->kernel = a;
+            continue;
+        }
+        if (a[1] == '-')
+            a++; /* --option works too */
+        if (!strcmp(a, "-h") || !strcmp(a, "-help")) { usage(stdout); exit(0); }
+        if (!strcmp(a, "-V") || !strcmp(a, "-version")) { printf("dbt %s\n", DBT_VERSION); exit(0); }
+        if (!strcmp(a, "-snapshot")) { o->drive.drive_snapshot = true; continue; }
+        if (!strcmp(a, "-nographic") || !strcmp(a, "-interp") || !strcmp(a, "-no-traces"))
+            continue;
+        if (!strcmp(a, "-icount")) { o->icount = true; continue; }
+        if (!strcmp(a, "-stats")) { o->stats = true; continue; }
+        if (!strcmp(a, "-s") || !strcmp(a, "-S") || !strcmp(a, "-gdb"))
+            die("%s: the gdbstub is not part of this version yet", a);
+        if (!strcmp(a, "-check"))
+            die("-check: there is no JIT in this version to check against the interpreter");
+
+        /* Options with an argument. */
+        static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
+                                               "-smp", "-drive", "-d", "-D", "-dumpdtb",
+                                               "-M", "-machine", NULL};
+        int k;
+        for (k = 0; with_arg[k] && strcmp(a, with_arg[k]); k++)
+            ;
+        if (!with_arg[k])
+            die("%s: unknown option (try -h)", argv[i]);
+        if (i + 1 >= argc)
+            die("%s: missing argument", a);
+        const char *v = argv[++i];
+        if (!strcmp(a, "-kernel")) o->kernel = v;
+        else if (!strcmp(a, "-initrd")) o->initrd = v;
+        else if (!strcmp(a, "-append")) o->append = v;
+        else if (!strcmp(a, "-bios")) o->bios = v;
+        else if (!strcmp(a, "-m")) o->ram_size = parse_size(v);
+        else if (!strcmp(a, "-drive")) parse_drive(v, o);
+        else if (!strcmp(a, "-d")) o->log = parse_log(v);
+        else if (!strcmp(a, "-D")) o->logfile = v;
+        else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
+        else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
+            if (strcmp(v, "virt") && strncmp(v, "virt,", 5))
+                die("%s %s: only the 'virt' machine exists", a, v);
+        } else if (!strcmp(a, "-smp")) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > MAX_HARTS)
+                die("-smp %s: the number of harts must be 1 to %d", v, MAX_HARTS);
+            o->smp = (int)n;
+        }
+    }
+    if (!o->kernel && !o->dumpdtb && !(o->bios && strcmp(o->bios, "none") && strcmp(o->bios, "default")))
+        die("no kernel given (try -h)");
+    if (!o->kernel && o->bios && !strcmp(o->bios, "none"))
+        die("-bios none needs a kernel to start");
+}
+
+static void print_stats(struct machine *m, uint64_t start_ns)
+{
+    double secs = (double)(host_ns() - start_ns) / 1e9;
+    uint64_t total = 0;
+    for (int i = 0; i < m->nharts; i++) {
+        total += m->harts[i]->instret;
+        fprintf(stderr, "dbt: hart %d: %llu instructions retired\n", i,
+                (unsigned long long)m->harts[i]->instret);
+    }
+    fprintf(stderr, "dbt: %.3f s, %.1f million guest instructions per second\n", secs,
+            secs > 0 ? (double)total / secs / 1e6 : 0.0);
+}
+
+static void write_dtb_file(struct machine *m, const struct options *o)
+{
+    struct boot_layout b = {0};
+    uint8_t rng[64];
+    if (getrandom(rng, sizeof rng, 0) != (ssize_t)sizeof rng)
+        memset(rng, 0x5a, sizeof rng);
+    if (o->initrd) {
+        struct file_image f = read_file("-initrd", o->initrd);
+        b.initrd_start = m->ram_base + m->ram_size / 2;
+        b.initrd_end = b.initrd_start + f.size;
+        free(f.data);
+    }
+    struct fdt_config cfg = {
+        .bootargs = o->append ? o->append : "",
+        .initrd_start = b.initrd_start, .initrd_end = b.initrd_end,
+        .rng_seed = rng, .rng_seed_len = sizeof rng,
+        .has_drive = o->drive.drive_path != NULL,
+    };
+    static uint8_t dtb[DTB_MAX];
+    size_t size = fdt_build(m, &cfg, dtb, sizeof dtb);
+    FILE *f = fopen(o->dumpdtb, "wb");
+    if (!f || !size || fwrite(dtb, 1, size, f) != size || fclose(f) != 0)
+        die("-dumpdtb %s: cannot write: %s", o->dumpdtb, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = {0};
+    parse_args(argc, argv, &o);
+
+    static struct machine m;
+    m.logf = stderr;
+    if (o.logfile && !(m.logf = fopen(o.logfile, "w")))
+        die("-D %s: %s", o.logfile, strerror(errno));
+    m.log = o.log;
+    m.icount = o.icount;
+    m.time_origin_ns = host_ns();
+    create_ram(&m, o.ram_size);
+    create_harts(&m, o.smp);
+
+    if (o.dumpdtb) {
+        write_dtb_file(&m, &o);
+        return 0;
+    }
+    boot(&m, &o);
+    if (!devices_create(&m, &o.drive))
+        exit(2);
+
+    uint64_t start = host_ns();
+    run(&m, &o);
+    if (o.stats)
+        print_stats(&m, start);
+    devices_destroy(&m);
+    fflush(m.logf);
+    return m.exit_code;
+}

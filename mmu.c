@@ -1,0 +1,408 @@
+/* mmu.c — the physical bus, Sv39/Sv48 page walks and the software TLB.
+ *
+ * Called by the interpreter (cpu.c) for every load, store and fetch that
+ * misses the inline TLB probe, by devices for DMA, and by the loaders.
+ *
+ * A virtual access goes: TLB probe -> (miss) page walk -> physical access.
+ * A physical access goes to RAM (a host array) or to the MMIO window that
+ * holds the address; anything else is an access fault.
+ *
+ * Privileged spec 1.12, section 4.3.2 ("Virtual Address Translation
+ * Process") is the algorithm of mmu_walk() step by step.
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "dbt.h"
+#include "mmu.h"
+
+/* -- The physical bus ------------------------------------------------------ */
+
+void mmu_add_region(struct machine *m, const struct mmio_region *r)
+{
+    assert(m->nregions < MAX_REGIONS); /* sized for our devices */
+    m->regions[m->nregions++] = *r;
+}
+
+uint8_t *mmu_ram_ptr(struct machine *m, uint64_t paddr, uint64_t len)
+{
+    uint64_t off = paddr - m->ram_base;
+    if (paddr < m->ram_base || off > m->ram_size || len > m->ram_size - off)
+        return NULL;
+    return m->ram + off;
+}
+
+static struct mmio_region *find_region(struct machine *m, uint64_t paddr)
+{
+    for (int i = 0; i < m->nregions; i++) {
+        struct mmio_region *r = &m->regions[i];
+        if (paddr - r->base < r->size)
+            return r;
+    }
+    return NULL;
+}
+
+static uint64_t load_le(const uint8_t *p, int size)
+{
+    switch (size) {
+    case 1: return *p;
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static void store_le(uint8_t *p, int size, uint64_t v)
+{
+    switch (size) {
+    case 1: *p = (uint8_t)v; break;
+    case 2: { uint16_t w = (uint16_t)v; memcpy(p, &w, 2); break; }
+    case 4: { uint32_t w = (uint32_t)v; memcpy(p, &w, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+bool mmu_phys_read(struct machine *m, uint64_t paddr, int size, uint64_t *value)
+{
+    uint8_t *p = mmu_ram_ptr(m, paddr, (uint64_t)size);
+    if (p) {
+        *value = load_le(p, size);
+        return true;
+    }
+    struct mmio_region *r = find_region(m, paddr);
+    if (!r || paddr + (uint64_t)size - r->base > r->size)
+        return false;
+    return r->read(r->opaque, paddr - r->base, size, value);
+}
+
+/* HTIF, the riscv-tests convention: a store to `tohost` of (code << 1) | 1
+ * (device 0, command 0) ends the run with status `code`; device 1, command 1
+ * prints the low byte.  Like Spike we acknowledge by clearing tohost (and
+ * answering in fromhost for console output), so guests that wait see it. */
+static void htif_store(struct machine *m, uint64_t value)
+{
+    unsigned device = (unsigned)(value >> 56), cmd = (unsigned)(value >> 48) & 0xff;
+    if (device == 0 && cmd == 0 && (value & 1)) {
+        machine_exit(m, (int)((value >> 1) & 0xffffffffffffULL));
+    } else if (device == 1 && cmd == 1) {
+        uint8_t ch = (uint8_t)value;
+        fwrite(&ch, 1, 1, stdout);
+        fflush(stdout);
+        uint8_t *fh = m->fromhost ? mmu_ram_ptr(m, m->fromhost, 8) : NULL;
+        if (fh)
+            store_le(fh, 8, (1ULL << 56) | (1ULL << 48));
+    }
+    uint8_t *th = mmu_ram_ptr(m, m->tohost, 8);
+    if (th)
+        store_le(th, 8, 0);
+}
+
+bool mmu_phys_write(struct machine *m, uint64_t paddr, int size, uint64_t value)
+{
+    uint8_t *p = mmu_ram_ptr(m, paddr, (uint64_t)size);
+    if (p) {
+        store_le(p, size, value);
+        if (m->tohost && paddr == m->tohost && size == 8)
+            htif_store(m, value);
+        return true;
+    }
+    struct mmio_region *r = find_region(m, paddr);
+    if (!r || paddr + (uint64_t)size - r->base > r->size)
+        return false;
+    return r->write(r->opaque, paddr - r->base, size, value);
+}
+
+/* -- Page walk ----------------------------------------------------------------
+ *
+ * Sv39: 3 levels of 9 VPN bits; Sv48: 4 levels.  A 64-bit PTE:
+ *
+ *   63 62..61 60..54 53........10 9..8 7 6 5 4 3 2 1 0
+ *    N  PBMT  reserv    PPN       RSW  D A G U X W R V
+ *
+ * We implement neither Svnapot nor Svpbmt, so bits 63..54 must be zero or
+ * the PTE is invalid (page fault). */
+
+static uint64_t fault_cause(enum access acc, bool page_fault)
+{
+    static const uint64_t page[] = {EXC_LOAD_PAGE_FAULT, EXC_STORE_PAGE_FAULT,
+                                    EXC_INSN_PAGE_FAULT};
+    static const uint64_t access[] = {EXC_LOAD_ACCESS, EXC_STORE_ACCESS,
+                                      EXC_INSN_ACCESS};
+    return page_fault ? page[acc] : access[acc];
+}
+
+static bool raise_fault(struct hart *h, uint64_t va, enum access acc, bool page_fault)
+{
+    h->trap_cause = fault_cause(acc, page_fault);
+    h->trap_tval = va;
+    return false;
+}
+
+/* The privilege a data access is checked at: MPRV makes M-mode loads and
+ * stores behave as if at MPP. */
+static int effective_priv(const struct hart *h, enum access acc)
+{
+    if (acc != ACCESS_EXEC && h->priv == PRIV_M && (h->mstatus & MSTATUS_MPRV))
+        return (int)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+    return h->priv;
+}
+
+/* May an access of kind acc at privilege priv use a leaf with these bits? */
+static bool leaf_permits(const struct hart *h, uint64_t pte, int priv, enum access acc)
+{
+    bool user_page = pte & PTE_U;
+    if (priv == PRIV_U && !user_page)
+        return false;
+    if (priv == PRIV_S && user_page) {
+        /* S-mode never executes user pages; it reads and writes them only
+         * with SUM set. */
+        if (acc == ACCESS_EXEC || !(h->mstatus & MSTATUS_SUM))
+            return false;
+    }
+    switch (acc) {
+    case ACCESS_READ:
+        return (pte & PTE_R) || ((h->mstatus & MSTATUS_MXR) && (pte & PTE_X));
+    case ACCESS_WRITE:
+        return pte & PTE_W;
+    default:
+        return pte & PTE_X;
+    }
+}
+
+struct walk_result {
+    uint64_t pa;
+    uint64_t pte;   /* the leaf, with A/D as now in memory */
+};
+
+/* Walk the page table for va; on success the leaf's A (and D for writes)
+ * bits have been set in memory, as hardware A/D updating requires. */
+static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
+                     struct walk_result *out)
+{
+    struct machine *m = h->m;
+    unsigned mode = (unsigned)(h->satp >> SATP_MODE_SHIFT);
+    int levels = mode == SATP_MODE_SV48 ? 4 : 3;
+    int va_bits = 12 + 9 * levels;
+
+    /* The bits above the top VPN must all equal its top bit. */
+    int64_t sext = (int64_t)(va << (64 - va_bits)) >> (64 - va_bits);
+    if ((uint64_t)sext != va)
+        return raise_fault(h, va, acc, true);
+
+    uint64_t table = (h->satp & SATP_PPN_MASK) << 12;
+    for (int level = levels - 1; level >= 0; level--) {
+        uint64_t vpn = (va >> (12 + 9 * level)) & 0x1ff;
+        uint64_t pte_addr = table + vpn * 8, pte;
+        if (!mmu_phys_read(m, pte_addr, 8, &pte))
+            return raise_fault(h, va, acc, false);
+        if (m->log & LOG_MMU)
+            fprintf(m->logf, "mmu: va %#llx level %d pte@%#llx = %#llx\n",
+                    (unsigned long long)va, level, (unsigned long long)pte_addr,
+                    (unsigned long long)pte);
+
+        if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) ||
+            (pte & (PTE_RESERVED_MASK | PTE_PBMT_MASK | PTE_N)))
+            return raise_fault(h, va, acc, true);
+
+        uint64_t ppn = (pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT;
+        if (!(pte & (PTE_R | PTE_X))) {        /* pointer to the next level */
+            if (level == 0)
+                return raise_fault(h, va, acc, true);
+            table = ppn << 12;
+            continue;
+        }
+
+        /* A leaf. */
+        if (!leaf_permits(h, pte, priv, acc))
+            return raise_fault(h, va, acc, true);
+        uint64_t low_ppn_mask = (1ULL << (9 * level)) - 1;
+        if (ppn & low_ppn_mask)                /* misaligned superpage */
+            return raise_fault(h, va, acc, true);
+
+        uint64_t want = PTE_A | (acc == ACCESS_WRITE ? PTE_D : 0);
+        if ((pte & want) != want) {
+            pte |= want;
+            if (!mmu_phys_write(m, pte_addr, 8, pte))
+                return raise_fault(h, va, acc, false);
+        }
+        uint64_t page_offset_mask = (1ULL << (12 + 9 * level)) - 1;
+        out->pa = (ppn << 12 & ~page_offset_mask) | (va & page_offset_mask);
+        out->pte = pte;
+        return true;
+    }
+    return raise_fault(h, va, acc, true); /* not reached */
+}
+
+/* -- The TLB -------------------------------------------------------------- */
+
+static struct tlb_entry *tlb_slot(struct hart *h, int ctx, uint64_t va)
+{
+    return &h->tlb[ctx][(va >> 12) & (TLB_SIZE - 1)];
+}
+
+/* Enter the page of va (mapped to pa) for every access the leaf allows
+ * without another walk.  Pages that are not RAM are never entered, nor the
+ * write side of the HTIF tohost page (its stores must reach htif_store). */
+static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
+                     uint64_t pte, int priv, bool translated)
+{
+    struct machine *m = h->m;
+    uint64_t vpage = va & ~0xfffULL, ppage = pa & ~0xfffULL;
+    uint8_t *host = mmu_ram_ptr(m, ppage, 4096);
+    if (!host)
+        return;
+    struct tlb_entry *e = tlb_slot(h, ctx, va);
+    bool r = !translated || leaf_permits(h, pte, priv, ACCESS_READ);
+    bool w = !translated || (leaf_permits(h, pte, priv, ACCESS_WRITE) && (pte & PTE_D));
+    bool x = !translated || leaf_permits(h, pte, priv, ACCESS_EXEC);
+    if (m->tohost && (m->tohost & ~0xfffULL) == ppage)
+        w = false;
+    e->tag_read = r ? vpage : TLB_INVALID;
+    e->tag_write = w ? vpage : TLB_INVALID;
+    e->tag_exec = x ? vpage : TLB_INVALID;
+    e->addend = (uintptr_t)host - (uintptr_t)vpage;
+}
+
+bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
+{
+    int priv = effective_priv(h, acc);
+    int ctx = acc == ACCESS_EXEC ? h->code_ctx : h->data_ctx;
+    unsigned mode = (unsigned)(h->satp >> SATP_MODE_SHIFT);
+    if (priv == PRIV_M || mode == SATP_MODE_BARE) {
+        *pa = va;
+        tlb_fill(h, ctx, va, va, 0, priv, false);
+        return true;
+    }
+    struct walk_result w;
+    if (!mmu_walk(h, va, acc, priv, &w))
+        return false;
+    *pa = w.pa;
+    tlb_fill(h, ctx, va, w.pa, w.pte, priv, true);
+    return true;
+}
+
+void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
+{
+    /* The bare context maps va == pa and never changes; leave it. */
+    for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++) {
+        if (all) {
+            memset(h->tlb[ctx], 0xff, sizeof h->tlb[ctx]);
+        } else {
+            struct tlb_entry *e = tlb_slot(h, ctx, va);
+            e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+        }
+    }
+}
+
+/* -- Virtual accesses -----------------------------------------------------------
+ * The fast paths probe the TLB; the slow paths translate and go to the bus.
+ * An access that crosses a page is done byte by byte after both pages have
+ * been translated, so a fault on the second page leaves memory untouched
+ * and reports the address of the part that faulted. */
+
+static bool access_split(struct hart *h, uint64_t va, int size, enum access acc,
+                         uint64_t pa[2])
+{
+    uint64_t second = (va | 0xfff) + 1;
+    if (!mmu_translate(h, va, acc, &pa[0]))
+        return false;
+    if ((va & ~0xfffULL) == ((va + (uint64_t)size - 1) & ~0xfffULL)) {
+        pa[1] = pa[0] + (second - va);
+        return true;
+    }
+    return mmu_translate(h, second, acc, &pa[1]);
+}
+
+/* Physical address of byte i of an access split at the page boundary. */
+static uint64_t split_byte(uint64_t va, const uint64_t pa[2], int i)
+{
+    uint64_t first_len = ((va | 0xfff) + 1) - va;
+    return (uint64_t)i < first_len ? pa[0] + (uint64_t)i : pa[1] + ((uint64_t)i - first_len);
+}
+
+static bool bus_fault(struct hart *h, uint64_t va, enum access acc)
+{
+    return raise_fault(h, va, acc, false);
+}
+
+bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *value)
+{
+    struct tlb_entry *e = tlb_slot(h, h->data_ctx, va);
+    if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_read) {
+        *value = load_le((const uint8_t *)(uintptr_t)(va + e->addend), size);
+        return true;
+    }
+    if (!(va & (uint64_t)(size - 1))) {
+        uint64_t pa;
+        if (!mmu_translate(h, va, ACCESS_READ, &pa))
+            return false;
+        return mmu_phys_read(h->m, pa, size, value) || bus_fault(h, va, ACCESS_READ);
+    }
+    uint64_t pa[2], v = 0;
+    if (!access_split(h, va, size, ACCESS_READ, pa))
+        return false;
+    for (int i = 0; i < size; i++) {
+        uint64_t byte;
+        if (!mmu_phys_read(h->m, split_byte(va, pa, i), 1, &byte))
+            return bus_fault(h, va, ACCESS_READ);
+        v |= byte << (8 * i);
+    }
+    *value = v;
+    return true;
+}
+
+bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t value)
+{
+    struct tlb_entry *e = tlb_slot(h, h->data_ctx, va);
+    if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_write) {
+        store_le((uint8_t *)(uintptr_t)(va + e->addend), size, value);
+        return true;
+    }
+    if (!(va & (uint64_t)(size - 1))) {
+        uint64_t pa;
+        if (!mmu_translate(h, va, ACCESS_WRITE, &pa))
+            return false;
+        return mmu_phys_write(h->m, pa, size, value) || bus_fault(h, va, ACCESS_WRITE);
+    }
+    uint64_t pa[2];
+    if (!access_split(h, va, size, ACCESS_WRITE, pa))
+        return false;
+    for (int i = 0; i < size; i++)
+        if (!mmu_phys_write(h->m, split_byte(va, pa, i), 1, (value >> (8 * i)) & 0xff))
+            return bus_fault(h, va, ACCESS_WRITE);
+    return true;
+}
+
+/* Fetch one 16-bit parcel. */
+static bool fetch_parcel(struct hart *h, uint64_t va, uint32_t *parcel)
+{
+    struct tlb_entry *e = tlb_slot(h, h->code_ctx, va);
+    if ((va & ~0xfffULL) == e->tag_exec) {
+        *parcel = (uint32_t)load_le((const uint8_t *)(uintptr_t)(va + e->addend), 2);
+        return true;
+    }
+    uint64_t pa, v;
+    if (!mmu_translate(h, va, ACCESS_EXEC, &pa))
+        return false;
+    if (!mmu_phys_read(h->m, pa, 2, &v))
+        return bus_fault(h, va, ACCESS_EXEC);
+    *parcel = (uint32_t)v;
+    return true;
+}
+
+bool mmu_fetch(struct hart *h, uint64_t va, uint32_t *bits)
+{
+    uint32_t lo, hi;
+    if (!fetch_parcel(h, va, &lo))
+        return false;
+    if ((lo & 3) != 3) {
+        *bits = lo;
+        return true;
+    }
+    /* A 32-bit instruction: its second half may be on the next page, and a
+     * fault there reports that page's address. */
+    if (!fetch_parcel(h, va + 2, &hi))
+        return false;
+    *bits = lo | hi << 16;
+    return true;
+}
