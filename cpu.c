@@ -994,7 +994,8 @@ void cpu_run(struct hart *h)
         h->x[0] = 0;
         h->pc = next_pc;
         h->instret++;
-        block_start = ends_block((enum op)in->op);
+        if (logging)
+            block_start = ends_block((enum op)in->op);
     }
     h->reservation_valid = false;
 }

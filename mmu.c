@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dbt.h"
+#include "devices.h"
 #include "mmu.h"
 
 /* -- The physical bus ------------------------------------------------------ */
@@ -86,8 +87,7 @@ static void htif_store(struct machine *m, uint64_t value)
         machine_exit(m, (int)((value >> 1) & 0xffffffffffffULL));
     } else if (device == 1 && cmd == 1) {
         uint8_t ch = (uint8_t)value;
-        fwrite(&ch, 1, 1, stdout);
-        fflush(stdout);
+        console_write(m, &ch, 1);
         uint8_t *fh = m->fromhost ? mmu_ram_ptr(m, m->fromhost, 8) : NULL;
         if (fh)
             store_le(fh, 8, (1ULL << 56) | (1ULL << 48));

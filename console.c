@@ -1,0 +1,273 @@
+/* console.c — the host side of the guest console: stdin feeds the UART's
+ * receive FIFO, the UART and the SBI console write to stdout, and a terminal
+ * on stdin is put in raw mode and always given back.
+ *
+ * Input.  Host bytes are read only when the UART has room for them and only
+ * as many as it has room for, so input the guest is slow to take stays in
+ * the host's pipe or tty buffer and is never dropped.  Reads never block:
+ * poll() with a zero timeout says whether read() has something.  (We do not
+ * set O_NONBLOCK: it belongs to the open file description, which a terminal
+ * shares between our stdin, our stdout and the shell that started us.)  An
+ * idle stdin is looked at once per millisecond of guest time; while bytes
+ * flow, at every poll.  End of file (or an error) stops the polling for good.
+ *
+ * Ctrl-A is the escape key, as in QEMU's -nographic: C-a x ends the run
+ * (status 0, "dbt: terminated"), C-a h or C-a ? prints help, C-a C-a sends
+ * one C-a to the guest; other keys after C-a are swallowed.  This applies
+ * to any stdin, not only a terminal.
+ *
+ * Output is written at once with write(2), no buffering: tests drive the
+ * console through pipes and wait for prompts.
+ *
+ * The terminal.  When stdin is a tty it goes into raw mode (no echo, no line
+ * editing, no signals: Ctrl-C is byte 3 for the guest; output processing
+ * stays on, so a bare "\n" from a bare-metal guest still starts a new line).
+ * The saved settings come back on every way out: devices_destroy(), exit()
+ * (atexit), and the signals that end a process, including the fatal ones of
+ * an emulator bug, which are re-raised afterwards so the core dump happens. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "devices.h"
+
+#define CTRL_A 0x01
+#define CONSOLE_POLL_TICKS (TIMEBASE_HZ / 1000) /* idle stdin: look every 1 ms */
+
+/* -- The terminal ---------------------------------------------------------------
+ * The one mutable global of the devices room: a signal handler and an
+ * atexit() function take no argument, yet must find the settings to put
+ * back.  Written once, before the handlers are installed. */
+static struct {
+    struct termios saved;
+    int fd;
+    volatile sig_atomic_t raw; /* the terminal is in raw mode now */
+    bool hooks_installed;
+} tty_state;
+
+static void tty_restore(void)
+{
+    if (tty_state.raw) {
+        tcsetattr(tty_state.fd, TCSANOW, &tty_state.saved);
+        tty_state.raw = 0;
+    }
+}
+
+/* "dbt: terminated by signal N" with async-signal-safe calls only. */
+static void say_signal(int sig)
+{
+    char msg[48] = "dbt: terminated by signal ";
+    size_t len = strlen(msg);
+    if (sig >= 10)
+        msg[len++] = (char)('0' + sig / 10 % 10);
+    msg[len++] = (char)('0' + sig % 10);
+    msg[len++] = '\n';
+    if (write(STDERR_FILENO, msg, len) < 0) {
+        /* nothing more to do on the way out */
+    }
+}
+
+static void on_exit_signal(int sig)
+{
+    tty_restore();
+    say_signal(sig);
+    _exit(128 + sig);
+}
+
+/* Installed with SA_RESETHAND: the re-raised signal takes its default
+ * action (and its core dump) once the handler returns. */
+static void on_fatal_signal(int sig)
+{
+    tty_restore();
+    raise(sig);
+}
+
+static void install_handler(int sig, void (*fn)(int), int flags)
+{
+    struct sigaction old, sa = {.sa_handler = fn, .sa_flags = flags};
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        return; /* e.g. SIGHUP under nohup: stay ignored */
+    sigaction(sig, &sa, NULL);
+}
+
+static void install_tty_hooks(void)
+{
+    static const int exit_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+    static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    if (tty_state.hooks_installed)
+        return;
+    tty_state.hooks_installed = true;
+    atexit(tty_restore);
+    for (size_t i = 0; i < sizeof exit_signals / sizeof *exit_signals; i++)
+        install_handler(exit_signals[i], on_exit_signal, 0);
+    for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
+        install_handler(fatal_signals[i], on_fatal_signal, SA_RESETHAND);
+}
+
+/* cfmakeraw() without clearing OPOST. */
+static bool tty_make_raw(int fd)
+{
+    struct termios t;
+    if (tcgetattr(fd, &t) < 0)
+        return false;
+    tty_state.saved = t;
+    tty_state.fd = fd;
+    install_tty_hooks();
+    t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    t.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+    t.c_cflag |= CS8;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    tty_state.raw = 1;
+    if (tcsetattr(fd, TCSANOW, &t) < 0) {
+        tty_state.raw = 0;
+        return false;
+    }
+    return true;
+}
+
+/* -- Output ---------------------------------------------------------------------- */
+
+void console_write(struct machine *m, const void *buf, size_t len)
+{
+    int fd = m && m->dev ? m->dev->console.out_fd : STDOUT_FILENO;
+    const uint8_t *p = buf;
+    while (len) {
+        ssize_t n = write(fd, p, len);
+        if (n > 0) {
+            p += n;
+            len -= (size_t)n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+            poll(&pfd, 1, -1); /* someone else made it non-blocking: wait */
+        } else {
+            return; /* stdout is gone: the output is lost, the guest runs on */
+        }
+    }
+}
+
+static void console_message(const char *text)
+{
+    fputs(text, stderr);
+    fflush(stderr);
+}
+
+/* -- Input ------------------------------------------------------------------------ */
+
+/* What C-a followed by `key` does. */
+static void console_command(struct console *c, uint8_t key)
+{
+    switch (key) {
+    case 'x':
+    case 'X':
+        console_message("dbt: terminated\n");
+        c->in_eof = true; /* read nothing more */
+        machine_exit(c->m, 0);
+        break;
+    case 'h':
+    case '?':
+        console_message("\n"
+                        "C-a h    print this help\n"
+                        "C-a x    exit the emulator\n"
+                        "C-a C-a  send C-a to the guest\n");
+        break;
+    case CTRL_A: uart_receive(&c->m->dev->uart, CTRL_A); break;
+    default: break; /* unknown commands are swallowed, key and all */
+    }
+}
+
+static void console_input(struct console *c, uint8_t byte)
+{
+    if (c->escape) {
+        c->escape = false;
+        console_command(c, byte);
+    } else if (byte == CTRL_A) {
+        c->escape = true;
+    } else {
+        uart_receive(&c->m->dev->uart, byte);
+    }
+}
+
+/* Up to len bytes that are already waiting on stdin; 0 if none. */
+static size_t console_read(struct console *c, uint8_t *buf, size_t len)
+{
+    struct pollfd pfd = {.fd = c->in_fd, .events = POLLIN};
+    if (poll(&pfd, 1, 0) <= 0 || !pfd.revents)
+        return 0;
+    if (pfd.revents & POLLNVAL) {
+        c->in_eof = true; /* stdin is not open */
+        return 0;
+    }
+    ssize_t n = read(c->in_fd, buf, len);
+    if (n > 0)
+        return (size_t)n;
+    if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+        c->in_eof = true;
+    return 0;
+}
+
+void console_poll(struct console *c, uint64_t now, bool force)
+{
+    if (c->in_eof)
+        return;
+    unsigned room = uart_rx_room(&c->m->dev->uart);
+    if (!room || (!force && now < c->next_poll))
+        return;
+    uint8_t buf[UART_FIFO_SIZE];
+    size_t n = console_read(c, buf, room);
+    c->next_poll = n ? now : now + CONSOLE_POLL_TICKS;
+    for (size_t i = 0; i < n && !c->in_eof; i++)
+        console_input(c, buf[i]);
+}
+
+int console_wait_fd(const struct console *c)
+{
+    if (c->in_eof || !uart_rx_room(&c->m->dev->uart))
+        return -1; /* nothing to wait for: input could not be taken */
+    return c->in_fd;
+}
+
+/* The UART's receive FIFO is the one queue of input: the SBI getchar takes
+ * from it as OpenSBI's does from the 16550 on real hardware, so bytes are
+ * never split between two readers in a surprising order. */
+int console_getchar(struct machine *m)
+{
+    if (!m->dev)
+        return -1;
+    console_poll(&m->dev->console, machine_time(m), true);
+    return uart_take(&m->dev->uart);
+}
+
+/* -- Life cycle --------------------------------------------------------------------- */
+
+void console_create(struct machine *m, struct console *c)
+{
+    memset(c, 0, sizeof *c);
+    c->m = m;
+    c->in_fd = STDIN_FILENO;
+    c->out_fd = STDOUT_FILENO;
+    if (isatty(c->in_fd))
+        c->raw = tty_make_raw(c->in_fd);
+}
+
+void console_reset(struct console *c)
+{
+    c->escape = false;
+    c->next_poll = 0;
+}
+
+void console_destroy(struct console *c)
+{
+    if (c->raw)
+        tty_restore();
+    c->raw = false;
+}
