@@ -309,7 +309,6 @@ static void place_dtb(struct machine *m, const struct options *o, struct boot_la
         .initrd_end = b->initrd_end,
         .rng_seed = rng,
         .rng_seed_len = sizeof rng,
-        .has_drive = o->drive.drive_path != NULL,
     };
     static uint8_t dtb[DTB_MAX];
     size_t size = fdt_build(m, &cfg, dtb, sizeof dtb);
@@ -631,7 +630,6 @@ static void write_dtb_file(struct machine *m, const struct options *o)
         .bootargs = o->append ? o->append : "",
         .initrd_start = b.initrd_start, .initrd_end = b.initrd_end,
         .rng_seed = rng, .rng_seed_len = sizeof rng,
-        .has_drive = o->drive.drive_path != NULL,
     };
     static uint8_t dtb[DTB_MAX];
     size_t size = fdt_build(m, &cfg, dtb, sizeof dtb);
