@@ -178,7 +178,7 @@ static void log_trap(struct hart *h, uint64_t cause, uint64_t tval, int to)
     struct machine *m = h->m;
     bool irq = cause & CAUSE_INTERRUPT;
     fprintf(m->logf,
-            "int: hart %llu %s %llu at pc %#llx tval %#llx, %s -> %s\n",
+            "int: hart %llu %s %llu at pc 0x%llx tval 0x%llx, %s -> %s\n",
             (unsigned long long)h->hartid, irq ? "interrupt" : "exception",
             (unsigned long long)(cause & ~CAUSE_INTERRUPT),
             (unsigned long long)h->pc, (unsigned long long)tval,
@@ -926,9 +926,20 @@ static bool first_time_seen(struct hart *h, uint64_t pc)
     }
 }
 
+/* A log that cannot be written (disk full) stops logging, loudly, rather
+ * than failing silently on every block. */
+static void log_check(struct machine *m)
+{
+    if (ferror(m->logf)) {
+        fprintf(stderr, "dbt: log: write error, logging stopped\n");
+        m->log = 0;
+    }
+}
+
 static void log_block_start(struct hart *h)
 {
     struct machine *m = h->m;
+    log_check(m);
     if ((m->log & LOG_IN_ASM) && first_time_seen(h, h->pc))
         log_in_asm(h);
     if (m->log & LOG_EXEC)
