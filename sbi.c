@@ -100,6 +100,10 @@ void sbi_prepare_hart_for_s_mode(struct hart *h)
 {
     h->menvcfg |= MENVCFG_STCE; /* stimecmp drives STIP (Sstc) */
     h->mcounteren = 7;          /* S may read cycle, time and instret */
+    /* ... and so may U: OpenSBI hands over with scounteren = 7 too, and
+     * Linux without an SBI PMU never sets it, yet its vDSO reads `time`
+     * from user mode (glibc's clock_gettime). */
+    h->scounteren = 7;
     /* No M-mode code exists to handle a trap, so every exception S or U can
      * cause goes to S: misaligned fetch/load/store (0, 4, 6), access faults
      * (1, 5, 7), illegal instruction (2: nothing in M would emulate it),
