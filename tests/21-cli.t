@@ -5,7 +5,8 @@
 # middle of its program headers, an x86-64 ELF (/bin/true), an ELF whose
 # segment lies outside RAM (linked at 0x1000_0000, the UART), an image larger
 # than -m 1 (1 MiB), a bad -m value, an unknown option, an option without its
-# argument.  And what works: -h prints usage and exits 0; a small HTIF test
+# argument, a disk image that cannot be opened or has another format, -smp
+# out of range, an unknown -d item, a missing firmware.  And what works: -h prints usage and exits 0; a small HTIF test
 # program exits 0 with -m 512, -m 512M, -m 1G and the default.
 # The ELF cases need riscv64-unknown-elf-gcc; without it they are skipped.
 cd "$(dirname "$0")/.." || exit 1
@@ -53,7 +54,7 @@ runs() {
     fi
 }
 
-echo "1..16"
+echo "1..21"
 
 if [ ! -x ./dbt ]; then
     echo "# ./dbt is not built (make dbt)"
@@ -140,6 +141,12 @@ head -c $((${phoff:-64} + 28)) "$tmp/pass.elf" >"$tmp/cut.elf" 2>/dev/null
 user_error "truncated ELF (cut inside the program headers)" -bios none "$tmp/cut.elf"
 user_error "ELF segment outside RAM (0x10000000)" -bios none "$tmp/low.elf"
 user_error "image larger than RAM (2 MiB of data, -m 1)" -m 1 -bios none "$tmp/big.elf"
+user_error "-drive with a disk image that does not exist" \
+    -drive file="$tmp/no-such-disk.img",format=raw -bios none "$tmp/pass.elf"
+user_error "-drive with an unsupported format" -drive file="$tmp/empty",format=qcow2 -bios none "$tmp/pass.elf"
+user_error "-smp 9 (more harts than the machine has)" -smp 9 -bios none "$tmp/pass.elf"
+user_error "-d with an unknown item" -d nonsense -bios none "$tmp/pass.elf"
+user_error "-bios with a firmware file that does not exist" -bios "$tmp/no-such-fw.bin"
 runs "a valid ELF runs and exits 0" -bios none "$tmp/pass.elf"
 runs "-m 512" -m 512 -bios none "$tmp/pass.elf"
 runs "-m 512M" -m 512M -bios none "$tmp/pass.elf"

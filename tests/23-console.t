@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""23-console.t -- the console as a person at a terminal meets it: dbt runs
+on a pseudo-terminal, puts it in raw mode, and restores it on every way out
+(Ctrl-A x, SIGTERM, the guest powering off); Ctrl-A h prints help; keys
+reach the guest's UART one by one.  The guest is built here: it echoes each
+byte from the UART back (as "<c>"), and powers off on 'q'."""
+import os, pty, select, shutil, signal, subprocess, sys, tempfile, termios, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GUEST = r"""
+    .option norelax
+    .text
+    .globl _start
+_start:
+    li      s0, 0x10000000          # UART
+    li      s1, 0x100000            # sifive,test finisher
+    la      a0, hello
+1:  lbu     a1, 0(a0)               # print the greeting
+    beqz    a1, 2f
+    sb      a1, 0(s0)
+    addi    a0, a0, 1
+    j       1b
+2:  lbu     t0, 5(s0)               # LSR: data ready?
+    andi    t0, t0, 1
+    beqz    t0, 2b
+    lbu     t1, 0(s0)
+    li      t2, 'q'
+    beq     t1, t2, 3f
+    li      t2, '<'
+    sb      t2, 0(s0)
+    sb      t1, 0(s0)
+    li      t2, '>'
+    sb      t2, 0(s0)
+    j       2b
+3:  li      t0, 0x5555              # poweroff
+    sw      t0, 0(s1)
+4:  j       4b
+hello: .asciz "guest ready\n"
+"""
+
+tests = []
+def ok(cond, name, diag=""):
+    tests.append((bool(cond), name, diag))
+
+def read_until(fd, pattern, timeout=20):
+    buf, end = b"", time.time() + timeout
+    while time.time() < end and pattern not in buf:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            buf += chunk
+    return buf
+
+def start(elf):
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    p = subprocess.Popen([os.path.join(ROOT, "dbt"), "-bios", "none", elf],
+                         stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    return p, master, slave, before
+
+def raw_while_running(slave):
+    attrs = termios.tcgetattr(slave)
+    return not (attrs[3] & (termios.ICANON | termios.ECHO))
+
+def finish(p, master, slave, before, name):
+    try:
+        status = p.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill(); status = None
+    after = termios.tcgetattr(slave)
+    ok(after == before, name + ": terminal settings restored")
+    os.close(master); os.close(slave)
+    return status
+
+def main():
+    if not shutil.which("riscv64-unknown-elf-gcc"):
+        print("1..0 # SKIP riscv64-unknown-elf-gcc not installed"); return
+    tmp = tempfile.mkdtemp()
+    try:
+        src, elf = os.path.join(tmp, "echo.S"), os.path.join(tmp, "echo.elf")
+        open(src, "w").write(GUEST)
+        subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv64gc", "-mabi=lp64d", "-nostdlib",
+                        "-nostartfiles", "-static", "-Wl,-Ttext=0x80000000", "-Wl,-N",
+                        "-o", elf, src], check=True, stderr=subprocess.DEVNULL)
+
+        # 1. keys reach the guest; Ctrl-A h helps; Ctrl-A x quits with status 0
+        p, master, slave, before = start(elf)
+        out = read_until(master, b"guest ready")
+        ok(b"guest ready" in out, "guest output reaches the terminal", out[-200:])
+        ok(raw_while_running(slave), "terminal is in raw mode while dbt runs")
+        os.write(master, b"ab\x03")
+        out = read_until(master, b"<\x03>")
+        ok(b"<a><b><\x03>" in out, "keys, Ctrl-C included, reach the guest one by one", repr(out))
+        os.write(master, b"\x01h")
+        out = read_until(master, b"C-a x")
+        ok(b"C-a x" in out, "Ctrl-A h prints the escape keys", repr(out))
+        os.write(master, b"\x01x")
+        out = read_until(master, b"terminated")
+        status = finish(p, master, slave, before, "Ctrl-A x")
+        ok(status == 0 and b"dbt: terminated" in out, "Ctrl-A x ends dbt with status 0",
+           "status %r, %r" % (status, out[-200:]))
+
+        # 2. SIGTERM: terminal restored, status 128 + 15
+        p, master, slave, before = start(elf)
+        read_until(master, b"guest ready")
+        p.send_signal(signal.SIGTERM)
+        status = finish(p, master, slave, before, "SIGTERM")
+        ok(status == 143, "SIGTERM ends dbt with status 143", "status %r" % status)
+
+        # 3. the guest powers off: status 0, terminal restored
+        p, master, slave, before = start(elf)
+        read_until(master, b"guest ready")
+        os.write(master, b"q")
+        status = finish(p, master, slave, before, "poweroff")
+        ok(status == 0, "guest poweroff ends dbt with status 0", "status %r" % status)
+
+        # 4. stdin from /dev/null: end of input is no reason to stop
+        r = subprocess.run(["timeout", "5", os.path.join(ROOT, "dbt"), "-bios", "none", elf],
+                           stdin=subprocess.DEVNULL, capture_output=True)
+        ok(r.returncode == 124 and b"guest ready" in r.stdout,
+           "stdin at EOF (/dev/null): dbt keeps running the guest, no error", "status %d" % r.returncode)
+    finally:
+        shutil.rmtree(tmp)
+    print("1..%d" % len(tests))
+    for i, (good, name, diag) in enumerate(tests, 1):
+        print("%s %d - %s" % ("ok" if good else "not ok", i, name))
+        if not good and diag:
+            for line in str(diag).splitlines():
+                print("# " + line)
+
+main()
