@@ -4,10 +4,11 @@ images/ and drive the guest's console: shell, fork+exec, pipes, signals, an
 ext4 disk across a reboot, poweroff, two harts, and a boot through OpenSBI.
 Prints TAP.
 
-Three boots, since each is slow under an interpreter:
+Four boots, since each is slow under an interpreter:
   main     one hart, a 16 MiB ext4 disk: most checks, reboot, poweroff
   smp      -smp 2
   opensbi  -bios fw_jump.bin (Debian's opensbi package)
+  dynamic  -bios fw_dynamic.bin -smp 2 (the next stage found through a2)
 
 Environment:
   DBT_BOOT_EMU       the emulator command, split like a shell would; default
@@ -45,6 +46,7 @@ READY = r"dbt-init: shell ready \((\w+)\) at ([0-9.]+) s"
 OPENSBI = [os.environ.get("DBT_OPENSBI", ""),
            "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin",
            "/usr/lib/riscv-firmware/opensbi/generic/fw_jump.bin"]
+FW_DYNAMIC = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 LOGDIR = os.path.join(HERE, "tmp")
 
 # The file written to the guest's disk: 108894 bytes, known on both sides.
@@ -76,6 +78,10 @@ TESTS = [
     "OpenSBI fw_jump: boots to a shell prompt",
     "OpenSBI fw_jump: the kernel runs on OpenSBI (SBI implementation ID 0x1)",
     "OpenSBI fw_jump: poweroff -f exits with status 0",
+    # fw_dynamic boot
+    "OpenSBI fw_dynamic -smp 2: boots to a shell prompt",
+    "OpenSBI fw_dynamic -smp 2: both harts online, kernel on OpenSBI",
+    "OpenSBI fw_dynamic -smp 2: poweroff -f exits with status 0",
 ]
 
 
@@ -349,6 +355,30 @@ def opensbi_boot(t, kernel, initrd):
         c.kill()
 
 
+def fw_dynamic_boot(t, kernel, initrd):
+    names = TESTS[21:24]
+    if not os.path.exists(FW_DYNAMIC):
+        for n in names:
+            t.skip(n, "no %s (apt-get install opensbi)" % FW_DYNAMIC)
+        return
+    m = Machine("dynamic", kernel, initrd, smp=2, bios=FW_DYNAMIC)
+    c = m.start()
+    try:
+        if not boot(t, c, names[0], "OpenSBI fw_dynamic boot"):
+            t.fail_rest(names, "no shell")
+            return
+        rc, out = c.run("grep -c ^processor /proc/cpuinfo; dmesg | grep 'SBI implementation ID'",
+                        CMD_TIMEOUT)
+        first = out.strip().split("\n")[0].strip()
+        t.ok(names[1], rc == 0 and first == "2" and "ID=0x1 " in out,
+             "exit status %d, output:\n%s" % (rc, out.strip()))
+        poweroff(t, c, names[2])
+    except ConsoleError as e:
+        t.fail_rest(names, "%s\nconsole log: %s\nlast output:\n%s" % (e, m.log, tail(c)))
+    finally:
+        c.kill()
+
+
 def main():
     argv, _ = emulator()
     if not os.environ.get("DBT_BOOT_EMU") and not os.access(argv[0], os.X_OK):
@@ -373,6 +403,7 @@ def main():
         return
     smp_boot(t, kernel, initrd)
     opensbi_boot(t, kernel, initrd)
+    fw_dynamic_boot(t, kernel, initrd)
 
 
 if __name__ == "__main__":
