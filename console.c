@@ -2,9 +2,11 @@
  * receive FIFO, the UART and the SBI console write to stdout, and a terminal
  * on stdin is put in raw mode and always given back.
  *
- * Input.  Host bytes are read only when the UART has room for them and only
- * as many as it has room for, so input the guest is slow to take stays in
- * the host's pipe or tty buffer and is never dropped.  Reads never block:
+ * Input.  Host bytes pass through a bounded queue (CONSOLE_QUEUE) into the
+ * UART's receive FIFO as the guest makes room.  When the queue is full we
+ * stop reading, so input the guest is slow to take stays in the host's pipe
+ * or tty buffer and is never dropped; Ctrl-A commands are acted on as bytes
+ * enter the queue, so C-a x works even when the guest reads nothing.  Reads never block:
  * poll() with a zero timeout says whether read() has something.  (We do not
  * set O_NONBLOCK: it belongs to the open file description, which a terminal
  * shares between our stdin, our stdout and the shell that started us.)  An
@@ -163,6 +165,23 @@ static void console_message(const char *text)
 
 /* -- Input ------------------------------------------------------------------------ */
 
+static void queue_push(struct console *c, uint8_t byte)
+{
+    c->queue[(c->queue_head + c->queue_len) % CONSOLE_QUEUE] = byte;
+    c->queue_len++;
+}
+
+/* Move queued input into the UART's FIFO, as much as it has room for. */
+static void queue_drain(struct console *c)
+{
+    struct uart *u = &c->m->dev->uart;
+    while (c->queue_len && uart_rx_room(u)) {
+        uart_receive(u, c->queue[c->queue_head]);
+        c->queue_head = (c->queue_head + 1) % CONSOLE_QUEUE;
+        c->queue_len--;
+    }
+}
+
 /* What C-a followed by `key` does. */
 static void console_command(struct console *c, uint8_t key)
 {
@@ -180,7 +199,7 @@ static void console_command(struct console *c, uint8_t key)
                         "C-a x    exit the emulator\n"
                         "C-a C-a  send C-a to the guest\n");
         break;
-    case CTRL_A: uart_receive(&c->m->dev->uart, CTRL_A); break;
+    case CTRL_A: queue_push(c, CTRL_A); break;
     default: break; /* unknown commands are swallowed, key and all */
     }
 }
@@ -193,7 +212,7 @@ static void console_input(struct console *c, uint8_t byte)
     } else if (byte == CTRL_A) {
         c->escape = true;
     } else {
-        uart_receive(&c->m->dev->uart, byte);
+        queue_push(c, byte);
     }
 }
 
@@ -217,21 +236,23 @@ static size_t console_read(struct console *c, uint8_t *buf, size_t len)
 
 void console_poll(struct console *c, uint64_t now, bool force)
 {
-    if (c->in_eof)
+    queue_drain(c);
+    /* A byte read adds at most one to the queue (a C-a command, none), so
+     * read no more than the queue has room for. */
+    unsigned room = CONSOLE_QUEUE - c->queue_len;
+    if (c->in_eof || !room || (!force && now < c->next_poll))
         return;
-    unsigned room = uart_rx_room(&c->m->dev->uart);
-    if (!room || (!force && now < c->next_poll))
-        return;
-    uint8_t buf[UART_FIFO_SIZE];
-    size_t n = console_read(c, buf, room);
+    uint8_t buf[256];
+    size_t n = console_read(c, buf, room < sizeof buf ? room : sizeof buf);
     c->next_poll = n ? now : now + CONSOLE_POLL_TICKS;
     for (size_t i = 0; i < n && !c->in_eof; i++)
         console_input(c, buf[i]);
+    queue_drain(c);
 }
 
 int console_wait_fd(const struct console *c)
 {
-    if (c->in_eof || !uart_rx_room(&c->m->dev->uart))
+    if (c->in_eof || c->queue_len == CONSOLE_QUEUE)
         return -1; /* nothing to wait for: input could not be taken */
     return c->in_fd;
 }
@@ -262,6 +283,7 @@ void console_create(struct machine *m, struct console *c)
 void console_reset(struct console *c)
 {
     c->escape = false;
+    c->queue_head = c->queue_len = 0;
     c->next_poll = 0;
 }
 

@@ -381,12 +381,15 @@ static bool fetch_parcel(struct hart *h, uint64_t va, uint32_t *parcel)
         *parcel = (uint32_t)load_le((const uint8_t *)(uintptr_t)(va + e->addend), 2);
         return true;
     }
-    uint64_t pa, v;
+    uint64_t pa;
     if (!mmu_translate(h, va, ACCESS_EXEC, &pa))
         return false;
-    if (!mmu_phys_read(h->m, pa, 2, &v))
+    /* Code runs from RAM only: device registers are not executable (a fetch
+     * must never have a device's read side effects). */
+    const uint8_t *p = mmu_ram_ptr(h->m, pa, 2);
+    if (!p)
         return bus_fault(h, va, ACCESS_EXEC);
-    *parcel = (uint32_t)v;
+    *parcel = (uint32_t)load_le(p, 2);
     return true;
 }
 

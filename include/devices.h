@@ -109,9 +109,16 @@ struct uart {
 };
 
 /* The host side of the console: stdin into the UART, UART into stdout. */
+/* Input read from the host but not yet taken by the UART's FIFO.  Reading
+ * ahead into it (never past its end) lets Ctrl-A x work while the guest
+ * does not drain its FIFO, and input still is never dropped. */
+#define CONSOLE_QUEUE 4096
+
 struct console {
     struct machine *m;
     int in_fd, out_fd;
+    uint8_t queue[CONSOLE_QUEUE];
+    unsigned queue_head, queue_len;
     bool in_eof;        /* stdin ended or failed: never look at it again */
     bool escape;        /* Ctrl-A seen, the command key comes next */
     bool raw;           /* we put the terminal in raw mode */

@@ -26,6 +26,8 @@ _start:
     lbu     t1, 0(s0)
     li      t2, 'q'
     beq     t1, t2, 3f
+    li      t2, 's'                 # stop reading input for good
+    beq     t1, t2, 5f
     li      t2, '<'
     sb      t2, 0(s0)
     sb      t1, 0(s0)
@@ -35,6 +37,7 @@ _start:
 3:  li      t0, 0x5555              # poweroff
     sw      t0, 0(s1)
 4:  j       4b
+5:  j       5b
 hello: .asciz "guest ready\n"
 """
 
@@ -105,21 +108,32 @@ def main():
         ok(status == 0 and b"dbt: terminated" in out, "Ctrl-A x ends dbt with status 0",
            "status %r, %r" % (status, out[-200:]))
 
-        # 2. SIGTERM: terminal restored, status 128 + 15
+        # 2. a guest that stops reading input: Ctrl-A x still quits
+        p, master, slave, before = start(elf)
+        read_until(master, b"guest ready")
+        os.write(master, b"s" + b"z" * 100)
+        time.sleep(0.5)
+        os.write(master, b"\x01x")
+        out = read_until(master, b"terminated")
+        status = finish(p, master, slave, before, "Ctrl-A x, guest not reading")
+        ok(status == 0, "Ctrl-A x quits even when the guest reads no input",
+           "status %r, %r" % (status, out[-200:]))
+
+        # 3. SIGTERM: terminal restored, status 128 + 15
         p, master, slave, before = start(elf)
         read_until(master, b"guest ready")
         p.send_signal(signal.SIGTERM)
         status = finish(p, master, slave, before, "SIGTERM")
         ok(status == 143, "SIGTERM ends dbt with status 143", "status %r" % status)
 
-        # 3. the guest powers off: status 0, terminal restored
+        # 4. the guest powers off: status 0, terminal restored
         p, master, slave, before = start(elf)
         read_until(master, b"guest ready")
         os.write(master, b"q")
         status = finish(p, master, slave, before, "poweroff")
         ok(status == 0, "guest poweroff ends dbt with status 0", "status %r" % status)
 
-        # 4. stdin from /dev/null: end of input is no reason to stop
+        # 5. stdin from /dev/null: end of input is no reason to stop
         r = subprocess.run(["timeout", "5", os.path.join(ROOT, "dbt"), "-bios", "none", elf],
                            stdin=subprocess.DEVNULL, capture_output=True)
         ok(r.returncode == 124 and b"guest ready" in r.stdout,
