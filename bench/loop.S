@@ -18,10 +18,12 @@ _start:
 2:  j       2b
 
     .data
-    .align  3
-counter: .dword 0
+    .align  12                  # not on the code page: a translator would see
+counter: .dword 0               # self-modifying code on every store
     .section .tohost, "aw"
     .align  12                  # its own page: HTIF stores take the slow path
     .globl  tohost, fromhost
 tohost:   .dword 0
+    .size   tohost, 8           # QEMU's HTIF wants to see the size
 fromhost: .dword 0
+    .size   fromhost, 8
