@@ -313,14 +313,24 @@ def reboot(c, m):
 
 # -- The other boots -----------------------------------------------------------------
 
-def smp_boot(t, kernel, initrd):
-    names = TESTS[14:18]
-    m = Machine("smp", kernel, initrd, smp=2)
+def side_boot(t, m, names, what, steps):
+    """Boot machine m; when it reaches a shell, steps(c) checks names[1:]."""
     c = m.start()
     try:
-        if not boot(t, c, names[0], "-smp 2 boot"):
+        if not boot(t, c, names[0], what):
             t.fail_rest(names, "no shell")
             return
+        steps(c)
+    except ConsoleError as e:
+        t.fail_rest(names, "%s\nconsole log: %s\nlast output:\n%s" % (e, m.log, tail(c)))
+    finally:
+        c.kill()
+
+
+def smp_boot(t, kernel, initrd):
+    names = TESTS[14:18]
+
+    def steps(c):
         rc, out = c.run("grep ^processor /proc/cpuinfo", CMD_TIMEOUT)
         procs = [l.split(":")[1].strip() for l in out.split("\n") if ":" in l]
         t.ok(names[1], rc == 0 and procs == ["0", "1"], "processors: %r" % procs)
@@ -328,10 +338,7 @@ def smp_boot(t, kernel, initrd):
         check(t, c, names[2], "(%s; echo a-$i) & (%s; echo b-$i) & wait" % (loop, loop),
               ["a-100", "b-100"])
         poweroff(t, c, names[3])
-    except ConsoleError as e:
-        t.fail_rest(names, "%s\nconsole log: %s\nlast output:\n%s" % (e, m.log, tail(c)))
-    finally:
-        c.kill()
+    side_boot(t, Machine("smp", kernel, initrd, smp=2), names, "-smp 2 boot", steps)
 
 
 def opensbi_boot(t, kernel, initrd):
@@ -341,18 +348,11 @@ def opensbi_boot(t, kernel, initrd):
         for n in names:
             t.skip(n, "no fw_jump.bin (apt-get install opensbi, or set DBT_OPENSBI)")
         return
-    m = Machine("opensbi", kernel, initrd, bios=fw)
-    c = m.start()
-    try:
-        if not boot(t, c, names[0], "OpenSBI boot"):
-            t.fail_rest(names, "no shell")
-            return
+
+    def steps(c):
         check(t, c, names[1], "dmesg | grep 'SBI implementation ID'", ["ID=0x1 "])
         poweroff(t, c, names[2])
-    except ConsoleError as e:
-        t.fail_rest(names, "%s\nconsole log: %s\nlast output:\n%s" % (e, m.log, tail(c)))
-    finally:
-        c.kill()
+    side_boot(t, Machine("opensbi", kernel, initrd, bios=fw), names, "OpenSBI boot", steps)
 
 
 def fw_dynamic_boot(t, kernel, initrd):
@@ -361,22 +361,16 @@ def fw_dynamic_boot(t, kernel, initrd):
         for n in names:
             t.skip(n, "no %s (apt-get install opensbi)" % FW_DYNAMIC)
         return
-    m = Machine("dynamic", kernel, initrd, smp=2, bios=FW_DYNAMIC)
-    c = m.start()
-    try:
-        if not boot(t, c, names[0], "OpenSBI fw_dynamic boot"):
-            t.fail_rest(names, "no shell")
-            return
+
+    def steps(c):
         rc, out = c.run("grep -c ^processor /proc/cpuinfo; dmesg | grep 'SBI implementation ID'",
                         CMD_TIMEOUT)
         first = out.strip().split("\n")[0].strip()
         t.ok(names[1], rc == 0 and first == "2" and "ID=0x1 " in out,
              "exit status %d, output:\n%s" % (rc, out.strip()))
         poweroff(t, c, names[2])
-    except ConsoleError as e:
-        t.fail_rest(names, "%s\nconsole log: %s\nlast output:\n%s" % (e, m.log, tail(c)))
-    finally:
-        c.kill()
+    side_boot(t, Machine("dynamic", kernel, initrd, smp=2, bios=FW_DYNAMIC), names,
+              "OpenSBI fw_dynamic boot", steps)
 
 
 def main():
