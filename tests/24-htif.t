@@ -1,0 +1,50 @@
+#!/bin/sh
+# 24-htif.t — HTIF, the riscv-tests convention dbt follows with -bios none:
+# tohost = (code << 1) | 1 ends the run with status code, whether written as
+# one doubleword or as two 32-bit halves (as the riscv-tests' write_tohost
+# does); device 1 command 1 prints a character.  Guests are built here.
+cd "$(dirname "$0")/.." || exit 1
+if ! command -v riscv64-unknown-elf-gcc >/dev/null 2>&1; then
+    echo "1..0 # SKIP riscv64-unknown-elf-gcc not installed"; exit 0
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# guest NAME BODY: an ELF whose _start runs BODY with t5 = &tohost.
+guest() {
+    cat > "$tmp/$1.S" <<ASM
+    .option norelax
+    .text
+    .globl _start
+_start:
+    la      t5, tohost
+$2
+1:  j       1b
+    .section .tohost, "aw"
+    .align  12
+    .globl  tohost
+tohost: .dword 0
+ASM
+    riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
+        -Wl,-Ttext=0x80000000 -Wl,-N -o "$tmp/$1.elf" "$tmp/$1.S" 2>/dev/null
+}
+guest pass "    li t0, 1
+    sd t0, 0(t5)"
+guest halves "    li t0, (7 << 1) | 1
+    sw t0, 0(t5)
+    sw zero, 4(t5)"
+guest putchar "    li t0, (1 << 56) | (1 << 48) | 'h'
+    sd t0, 0(t5)
+    li t0, (1 << 56) | (1 << 48) | 'i'
+    sd t0, 0(t5)
+    li t0, (3 << 1) | 1
+    sd t0, 0(t5)"
+
+echo "1..3"
+timeout 20 ./dbt -bios none "$tmp/pass.elf" >/dev/null 2>&1
+s=$?; [ $s = 0 ] && echo "ok 1 - tohost = 1 (sd): exit status 0" || echo "not ok 1 - status $s"
+timeout 20 ./dbt -bios none "$tmp/halves.elf" >/dev/null 2>&1
+s=$?; [ $s = 7 ] && echo "ok 2 - tohost = 15 as two sw halves: exit status 7" || echo "not ok 2 - status $s"
+out=$(timeout 20 ./dbt -bios none "$tmp/putchar.elf" 2>/dev/null)
+s=$?; [ $s = 3 ] && [ "$out" = hi ] && echo "ok 3 - HTIF console prints 'hi', then exit status 3" \
+    || echo "not ok 3 - status $s, output '$out'"
