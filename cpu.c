@@ -484,11 +484,16 @@ static bool exec_csr(struct hart *h, const struct insn *in)
     if (!csr_read(h, csr, &old))
         return illegal(h, in);
     if (writes) {
+        /* In mip/sip only the software-writable bits take part in a
+         * read-modify-write: a device line that happens to be high (SEIP
+         * from the PLIC) must not be latched into the software SEIP bit
+         * by, say, OpenSBI's `csrs mip, SSIP`. */
+        uint64_t base = csr == CSR_MIP || csr == CSR_SIP ? h->mip : old;
         uint64_t value = operand;
         if (in->op == OP_CSRRS || in->op == OP_CSRRSI)
-            value = old | operand;
+            value = base | operand;
         else if (in->op == OP_CSRRC || in->op == OP_CSRRCI)
-            value = old & ~operand;
+            value = base & ~operand;
         if (!csr_write(h, csr, value))
             return illegal(h, in);
     }
