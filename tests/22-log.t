@@ -5,9 +5,8 @@
 # log to a file.  The guest is built here: an ecall from M-mode, handled, a
 # return with mret, then an HTIF exit.
 cd "$(dirname "$0")/.." || exit 1
-if ! command -v riscv64-unknown-elf-gcc >/dev/null 2>&1; then
-    echo "1..0 # SKIP riscv64-unknown-elf-gcc not installed"; exit 0
-fi
+. tests/lib/guest.sh
+need_rv_gcc
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/t.S" <<'ASM'
@@ -30,13 +29,8 @@ handler:
     addi    t0, t0, 4
     csrw    mepc, t0
     mret
-    .section .tohost, "aw"
-    .align  12
-    .globl  tohost
-tohost: .dword 0
 ASM
-riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
-    -Wl,-Ttext=0x80000000 -Wl,-N -o "$tmp/t.elf" "$tmp/t.S" 2>/dev/null
+rv_link "$tmp/t.S" "$tmp/t.elf"
 
 echo "1..9"
 n=0

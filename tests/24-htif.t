@@ -4,9 +4,8 @@
 # one doubleword or as two 32-bit halves (as the riscv-tests' write_tohost
 # does); device 1 command 1 prints a character.  Guests are built here.
 cd "$(dirname "$0")/.." || exit 1
-if ! command -v riscv64-unknown-elf-gcc >/dev/null 2>&1; then
-    echo "1..0 # SKIP riscv64-unknown-elf-gcc not installed"; exit 0
-fi
+. tests/lib/guest.sh
+need_rv_gcc
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -20,13 +19,8 @@ _start:
     la      t5, tohost
 $2
 1:  j       1b
-    .section .tohost, "aw"
-    .align  12
-    .globl  tohost
-tohost: .dword 0
 ASM
-    riscv64-unknown-elf-gcc -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
-        -Wl,-Ttext=0x80000000 -Wl,-N -o "$tmp/$1.elf" "$tmp/$1.S" 2>/dev/null
+    rv_link "$tmp/$1.S" "$tmp/$1.elf"
 }
 guest pass "    li t0, 1
     sd t0, 0(t5)"
