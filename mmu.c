@@ -84,7 +84,10 @@ static void htif_store(struct machine *m, uint64_t value)
 {
     unsigned device = (unsigned)(value >> 56), cmd = (unsigned)(value >> 48) & 0xff;
     if (device == 0 && cmd == 0 && (value & 1)) {
-        machine_exit(m, (int)((value >> 1) & 0xffffffffffffULL));
+        /* An exit status keeps only 8 bits: a failure code such as 256
+         * must not become status 0, "pass".  Larger codes report 255. */
+        uint64_t code = (value >> 1) & 0xffffffffffffULL;
+        machine_exit(m, code > 255 ? 255 : (int)code);
     } else if (device == 1 && cmd == 1) {
         uint8_t ch = (uint8_t)value;
         console_write(m, &ch, 1);

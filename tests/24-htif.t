@@ -1,8 +1,9 @@
 #!/bin/sh
 # 24-htif.t — HTIF, the riscv-tests convention dbt follows with -bios none:
-# tohost = (code << 1) | 1 ends the run with status code, whether written as
-# one doubleword or as two 32-bit halves (as the riscv-tests' write_tohost
-# does); device 1 command 1 prints a character.  Guests are built here.
+# tohost = (code << 1) | 1 ends the run with status code (255 if code > 255,
+# so no failure reads as 0), whether written as one doubleword or as two
+# 32-bit halves (as the riscv-tests' write_tohost does); device 1 command 1
+# prints a character.  Guests are built here.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/guest.sh
 need_rv_gcc
@@ -33,8 +34,10 @@ guest putchar "    li t0, (1 << 56) | (1 << 48) | 'h'
     sd t0, 0(t5)
     li t0, (3 << 1) | 1
     sd t0, 0(t5)"
+guest big "    li t0, (256 << 1) | 1
+    sd t0, 0(t5)"
 
-echo "1..3"
+echo "1..4"
 timeout 20 ./dbt -bios none "$tmp/pass.elf" >/dev/null 2>&1
 s=$?; [ $s = 0 ] && echo "ok 1 - tohost = 1 (sd): exit status 0" || echo "not ok 1 - status $s"
 timeout 20 ./dbt -bios none "$tmp/halves.elf" >/dev/null 2>&1
@@ -42,3 +45,5 @@ s=$?; [ $s = 7 ] && echo "ok 2 - tohost = 15 as two sw halves: exit status 7" ||
 out=$(timeout 20 ./dbt -bios none "$tmp/putchar.elf" 2>/dev/null)
 s=$?; [ $s = 3 ] && [ "$out" = hi ] && echo "ok 3 - HTIF console prints 'hi', then exit status 3" \
     || echo "not ok 3 - status $s, output '$out'"
+timeout 20 ./dbt -bios none "$tmp/big.elf" >/dev/null 2>&1
+s=$?; [ $s = 255 ] && echo "ok 4 - tohost = (256 << 1) | 1: exit status 255, never 0" || echo "not ok 4 - status $s"

@@ -13,6 +13,9 @@
  *   4-6   the time CSR exists, advances, and mcounteren.TM/scounteren.TM
  *         gate it (QEMU's spike raises illegal instruction, leaving time to
  *         M-mode firmware).
+ *   7     no trigger module: tselect reads 0 whatever is written, the
+ *         sign debuggers (and the riscv-tests) read as "no triggers"
+ *         (QEMU has triggers).
  * Spec rules QEMU 7.2 breaks:
  *   10-12 a misaligned AMO or SC raises store/AMO address misaligned (6)
  *         (QEMU: 4 for AMOs; an SC without a reservation does not trap).
@@ -212,6 +215,15 @@ main:
     csrw mie, zero
     li t0, MIP_SSIP | MIP_STIP | MIP_SEIP
     csrc mip, t0
+
+    /* -- no triggers ------------------------------------------------------ */
+    CASE(7, "tselect: a written index reads back 0, tdata1 reads 0")
+    li a1, 1
+    csrw tselect, a1
+    csrr a0, tselect
+    CHECK(a0, 0)
+    csrr a0, tdata1
+    CHECK(a0, 0)
 
     j pass
 

@@ -273,6 +273,15 @@ main:
     csrrci a0, mvendorid, 0
     csrr a0, cycle
     TEST_ILLEGAL(56, "unknown CSR 0x3ff", csrr a0, 0x3ff)
+    /* Reads of a read-only counter with x0 as the source write nothing,
+     * so they are legal even in U-mode once the counter is enabled. */
+    CASE(67, "csrrc/csrrs x0 and csrrci/csrrsi 0 of cycle do not trap")
+    csrrc zero, cycle, zero
+    csrrs zero, cycle, zero
+    csrrci zero, cycle, 0
+    csrrsi zero, cycle, 0
+    /* No Smrnmi: mnstatus (0x744) does not exist. */
+    TEST_ILLEGAL(68, "mnstatus (0x744) is not implemented", csrr a0, 0x744)
     TEST_ILLEGAL(57, "unknown CSR 0x0ff", csrw 0x0ff, a0)
     TEST_ILLEGAL(58, "unknown CSR 0x1ff", csrr a0, 0x1ff)
     TEST_ILLEGAL(59, "mstatush does not exist on RV64", csrr a0, 0x310)

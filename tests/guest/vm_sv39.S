@@ -272,6 +272,15 @@ main:
 40: CHECK_FAULT(CAUSE_STORE_PAGE, 0xffffff8000000100)
 
     /* -- accessed and dirty ----------------------------------------------------- */
+    /* A/D change only for an access the PTE allows: the store below is
+     * refused (U to an S page), so nothing of the PTE may change. */
+    CASE(39, "a refused U store to the A/D page sets neither A nor D")
+    li a1, VA_AD
+    RUN_U(u_store, 39f)
+39: CHECK_FAULT(CAUSE_STORE_PAGE, VA_AD)
+    ld a0, 0(s4)
+    andi a0, a0, PTE_A | PTE_D
+    CHECK(a0, 0)
     CASE(40, "A/D clear before the first access")
     ld a0, 0(s4)
     andi a0, a0, PTE_A | PTE_D
