@@ -76,10 +76,8 @@ static const struct insn *dcache_lookup(struct decode_cache *c, uint32_t bits)
 void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
 {
     struct decode_cache *dc = h->dcache;
-    jmp_buf *jb = h->trap_jmp;
     memset(h, 0, offsetof(struct hart, tlb));
     h->dcache = dc ? dc : dcache_new();
-    h->trap_jmp = jb;
     h->m = m;
     h->hartid = hartid;
     h->pc = pc;

@@ -3,7 +3,6 @@
 #ifndef CPU_H
 #define CPU_H
 
-#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -173,7 +172,6 @@ struct hart {
     uint64_t trap_cause, trap_tval;
 
     struct machine *m;
-    jmp_buf *trap_jmp;    /* the one setjmp, in the run loop */
     struct decode_cache *dcache; /* decoded instructions by their bits */
 
     struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
