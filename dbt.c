@@ -284,51 +284,76 @@ static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1)
 
 /* Where the initrd goes: halfway up RAM (as QEMU does) when the kernel ends
  * below that, else right after the kernel. */
+static uint64_t initrd_address(const struct machine *m, uint64_t kernel_end)
+{
+    uint64_t start = m->ram_base + m->ram_size / 2;
+    return start < kernel_end ? align_up(kernel_end, 2 << 20) : start;
+}
+
 static void load_initrd(struct machine *m, const char *path, uint64_t kernel_end,
                         struct boot_layout *b)
 {
     struct file_image f = read_file("-initrd", path);
-    uint64_t start = m->ram_base + m->ram_size / 2;
-    if (start < kernel_end)
-        start = align_up(kernel_end, 2 << 20);
+    uint64_t start = initrd_address(m, kernel_end);
     place(m, &f, start, f.data, f.size, f.size);
     b->initrd_start = start;
     b->initrd_end = start + f.size;
     free(f.data);
 }
 
-/* The DTB goes at the top of RAM, 2 MiB aligned down, clear of the initrd. */
-static void place_dtb(struct machine *m, const struct options *o, struct boot_layout *b)
+/* The device tree of this machine, with /chosen from the options; returns
+ * its size. */
+static size_t build_dtb(struct machine *m, const struct options *o, uint64_t initrd_start,
+                        uint64_t initrd_end, uint8_t *buf, size_t cap)
 {
     uint8_t rng[64];
     if (getrandom(rng, sizeof rng, 0) != (ssize_t)sizeof rng)
         memset(rng, 0x5a, sizeof rng);
     struct fdt_config cfg = {
         .bootargs = o->append ? o->append : "",
-        .initrd_start = b->initrd_start,
-        .initrd_end = b->initrd_end,
+        .initrd_start = initrd_start,
+        .initrd_end = initrd_end,
         .rng_seed = rng,
         .rng_seed_len = sizeof rng,
     };
-    static uint8_t dtb[DTB_MAX];
-    size_t size = fdt_build(m, &cfg, dtb, sizeof dtb);
+    size_t size = fdt_build(m, &cfg, buf, cap);
     if (!size)
-        die("device tree does not fit in %d bytes", DTB_MAX);
-    uint64_t at = (m->ram_base + m->ram_size - size) & ~((2ULL << 20) - 1);
-    if (at < b->initrd_end || at < m->ram_base)
+        die("device tree does not fit in %zu bytes", cap);
+    return size;
+}
+
+/* The DTB, and after it OpenSBI's fw_dynamic info, go at the top of RAM,
+ * 2 MiB aligned down as QEMU does, or just below the top when that would
+ * overlap what is loaded.  A bare-metal program (-bios none) that leaves no
+ * room gets a1 = 0 instead of an error: it may well not want a DTB. */
+#define FW_DYNAMIC_INFO_SIZE 48
+
+static uint64_t place_dtb(struct machine *m, const struct options *o, uint64_t loaded_end,
+                          bool bios_none, struct boot_layout *b)
+{
+    static uint8_t dtb[DTB_MAX];
+    size_t size = build_dtb(m, o, b->initrd_start, b->initrd_end, dtb, sizeof dtb);
+    uint64_t need = align_up(size, 8) + FW_DYNAMIC_INFO_SIZE;
+    uint64_t ram_end = m->ram_base + m->ram_size;
+    uint64_t at = ram_end < need ? 0 : (ram_end - need) & ~((2ULL << 20) - 1);
+    if (at < loaded_end)
+        at = ram_end < need ? 0 : (ram_end - need) & ~7ULL;
+    if (at < loaded_end) {
+        if (bios_none)
+            return 0;
         die("-m %llu MiB: too little RAM for the kernel, initrd and device tree",
             (unsigned long long)(m->ram_size >> 20));
+    }
     memcpy(mmu_ram_ptr(m, at, size), dtb, size);
     b->dtb = at;
+    return at + align_up(size, 8); /* room for the fw_dynamic info */
 }
 
 /* OpenSBI's fw_dynamic reads where to go next from a struct in a2:
  * magic, version 2, next_addr, next_mode (1 = S), options, boot_hart. */
-static uint64_t place_fw_dynamic_info(struct machine *m, uint64_t kernel_entry, uint64_t dtb)
+static uint64_t place_fw_dynamic_info(struct machine *m, uint64_t kernel_entry, uint64_t at)
 {
-    uint64_t info[6] = {FW_DYNAMIC_MAGIC, 2, kernel_entry, 1, 0, ~0ULL};
-    uint64_t at = dtb - sizeof info;
-    at &= ~7ULL;
+    uint64_t info[FW_DYNAMIC_INFO_SIZE / 8] = {FW_DYNAMIC_MAGIC, 2, kernel_entry, 1, 0, ~0ULL};
     memcpy(mmu_ram_ptr(m, at, sizeof info), info, sizeof info);
     return at;
 }
@@ -358,9 +383,9 @@ static void boot_load(struct machine *m, const struct options *o, struct boot_la
     }
     if (o->initrd)
         load_initrd(m, o->initrd, end, b);
-    place_dtb(m, o, b);
+    uint64_t info_at = place_dtb(m, o, b->initrd_end > end ? b->initrd_end : end, bios_none, b);
     if (!bios_none && !builtin_sbi)
-        b->fw_dynamic_info = place_fw_dynamic_info(m, b->kernel_entry, b->dtb);
+        b->fw_dynamic_info = place_fw_dynamic_info(m, b->kernel_entry, info_at);
     m->builtin_sbi = builtin_sbi;
 }
 
@@ -614,27 +639,21 @@ static void print_stats(struct machine *m, uint64_t start_ns)
             secs > 0 ? (double)total / secs / 1e6 : 0.0);
 }
 
+/* -dumpdtb: the DTB a boot with these options would get (the initrd placed
+ * as for a kernel that ends below the middle of RAM). */
 static void write_dtb_file(struct machine *m, const struct options *o)
 {
-    struct boot_layout b = {0};
-    uint8_t rng[64];
-    if (getrandom(rng, sizeof rng, 0) != (ssize_t)sizeof rng)
-        memset(rng, 0x5a, sizeof rng);
+    uint64_t initrd_start = 0, initrd_end = 0;
     if (o->initrd) {
         struct file_image f = read_file("-initrd", o->initrd);
-        b.initrd_start = m->ram_base + m->ram_size / 2;
-        b.initrd_end = b.initrd_start + f.size;
+        initrd_start = initrd_address(m, m->ram_base + KERNEL_OFFSET);
+        initrd_end = initrd_start + f.size;
         free(f.data);
     }
-    struct fdt_config cfg = {
-        .bootargs = o->append ? o->append : "",
-        .initrd_start = b.initrd_start, .initrd_end = b.initrd_end,
-        .rng_seed = rng, .rng_seed_len = sizeof rng,
-    };
     static uint8_t dtb[DTB_MAX];
-    size_t size = fdt_build(m, &cfg, dtb, sizeof dtb);
+    size_t size = build_dtb(m, o, initrd_start, initrd_end, dtb, sizeof dtb);
     FILE *f = fopen(o->dumpdtb, "wb");
-    if (!f || !size || fwrite(dtb, 1, size, f) != size || fclose(f) != 0)
+    if (!f || fwrite(dtb, 1, size, f) != size || fclose(f) != 0)
         die("-dumpdtb %s: cannot write: %s", o->dumpdtb, strerror(errno));
 }
 
