@@ -533,6 +533,8 @@ static unsigned parse_log(const char *s)
                 break;
         if (i == sizeof items / sizeof items[0])
             die("-d %s: unknown log item '%s' (try in_asm,exec,int,mmu,syscall)", s, t);
+        if (items[i].bit == LOG_OUT_ASM)
+            die("-d out_asm: there is no JIT in this version, so no host code to show");
         mask |= items[i].bit;
     }
     free(copy);
