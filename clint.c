@@ -109,12 +109,5 @@ void clint_create(struct machine *m, struct clint *c)
     memset(c, 0, sizeof *c);
     c->m = m;
     clint_reset(c);
-    struct mmio_region r = {
-        .base = CLINT_BASE,
-        .size = CLINT_SIZE,
-        .opaque = c,
-        .read = clint_read,
-        .write = clint_write,
-    };
-    mmu_add_region(m, &r);
+    mmu_add_region(m, &(struct mmio_region){CLINT_BASE, CLINT_SIZE, c, clint_read, clint_write});
 }

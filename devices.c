@@ -167,20 +167,6 @@ static uint64_t rtc_ns_to_alarm(const struct rtc *r)
 
 /* -- The whole ------------------------------------------------------------------------ */
 
-static void add_region(struct machine *m, uint64_t base, uint64_t size, void *opaque,
-                       bool (*read)(void *, uint64_t, int, uint64_t *),
-                       bool (*write)(void *, uint64_t, int, uint64_t))
-{
-    struct mmio_region r = {
-        .base = base,
-        .size = size,
-        .opaque = opaque,
-        .read = read,
-        .write = write,
-    };
-    mmu_add_region(m, &r);
-}
-
 bool devices_create(struct machine *m, const struct devices_config *cfg)
 {
     struct devices *d = calloc(1, sizeof *d);
@@ -203,8 +189,8 @@ bool devices_create(struct machine *m, const struct devices_config *cfg)
     uart_create(m, &d->uart);
     d->rtc.m = m;
     rtc_reset(&d->rtc);
-    add_region(m, TEST_BASE, TEST_SIZE, m, test_read, test_write);
-    add_region(m, RTC_BASE, RTC_SIZE, &d->rtc, rtc_read, rtc_write);
+    mmu_add_region(m, &(struct mmio_region){TEST_BASE, TEST_SIZE, m, test_read, test_write});
+    mmu_add_region(m, &(struct mmio_region){RTC_BASE, RTC_SIZE, &d->rtc, rtc_read, rtc_write});
     console_create(m, &d->console); /* last: raw mode only once nothing can fail */
     return true;
 }

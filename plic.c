@@ -210,12 +210,5 @@ void plic_create(struct machine *m, struct plic *p)
 {
     p->m = m;
     plic_reset(p);
-    struct mmio_region r = {
-        .base = PLIC_BASE,
-        .size = PLIC_SIZE,
-        .opaque = p,
-        .read = plic_read,
-        .write = plic_write,
-    };
-    mmu_add_region(m, &r);
+    mmu_add_region(m, &(struct mmio_region){PLIC_BASE, PLIC_SIZE, p, plic_read, plic_write});
 }

@@ -345,12 +345,5 @@ void uart_create(struct machine *m, struct uart *u)
 {
     u->m = m;
     uart_reset(u);
-    struct mmio_region r = {
-        .base = UART_BASE,
-        .size = UART_SIZE,
-        .opaque = u,
-        .read = uart_read,
-        .write = uart_write,
-    };
-    mmu_add_region(m, &r);
+    mmu_add_region(m, &(struct mmio_region){UART_BASE, UART_SIZE, u, uart_read, uart_write});
 }

@@ -803,14 +803,7 @@ bool virtio_blk_create(struct machine *m, struct virtio_blk *b, const struct dev
         b->present = true;
     }
     virtio_blk_reset(b);
-    struct mmio_region r = {
-        .base = VIRTIO_BASE,
-        .size = VIRTIO_SIZE,
-        .opaque = b,
-        .read = blk_read,
-        .write = blk_write,
-    };
-    mmu_add_region(m, &r);
+    mmu_add_region(m, &(struct mmio_region){VIRTIO_BASE, VIRTIO_SIZE, b, blk_read, blk_write});
     return true;
 }
 
