@@ -563,35 +563,8 @@ static bool exec_ecall(struct hart *h)
     return fail(h, cause[h->priv], 0);
 }
 
-/* -- Memory ------------------------------------------------------------------
- * The interpreter's loads and stores probe the TLB inline, like generated
- * code will, and call mmu.c only on a miss. */
-
-static inline bool load(struct hart *h, uint64_t va, int size, uint64_t *v)
-{
-    struct tlb_entry *e = &h->tlb[h->data_ctx][(va >> 12) & (TLB_SIZE - 1)];
-    if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_read) {
-        const void *p = (const void *)(uintptr_t)(va + e->addend);
-        switch (size) {
-        case 1: *v = *(const uint8_t *)p; break;
-        case 2: { uint16_t x; memcpy(&x, p, 2); *v = x; break; }
-        case 4: { uint32_t x; memcpy(&x, p, 4); *v = x; break; }
-        default: memcpy(v, p, 8); break;
-        }
-        return true;
-    }
-    return mmu_load(h, va, size, v);
-}
-
-static inline bool store(struct hart *h, uint64_t va, int size, uint64_t v)
-{
-    struct tlb_entry *e = &h->tlb[h->data_ctx][(va >> 12) & (TLB_SIZE - 1)];
-    if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_write) {
-        memcpy((void *)(uintptr_t)(va + e->addend), &v, (size_t)size);
-        return true;
-    }
-    return mmu_store(h, va, size, v);
-}
+/* -- Memory: loads and stores go through mmu_load/mmu_store, whose TLB
+ * probe is inline (mmu.h); mmu.c is called only on a miss. */
 
 static int64_t sext(uint64_t v, int bits)
 {
@@ -607,7 +580,7 @@ static bool exec_load(struct hart *h, const struct insn *in)
     };
     uint64_t v;
     int size = shape[in->op].size;
-    if (!load(h, h->x[in->rs1] + (uint64_t)in->imm, size, &v))
+    if (!mmu_load(h, h->x[in->rs1] + (uint64_t)in->imm, size, &v))
         return false;
     h->x[in->rd] = shape[in->op].is_signed ? (uint64_t)sext(v, 8 * size) : v;
     return true;
@@ -616,7 +589,7 @@ static bool exec_load(struct hart *h, const struct insn *in)
 static bool exec_store(struct hart *h, const struct insn *in)
 {
     int size = in->op == OP_SB ? 1 : in->op == OP_SH ? 2 : in->op == OP_SW ? 4 : 8;
-    return store(h, h->x[in->rs1] + (uint64_t)in->imm, size, h->x[in->rs2]);
+    return mmu_store(h, h->x[in->rs1] + (uint64_t)in->imm, size, h->x[in->rs2]);
 }
 
 static bool exec_fp_load(struct hart *h, const struct insn *in)
@@ -625,7 +598,7 @@ static bool exec_fp_load(struct hart *h, const struct insn *in)
         return illegal(h, in);
     uint64_t v;
     bool single = in->op == OP_FLW;
-    if (!load(h, h->x[in->rs1] + (uint64_t)in->imm, single ? 4 : 8, &v))
+    if (!mmu_load(h, h->x[in->rs1] + (uint64_t)in->imm, single ? 4 : 8, &v))
         return false;
     h->f[in->rd] = single ? v | 0xffffffff00000000ULL : v; /* NaN-box */
     fp_dirty(h);
@@ -637,7 +610,7 @@ static bool exec_fp_store(struct hart *h, const struct insn *in)
     if (!fp_enabled(h))
         return illegal(h, in);
     bool single = in->op == OP_FSW;
-    return store(h, h->x[in->rs1] + (uint64_t)in->imm, single ? 4 : 8, h->f[in->rs2]);
+    return mmu_store(h, h->x[in->rs1] + (uint64_t)in->imm, single ? 4 : 8, h->f[in->rs2]);
 }
 
 /* -- Atomics -----------------------------------------------------------------

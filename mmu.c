@@ -43,31 +43,11 @@ static struct mmio_region *find_region(struct machine *m, uint64_t paddr)
     return NULL;
 }
 
-static uint64_t load_le(const uint8_t *p, int size)
-{
-    switch (size) {
-    case 1: return *p;
-    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
-    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
-    }
-}
-
-static void store_le(uint8_t *p, int size, uint64_t v)
-{
-    switch (size) {
-    case 1: *p = (uint8_t)v; break;
-    case 2: { uint16_t w = (uint16_t)v; memcpy(p, &w, 2); break; }
-    case 4: { uint32_t w = (uint32_t)v; memcpy(p, &w, 4); break; }
-    default: memcpy(p, &v, 8); break;
-    }
-}
-
 bool mmu_phys_read(struct machine *m, uint64_t paddr, int size, uint64_t *value)
 {
     uint8_t *p = mmu_ram_ptr(m, paddr, (uint64_t)size);
     if (p) {
-        *value = load_le(p, size);
+        *value = mmu_host_load(p, size);
         return true;
     }
     struct mmio_region *r = find_region(m, paddr);
@@ -93,23 +73,23 @@ static void htif_store(struct machine *m, uint64_t value)
         console_write(m, &ch, 1);
         uint8_t *fh = m->fromhost ? mmu_ram_ptr(m, m->fromhost, 8) : NULL;
         if (fh)
-            store_le(fh, 8, (1ULL << 56) | (1ULL << 48));
+            mmu_host_store(fh, 8, (1ULL << 56) | (1ULL << 48));
     }
     uint8_t *th = mmu_ram_ptr(m, m->tohost, 8);
     if (th)
-        store_le(th, 8, 0);
+        mmu_host_store(th, 8, 0);
 }
 
 bool mmu_phys_write(struct machine *m, uint64_t paddr, int size, uint64_t value)
 {
     uint8_t *p = mmu_ram_ptr(m, paddr, (uint64_t)size);
     if (p) {
-        store_le(p, size, value);
+        mmu_host_store(p, size, value);
         /* Any store into tohost counts: the riscv-tests write it as two
          * 32-bit halves, low half first. */
         if (m->tohost && paddr < m->tohost + 8 && paddr + (uint64_t)size > m->tohost) {
             uint8_t *th = mmu_ram_ptr(m, m->tohost, 8);
-            uint64_t word = th ? load_le(th, 8) : 0;
+            uint64_t word = th ? mmu_host_load(th, 8) : 0;
             if (word)
                 htif_store(m, word);
         }
@@ -304,7 +284,8 @@ void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
 }
 
 /* -- Virtual accesses -----------------------------------------------------------
- * The fast paths probe the TLB; the slow paths translate and go to the bus.
+ * The fast paths (mmu_load/mmu_store in mmu.h) probe the TLB inline; these
+ * slow paths translate and go to the bus.
  * An access that crosses a page is done byte by byte after both pages have
  * been translated, so a fault on the second page leaves memory untouched
  * and reports the address of the part that faulted. */
@@ -334,13 +315,8 @@ static bool bus_fault(struct hart *h, uint64_t va, enum access acc)
     return raise_fault(h, va, acc, false);
 }
 
-bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *value)
+bool mmu_load_slow(struct hart *h, uint64_t va, int size, uint64_t *value)
 {
-    struct tlb_entry *e = tlb_slot(h, h->data_ctx, va);
-    if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_read) {
-        *value = load_le((const uint8_t *)(uintptr_t)(va + e->addend), size);
-        return true;
-    }
     if (!(va & (uint64_t)(size - 1))) {
         uint64_t pa;
         if (!mmu_translate(h, va, ACCESS_READ, &pa))
@@ -360,13 +336,8 @@ bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *value)
     return true;
 }
 
-bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t value)
+bool mmu_store_slow(struct hart *h, uint64_t va, int size, uint64_t value)
 {
-    struct tlb_entry *e = tlb_slot(h, h->data_ctx, va);
-    if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_write) {
-        store_le((uint8_t *)(uintptr_t)(va + e->addend), size, value);
-        return true;
-    }
     if (!(va & (uint64_t)(size - 1))) {
         uint64_t pa;
         if (!mmu_translate(h, va, ACCESS_WRITE, &pa))
@@ -387,7 +358,7 @@ static bool fetch_parcel(struct hart *h, uint64_t va, uint32_t *parcel)
 {
     struct tlb_entry *e = tlb_slot(h, h->code_ctx, va);
     if ((va & ~0xfffULL) == e->tag_exec) {
-        *parcel = (uint32_t)load_le((const uint8_t *)(uintptr_t)(va + e->addend), 2);
+        *parcel = (uint32_t)mmu_host_load((const uint8_t *)(uintptr_t)(va + e->addend), 2);
         return true;
     }
     uint64_t pa;
@@ -398,7 +369,7 @@ static bool fetch_parcel(struct hart *h, uint64_t va, uint32_t *parcel)
     const uint8_t *p = mmu_ram_ptr(h->m, pa, 2);
     if (!p)
         return bus_fault(h, va, ACCESS_EXEC);
-    *parcel = (uint32_t)load_le(p, 2);
+    *parcel = (uint32_t)mmu_host_load(p, 2);
     return true;
 }
 

@@ -5,8 +5,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
-struct hart;
+#include "cpu.h"
+
 struct machine;
 
 enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
@@ -34,12 +36,53 @@ bool mmu_phys_write(struct machine *m, uint64_t paddr, int size, uint64_t value)
 bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
     __attribute__((warn_unused_result));
 
+/* Little-endian host memory of 1, 2, 4 or 8 bytes (the host is x86-64). */
+static inline uint64_t mmu_host_load(const void *p, int size)
+{
+    switch (size) {
+    case 1: return *(const uint8_t *)p;
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static inline void mmu_host_store(void *p, int size, uint64_t v)
+{
+    memcpy(p, &v, (size_t)size);
+}
+
+/* The TLB misses: translate, then go to the bus (mmu.c). */
+bool mmu_load_slow(struct hart *h, uint64_t va, int size, uint64_t *value)
+    __attribute__((warn_unused_result));
+bool mmu_store_slow(struct hart *h, uint64_t va, int size, uint64_t value)
+    __attribute__((warn_unused_result));
+
 /* Virtual loads and stores of 1, 2, 4 or 8 bytes, any alignment.  On a fault
- * they return false with h->trap_cause/trap_tval set; nothing is written. */
-bool mmu_load(struct hart *h, uint64_t va, int size, uint64_t *value)
-    __attribute__((warn_unused_result));
-bool mmu_store(struct hart *h, uint64_t va, int size, uint64_t value)
-    __attribute__((warn_unused_result));
+ * they return false with h->trap_cause/trap_tval set; nothing is written.
+ * The TLB probe is inline, the same test generated code will make: a
+ * misaligned address never equals a tag, so it takes the slow path. */
+static inline __attribute__((warn_unused_result)) bool
+mmu_load(struct hart *h, uint64_t va, int size, uint64_t *value)
+{
+    struct tlb_entry *e = &h->tlb[h->data_ctx][(va >> 12) & (TLB_SIZE - 1)];
+    if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_read) {
+        *value = mmu_host_load((const void *)(uintptr_t)(va + e->addend), size);
+        return true;
+    }
+    return mmu_load_slow(h, va, size, value);
+}
+
+static inline __attribute__((warn_unused_result)) bool
+mmu_store(struct hart *h, uint64_t va, int size, uint64_t value)
+{
+    struct tlb_entry *e = &h->tlb[h->data_ctx][(va >> 12) & (TLB_SIZE - 1)];
+    if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_write) {
+        mmu_host_store((void *)(uintptr_t)(va + e->addend), size, value);
+        return true;
+    }
+    return mmu_store_slow(h, va, size, value);
+}
 /* Fetch 16 or 32 instruction bits at va (a 32-bit instruction may straddle
  * two pages). */
 bool mmu_fetch(struct hart *h, uint64_t va, uint32_t *bits)
