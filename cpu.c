@@ -76,15 +76,19 @@ static const struct insn *dcache_lookup(struct decode_cache *c, uint32_t bits)
 void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
 {
     struct decode_cache *dc = h->dcache;
+    struct jit_hart *jit = h->jit;
+    struct jit_cache_entry *jcache = h->jcache;
     memset(h, 0, offsetof(struct hart, tlb));
     h->dcache = dc ? dc : dcache_new();
+    h->jit = jit;
+    h->jcache = jcache;
     h->m = m;
     h->hartid = hartid;
     h->pc = pc;
     h->priv = PRIV_M;
     h->misa = MISA_VALUE;
     h->mstatus = (2ULL << 32) | (2ULL << 34); /* UXL = SXL = 64-bit */
-    h->interrupt_check = true;
+    cpu_request_interrupt_check(h);
     memset(h->tlb, 0xff, sizeof h->tlb);
     cpu_update_mmu_ctx(h);
 }
@@ -105,6 +109,26 @@ void cpu_update_mmu_ctx(struct hart *h)
         bool mxr = h->mstatus & MSTATUS_MXR;
         h->data_ctx = (uint8_t)(1 + (eff == PRIV_S) + 2 * sum + 4 * mxr);
     }
+    h->dtlb = h->tlb[h->data_ctx];
+    h->ctlb = h->tlb[h->code_ctx];
+    h->jcache_xor = (uint64_t)cpu_code_flags(h) << 56;
+}
+
+/* Generated code bakes in the privilege (2 bits), whether FP is enabled
+ * (bit 2: FP instructions are translated, not illegal) and whether the
+ * dynamic rounding mode is round-to-nearest-even (bit 3: the host FPU can
+ * do dynamic-rounding ops inline).  Anything that changes one of these
+ * calls cpu_update_mmu_ctx, which recomputes jcache_xor. */
+unsigned cpu_code_flags(const struct hart *h)
+{
+    return (unsigned)h->priv | ((h->mstatus & MSTATUS_FS) ? 4u : 0u) |
+           (h->frm == 0 ? 8u : 0u);
+}
+
+void cpu_request_interrupt_check(struct hart *h)
+{
+    h->interrupt_check = true;
+    cpu_kick(h);
 }
 
 /* -- Interrupts -------------------------------------------------------------- */
@@ -135,7 +159,7 @@ void cpu_set_irq_line(struct hart *h, uint64_t mask, bool level)
     uint64_t old = h->irq_lines;
     h->irq_lines = level ? old | mask : old & ~mask;
     if (h->irq_lines != old)
-        h->interrupt_check = true;
+        cpu_request_interrupt_check(h);
 }
 
 /* Interrupt priority order of the privileged spec (3.1.9). */
@@ -192,6 +216,7 @@ void cpu_trap(struct hart *h, uint64_t cause, uint64_t tval)
 
     if (h->m->log & LOG_INT)
         log_trap(h, cause, tval, to);
+    h->ntraps++;
     h->reservation_valid = false;
 
     if (to == PRIV_S) {
@@ -214,7 +239,6 @@ void cpu_trap(struct hart *h, uint64_t cause, uint64_t tval)
                     (unsigned long long)h->hartid, (unsigned long long)cause,
                     (unsigned long long)h->pc, (unsigned long long)tval);
             machine_exit(h->m, 1);
-            h->exit_request = 1;
             return;
         }
         h->mcause = cause;
@@ -229,7 +253,14 @@ void cpu_trap(struct hart *h, uint64_t cause, uint64_t tval)
     }
     h->priv = (uint8_t)to;
     cpu_update_mmu_ctx(h);
-    h->interrupt_check = true;
+    cpu_request_interrupt_check(h);
+}
+
+/* The one way an instruction writes an integer register: x0 stays 0. */
+static inline void set_x(struct hart *h, unsigned rd, uint64_t v)
+{
+    if (rd)
+        h->x[rd] = v;
 }
 
 /* Helpers that fail record the trap for the run loop to deliver. */
@@ -264,7 +295,7 @@ static void mstatus_write(struct hart *h, uint64_t value, uint64_t mask)
         mask &= ~MSTATUS_MPP;
     h->mstatus = (h->mstatus & ~mask) | (value & mask);
     cpu_update_mmu_ctx(h);
-    h->interrupt_check = true;
+    cpu_request_interrupt_check(h);
 }
 
 /* cycle, time, instret and hpmcounterN from S or U: mcounteren (and from U
@@ -306,7 +337,7 @@ static bool csr_read(struct hart *h, unsigned csr, uint64_t *v)
         return true;
     case CSR_CYCLE: if (!counter_allowed(h, csr)) return false; *v = h->instret + h->mcycle_offset; return true;
     case CSR_TIME: if (!counter_allowed(h, csr)) return false; *v = machine_time(h->m); return true;
-    case CSR_INSTRET: if (!counter_allowed(h, csr)) return false; *v = h->instret; return true;
+    case CSR_INSTRET: if (!counter_allowed(h, csr)) return false; *v = h->instret + h->minstret_offset; return true;
 
     case CSR_SSTATUS: *v = mstatus_read(h) & SSTATUS_MASK; return true;
     case CSR_SIE: *v = h->mie & h->mideleg; return true;
@@ -347,7 +378,7 @@ static bool csr_read(struct hart *h, unsigned csr, uint64_t *v)
     case CSR_MTVAL: *v = h->mtval; return true;
     case CSR_MIP: *v = cpu_read_mip(h); return true;
     case CSR_MCYCLE: *v = h->instret + h->mcycle_offset; return true;
-    case CSR_MINSTRET: *v = h->instret; return true;
+    case CSR_MINSTRET: *v = h->instret + h->minstret_offset; return true;
     case CSR_TSELECT: case CSR_TDATA1: case CSR_TDATA2: case CSR_TDATA3:
         *v = 0; return true; /* no trigger module: zero triggers */
     }
@@ -392,25 +423,31 @@ static void mip_write(struct hart *h, uint64_t v, uint64_t mask)
     if (sstc_enabled(h))
         mask &= ~MIP_STIP; /* STIP follows stimecmp */
     h->mip = (h->mip & ~mask) | (v & mask);
-    h->interrupt_check = true;
+    cpu_request_interrupt_check(h);
 }
 
 static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
 {
     switch (csr) {
     case CSR_FFLAGS: if (!fp_enabled(h)) return false; h->fflags = v & 0x1f; fp_dirty(h); return true;
-    case CSR_FRM: if (!fp_enabled(h)) return false; h->frm = v & 7; fp_dirty(h); return true;
+    case CSR_FRM:
+        if (!fp_enabled(h)) return false;
+        h->frm = v & 7;
+        fp_dirty(h);
+        cpu_update_mmu_ctx(h); /* the code flags follow frm */
+        return true;
     case CSR_FCSR:
         if (!fp_enabled(h)) return false;
         h->fflags = v & 0x1f;
         h->frm = (v >> 5) & 7;
         fp_dirty(h);
+        cpu_update_mmu_ctx(h);
         return true;
 
     case CSR_SSTATUS: mstatus_write(h, v, SSTATUS_WRITABLE); return true;
     case CSR_SIE:
         h->mie = (h->mie & ~h->mideleg) | (v & h->mideleg);
-        h->interrupt_check = true;
+        cpu_request_interrupt_check(h);
         return true;
     case CSR_STVEC: h->stvec = tvec_legal(v); return true;
     case CSR_SCOUNTEREN: h->scounteren = v & 0xffffffff; return true;
@@ -424,20 +461,20 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
         if (h->priv < PRIV_M && (!sstc_enabled(h) || !(h->mcounteren & 2)))
             return false;
         h->stimecmp = v;
-        h->interrupt_check = true;
+        cpu_request_interrupt_check(h);
         return true;
     case CSR_SATP: return satp_write(h, v);
 
     case CSR_MSTATUS: mstatus_write(h, v, MSTATUS_WRITABLE); return true;
     case CSR_MISA: return true; /* WARL: the extensions are fixed */
     case CSR_MEDELEG: h->medeleg = v & MEDELEG_MASK; return true;
-    case CSR_MIDELEG: h->mideleg = v & MIP_S_MASK; h->interrupt_check = true; return true;
-    case CSR_MIE: h->mie = v & MIP_ALL; h->interrupt_check = true; return true;
+    case CSR_MIDELEG: h->mideleg = v & MIP_S_MASK; cpu_request_interrupt_check(h); return true;
+    case CSR_MIE: h->mie = v & MIP_ALL; cpu_request_interrupt_check(h); return true;
     case CSR_MTVEC: h->mtvec = tvec_legal(v); return true;
     case CSR_MCOUNTEREN: h->mcounteren = v & 0xffffffff; return true;
     case CSR_MENVCFG:
         h->menvcfg = v & (MENVCFG_FIOM | MENVCFG_STCE);
-        h->interrupt_check = true;
+        cpu_request_interrupt_check(h);
         return true;
     case CSR_MCOUNTINHIBIT: return true;
     case CSR_MSCRATCH: h->mscratch = v; return true;
@@ -449,8 +486,7 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
     case CSR_MINSTRET:
         /* The write wins over this instruction's own retirement, which the
          * run loop is about to count. */
-        h->mcycle_offset += h->instret - (v - 1);
-        h->instret = v - 1;
+        h->minstret_offset = v - h->instret - 1;
         return true;
     case CSR_TSELECT: case CSR_TDATA1: case CSR_TDATA2: case CSR_TDATA3:
         return true;
@@ -495,7 +531,7 @@ static bool exec_csr(struct hart *h, const struct insn *in)
         if (!csr_write(h, csr, value))
             return illegal(h, in);
     }
-    h->x[in->rd] = old;
+    set_x(h, in->rd, old);
     return true;
 }
 
@@ -516,7 +552,7 @@ static bool exec_mret(struct hart *h, const struct insn *in, uint64_t *next_pc)
     h->priv = (uint8_t)mpp;
     *next_pc = h->mepc;
     cpu_update_mmu_ctx(h);
-    h->interrupt_check = true;
+    cpu_request_interrupt_check(h);
     return true;
 }
 
@@ -533,7 +569,7 @@ static bool exec_sret(struct hart *h, const struct insn *in, uint64_t *next_pc)
     h->priv = (uint8_t)spp;
     *next_pc = h->sepc;
     cpu_update_mmu_ctx(h);
-    h->interrupt_check = true;
+    cpu_request_interrupt_check(h);
     return true;
 }
 
@@ -542,8 +578,10 @@ static bool exec_wfi(struct hart *h, const struct insn *in)
     /* WFI is illegal in U-mode, and in S-mode when TW is set. */
     if (h->priv == PRIV_U || (h->priv == PRIV_S && (h->mstatus & MSTATUS_TW)))
         return illegal(h, in);
-    if (!cpu_pending_irqs(h))
+    if (!cpu_pending_irqs(h)) {
         h->wfi = true;
+        cpu_kick(h);
+    }
     return true;
 }
 
@@ -582,7 +620,7 @@ static bool exec_load(struct hart *h, const struct insn *in)
     int size = shape[in->op].size;
     if (!mmu_load(h, h->x[in->rs1] + (uint64_t)in->imm, size, &v))
         return false;
-    h->x[in->rd] = shape[in->op].is_signed ? (uint64_t)sext(v, 8 * size) : v;
+    set_x(h, in->rd, shape[in->op].is_signed ? (uint64_t)sext(v, 8 * size) : v);
     return true;
 }
 
@@ -663,7 +701,7 @@ static bool exec_atomic(struct hart *h, const struct insn *in)
         h->reservation_valid = false;
         if (ok && !mmu_phys_write(h->m, pa, size, h->x[in->rs2]))
             return amo_bus_fault(h, va, false);
-        h->x[in->rd] = !ok;
+        set_x(h, in->rd, !ok);
         return true;
     }
     if (!mmu_phys_read(h->m, pa, size, &old))
@@ -675,7 +713,7 @@ static bool exec_atomic(struct hart *h, const struct insn *in)
                                amo_compute((enum op)in->op, old, h->x[in->rs2], size))) {
         return amo_bus_fault(h, va, false);
     }
-    h->x[in->rd] = size == 4 ? (uint64_t)(int64_t)(int32_t)old : old;
+    set_x(h, in->rd, size == 4 ? (uint64_t)(int64_t)(int32_t)old : old);
     return true;
 }
 
@@ -761,21 +799,21 @@ static bool branch_taken(const struct hart *h, const struct insn *in)
 /* -- The interpreter ---------------------------------------------------------
  * exec() runs one instruction.  It returns false when the instruction traps
  * (h->trap_cause/trap_tval say why), and sets *next_pc otherwise. */
-static bool exec(struct hart *h, const struct insn *in, uint64_t *next_pc)
+bool cpu_exec(struct hart *h, const struct insn *in, uint64_t *next_pc)
 {
-    uint64_t *x = h->x;
+    const uint64_t *x = h->x;
     uint64_t a = x[in->rs1], b = x[in->rs2], imm = (uint64_t)in->imm;
     uint64_t pc = h->pc;
     *next_pc = pc + in->len;
 
     switch ((enum op)in->op) {
     case OP_ILLEGAL: return illegal(h, in);
-    case OP_LUI: x[in->rd] = imm; break;
-    case OP_AUIPC: x[in->rd] = pc + imm; break;
-    case OP_JAL: x[in->rd] = pc + in->len; *next_pc = pc + imm; break;
+    case OP_LUI: set_x(h, in->rd, imm); break;
+    case OP_AUIPC: set_x(h, in->rd, pc + imm); break;
+    case OP_JAL: set_x(h, in->rd, pc + in->len); *next_pc = pc + imm; break;
     case OP_JALR: /* read rs1 before writing rd: they may be the same */
         *next_pc = (a + imm) & ~1ULL;
-        x[in->rd] = pc + in->len;
+        set_x(h, in->rd, pc + in->len);
         break;
     case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
         if (branch_taken(h, in))
@@ -786,34 +824,34 @@ static bool exec(struct hart *h, const struct insn *in, uint64_t *next_pc)
         return exec_load(h, in);
     case OP_SB: case OP_SH: case OP_SW: case OP_SD:
         return exec_store(h, in);
-    case OP_ADDI: x[in->rd] = a + imm; break;
-    case OP_SLTI: x[in->rd] = (int64_t)a < (int64_t)imm; break;
-    case OP_SLTIU: x[in->rd] = a < imm; break;
-    case OP_XORI: x[in->rd] = a ^ imm; break;
-    case OP_ORI: x[in->rd] = a | imm; break;
-    case OP_ANDI: x[in->rd] = a & imm; break;
-    case OP_SLLI: x[in->rd] = a << (imm & 63); break;
-    case OP_SRLI: x[in->rd] = a >> (imm & 63); break;
-    case OP_SRAI: x[in->rd] = (uint64_t)((int64_t)a >> (imm & 63)); break;
-    case OP_ADD: x[in->rd] = a + b; break;
-    case OP_SUB: x[in->rd] = a - b; break;
-    case OP_SLL: x[in->rd] = a << (b & 63); break;
-    case OP_SLT: x[in->rd] = (int64_t)a < (int64_t)b; break;
-    case OP_SLTU: x[in->rd] = a < b; break;
-    case OP_XOR: x[in->rd] = a ^ b; break;
-    case OP_SRL: x[in->rd] = a >> (b & 63); break;
-    case OP_SRA: x[in->rd] = (uint64_t)((int64_t)a >> (b & 63)); break;
-    case OP_OR: x[in->rd] = a | b; break;
-    case OP_AND: x[in->rd] = a & b; break;
-    case OP_ADDIW: x[in->rd] = w((int32_t)(uint32_t)(a + imm)); break;
-    case OP_SLLIW: x[in->rd] = w((int32_t)((uint32_t)a << (imm & 31))); break;
-    case OP_SRLIW: x[in->rd] = w((int32_t)((uint32_t)a >> (imm & 31))); break;
-    case OP_SRAIW: x[in->rd] = w((int32_t)a >> (imm & 31)); break;
-    case OP_ADDW: x[in->rd] = w((int32_t)(uint32_t)(a + b)); break;
-    case OP_SUBW: x[in->rd] = w((int32_t)(uint32_t)(a - b)); break;
-    case OP_SLLW: x[in->rd] = w((int32_t)((uint32_t)a << (b & 31))); break;
-    case OP_SRLW: x[in->rd] = w((int32_t)((uint32_t)a >> (b & 31))); break;
-    case OP_SRAW: x[in->rd] = w((int32_t)a >> (b & 31)); break;
+    case OP_ADDI: set_x(h, in->rd, a + imm); break;
+    case OP_SLTI: set_x(h, in->rd, (int64_t)a < (int64_t)imm); break;
+    case OP_SLTIU: set_x(h, in->rd, a < imm); break;
+    case OP_XORI: set_x(h, in->rd, a ^ imm); break;
+    case OP_ORI: set_x(h, in->rd, a | imm); break;
+    case OP_ANDI: set_x(h, in->rd, a & imm); break;
+    case OP_SLLI: set_x(h, in->rd, a << (imm & 63)); break;
+    case OP_SRLI: set_x(h, in->rd, a >> (imm & 63)); break;
+    case OP_SRAI: set_x(h, in->rd, (uint64_t)((int64_t)a >> (imm & 63))); break;
+    case OP_ADD: set_x(h, in->rd, a + b); break;
+    case OP_SUB: set_x(h, in->rd, a - b); break;
+    case OP_SLL: set_x(h, in->rd, a << (b & 63)); break;
+    case OP_SLT: set_x(h, in->rd, (int64_t)a < (int64_t)b); break;
+    case OP_SLTU: set_x(h, in->rd, a < b); break;
+    case OP_XOR: set_x(h, in->rd, a ^ b); break;
+    case OP_SRL: set_x(h, in->rd, a >> (b & 63)); break;
+    case OP_SRA: set_x(h, in->rd, (uint64_t)((int64_t)a >> (b & 63))); break;
+    case OP_OR: set_x(h, in->rd, a | b); break;
+    case OP_AND: set_x(h, in->rd, a & b); break;
+    case OP_ADDIW: set_x(h, in->rd, w((int32_t)(uint32_t)(a + imm))); break;
+    case OP_SLLIW: set_x(h, in->rd, w((int32_t)((uint32_t)a << (imm & 31)))); break;
+    case OP_SRLIW: set_x(h, in->rd, w((int32_t)((uint32_t)a >> (imm & 31)))); break;
+    case OP_SRAIW: set_x(h, in->rd, w((int32_t)a >> (imm & 31))); break;
+    case OP_ADDW: set_x(h, in->rd, w((int32_t)(uint32_t)(a + b))); break;
+    case OP_SUBW: set_x(h, in->rd, w((int32_t)(uint32_t)(a - b))); break;
+    case OP_SLLW: set_x(h, in->rd, w((int32_t)((uint32_t)a << (b & 31)))); break;
+    case OP_SRLW: set_x(h, in->rd, w((int32_t)((uint32_t)a >> (b & 31)))); break;
+    case OP_SRAW: set_x(h, in->rd, w((int32_t)a >> (b & 31))); break;
     case OP_FENCE: case OP_FENCE_I: break; /* one hart at a time: nothing to order */
     case OP_ECALL: return exec_ecall(h);
     case OP_EBREAK: return fail(h, EXC_BREAKPOINT, pc);
@@ -827,7 +865,7 @@ static bool exec(struct hart *h, const struct insn *in, uint64_t *next_pc)
     case OP_MUL: case OP_MULH: case OP_MULHSU: case OP_MULHU:
     case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU:
     case OP_MULW: case OP_DIVW: case OP_DIVUW: case OP_REMW: case OP_REMUW:
-        x[in->rd] = exec_mul_div((enum op)in->op, a, b);
+        set_x(h, in->rd, exec_mul_div((enum op)in->op, a, b));
         break;
     case OP_FLW: case OP_FLD: return exec_fp_load(h, in);
     case OP_FSW: case OP_FSD: return exec_fp_store(h, in);
@@ -912,7 +950,7 @@ static void log_check(struct machine *m)
     }
 }
 
-static void log_block_start(struct hart *h)
+void cpu_log_block_start(struct hart *h)
 {
     struct machine *m = h->m;
     log_check(m);
@@ -924,12 +962,17 @@ static void log_block_start(struct hart *h)
                 priv_name(h->priv));
 }
 
-/* -- The run loop of one hart ------------------------------------------------ */
+/* -- The interpreter's loop ------------------------------------------------- */
+
+const struct insn *cpu_decode_cached(struct hart *h, uint32_t bits)
+{
+    return dcache_lookup(h->dcache, bits);
+}
 
 static inline bool fetch(struct hart *h, uint32_t *bits)
 {
     uint64_t pc = h->pc;
-    struct tlb_entry *e = &h->tlb[h->code_ctx][(pc >> 12) & (TLB_SIZE - 1)];
+    struct tlb_entry *e = &h->ctlb[(pc >> 12) & (TLB_SIZE - 1)];
     if ((pc & ~0xfffULL) == e->tag_exec && (pc & 0xfff) <= 0xffc) {
         memcpy(bits, (const void *)(uintptr_t)(pc + e->addend), 4);
         return true;
@@ -937,7 +980,7 @@ static inline bool fetch(struct hart *h, uint32_t *bits)
     return mmu_fetch(h, pc, bits);
 }
 
-static bool take_interrupt(struct hart *h)
+bool cpu_take_interrupt(struct hart *h)
 {
     int irq = interrupt_to_take(h);
     if (irq < 0)
@@ -947,42 +990,34 @@ static bool take_interrupt(struct hart *h)
     return true;
 }
 
-void cpu_run(struct hart *h)
+/* Interrupts are the run loop's business (machine.c): anything that may
+ * make one pending kicks the hart, so this loop only watches the budget. */
+void cpu_interp(struct hart *h)
 {
     bool logging = h->m->log & (LOG_IN_ASM | LOG_EXEC);
     bool block_start = true;
-    h->interrupt_check = true; /* the Sstc timer may have passed */
 
-    while (h->budget > 0 && !h->exit_request && !h->wfi) {
-        if (h->interrupt_check) {
-            h->interrupt_check = false;
-            if (take_interrupt(h))
-                block_start = true;
-        }
+    while (h->budget > 0) {
         if (logging && block_start)
-            log_block_start(h);
+            cpu_log_block_start(h);
 
         uint32_t bits;
         uint64_t next_pc;
-        const struct insn *in;
         h->budget--; /* traps count too, so a trap storm still yields */
         if (!fetch(h, &bits)) {
             cpu_trap(h, h->trap_cause, h->trap_tval);
             block_start = true;
             continue;
         }
-        in = dcache_lookup(h->dcache, bits);
-        if (!exec(h, in, &next_pc)) {
-            h->x[0] = 0;
+        const struct insn *in = dcache_lookup(h->dcache, bits);
+        if (!cpu_exec(h, in, &next_pc)) {
             cpu_trap(h, h->trap_cause, h->trap_tval);
             block_start = true;
             continue;
         }
-        h->x[0] = 0;
         h->pc = next_pc;
         h->instret++;
         if (logging)
             block_start = ends_block((enum op)in->op);
     }
-    h->reservation_valid = false;
 }

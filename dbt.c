@@ -22,11 +22,10 @@
 #include "dbt.h"
 #include "devices.h"
 #include "fdt.h"
+#include "jit.h"
 #include "sbi.h"
 
 #define DBT_VERSION "0.1"
-#define SLICE_INSNS 20000    /* instructions a hart runs before yielding */
-#define ICOUNT_SHIFT 3       /* -icount: one timebase tick per 8 instructions */
 #define DTB_MAX (64 * 1024)
 #define FW_DYNAMIC_MAGIC 0x4942534fULL /* "OSBI": OpenSBI's fw_dynamic info */
 
@@ -37,6 +36,8 @@ struct options {
     struct devices_config drive;
     unsigned log;
     bool icount, stats;
+    enum engine engine;
+    uint64_t jit_cache_size;
 };
 
 /* -- Errors ----------------------------------------------------------------- */
@@ -51,42 +52,6 @@ static void die(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     exit(2);
-}
-
-/* -- Time and exit --------------------------------------------------------- */
-
-static uint64_t host_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t machine_time(struct machine *m)
-{
-    if (m->icount)
-        return m->icount_insns >> ICOUNT_SHIFT;
-    return (host_ns() - m->time_origin_ns) / (1000000000ULL / TIMEBASE_HZ);
-}
-
-static void stop_all_harts(struct machine *m)
-{
-    for (int i = 0; i < m->nharts; i++)
-        m->harts[i]->exit_request = 1;
-}
-
-void machine_exit(struct machine *m, int code)
-{
-    if (!m->exit_requested)
-        m->exit_code = code;
-    m->exit_requested = true;
-    stop_all_harts(m);
-}
-
-void machine_reset(struct machine *m)
-{
-    m->reset_requested = true;
-    stop_all_harts(m);
 }
 
 /* -- Files ------------------------------------------------------------------ */
@@ -420,53 +385,12 @@ static void boot(struct machine *m, const struct options *o)
 static void reboot(struct machine *m, const struct options *o)
 {
     madvise(m->ram, m->ram_size, MADV_DONTNEED); /* anonymous: reads as zero */
+    if (m->jit)
+        jit_flush(m->jit);
+    machine_init_pages(m);
     devices_reset(m);
     boot(m, o);
-    m->reset_requested = false;
-}
-
-/* -- The machine loop -------------------------------------------------------- */
-
-/* A hart in WFI wakes when an interrupt is pending and enabled in mie, even
- * if the global enable would keep it from being taken. */
-static bool hart_runnable(struct hart *h)
-{
-    if (h->stopped)
-        return false;
-    if (h->wfi && cpu_pending_irqs(h))
-        h->wfi = false;
-    return !h->wfi;
-}
-
-static void run(struct machine *m, const struct options *o)
-{
-    while (!m->exit_requested) {
-        if (m->reset_requested)
-            reboot(m, o);
-        bool any_ran = false;
-        for (int i = 0; i < m->nharts && !m->exit_requested; i++) {
-            struct hart *h = m->harts[i];
-            if (!hart_runnable(h))
-                continue;
-            h->budget = SLICE_INSNS;
-            h->exit_request = 0;
-            cpu_run(h);
-            m->icount_insns += (uint64_t)(SLICE_INSNS - h->budget);
-            any_ran = true;
-        }
-        devices_poll(m);
-        if (any_ran || m->exit_requested || m->reset_requested)
-            continue;
-        bool any_wakes = false;
-        for (int i = 0; i < m->nharts; i++)
-            any_wakes |= hart_runnable(m->harts[i]);
-        if (any_wakes)
-            continue;
-        if (m->icount)
-            m->icount_insns += 10000ULL << ICOUNT_SHIFT; /* idle: 1 ms of guest time */
-        else
-            devices_idle(m);
-    }
+    htif_attach(m);
 }
 
 /* -- Command line -------------------------------------------------------------- */
@@ -489,8 +413,11 @@ static void usage(FILE *out)
         "  -d ITEMS           log: in_asm,exec,int,mmu,syscall (comma separated)\n"
         "  -D FILE            write the log to FILE instead of stderr\n"
         "  -icount            time follows retired instructions (deterministic)\n"
-        "  -interp            use the interpreter (the only engine in this version)\n"
-        "  -stats             print instruction counts and speed at exit\n"
+        "  -interp            run the interpreter alone (no translation)\n"
+        "  -check             run every block under the JIT and the interpreter and\n"
+        "                     stop at the first difference (slow; for debugging)\n"
+        "  -jit-cache SIZE    size of the translated code cache (default 64M)\n"
+        "  -stats             print instruction counts, speed and JIT statistics at exit\n"
         "  -dumpdtb FILE      write the device tree to FILE and exit\n"
         "  -h                 this help\n"
         "  -V                 version\n"
@@ -581,19 +508,19 @@ static void parse_args(int argc, char **argv, struct options *o)
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) { usage(stdout); exit(0); }
         if (!strcmp(a, "-V") || !strcmp(a, "-version")) { printf("dbt %s\n", DBT_VERSION); exit(0); }
         if (!strcmp(a, "-snapshot")) { o->drive.drive_snapshot = true; continue; }
-        if (!strcmp(a, "-nographic") || !strcmp(a, "-interp") || !strcmp(a, "-no-traces"))
+        if (!strcmp(a, "-nographic") || !strcmp(a, "-no-traces"))
             continue;
+        if (!strcmp(a, "-interp")) { o->engine = ENGINE_INTERP; continue; }
+        if (!strcmp(a, "-check")) { o->engine = ENGINE_CHECK; continue; }
         if (!strcmp(a, "-icount")) { o->icount = true; continue; }
         if (!strcmp(a, "-stats")) { o->stats = true; continue; }
         if (!strcmp(a, "-s") || !strcmp(a, "-S") || !strcmp(a, "-gdb"))
             die("%s: the gdbstub is not part of this version yet", a);
-        if (!strcmp(a, "-check"))
-            die("-check: there is no JIT in this version to check against the interpreter");
 
         /* Options with an argument. */
         static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
                                                "-smp", "-drive", "-d", "-D", "-dumpdtb",
-                                               "-M", "-machine", NULL};
+                                               "-M", "-machine", "-jit-cache", NULL};
         int k;
         for (k = 0; with_arg[k] && strcmp(a, with_arg[k]); k++)
             ;
@@ -611,6 +538,12 @@ static void parse_args(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "-d")) o->log = parse_log(v);
         else if (!strcmp(a, "-D")) o->logfile = v;
         else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
+        else if (!strcmp(a, "-jit-cache")) {
+            o->jit_cache_size = parse_size(v);
+            if (o->jit_cache_size < JIT_CACHE_MIN || o->jit_cache_size > JIT_CACHE_MAX)
+                die("-jit-cache %s: the code cache must be %dK to %dM", v,
+                    JIT_CACHE_MIN >> 10, JIT_CACHE_MAX >> 20);
+        }
         else if (!strcmp(a, "-M") || !strcmp(a, "-machine")) {
             if (strcmp(v, "virt") && strncmp(v, "virt,", 5))
                 die("%s %s: only the 'virt' machine exists", a, v);
@@ -630,7 +563,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 static void print_stats(struct machine *m, uint64_t start_ns)
 {
-    double secs = (double)(host_ns() - start_ns) / 1e9;
+    double secs = (double)(machine_host_ns() - start_ns) / 1e9;
     uint64_t total = 0;
     for (int i = 0; i < m->nharts; i++) {
         total += m->harts[i]->instret;
@@ -639,6 +572,8 @@ static void print_stats(struct machine *m, uint64_t start_ns)
     }
     fprintf(stderr, "dbt: %.3f s, %.1f million guest instructions per second\n", secs,
             secs > 0 ? (double)total / secs / 1e6 : 0.0);
+    if (m->jit)
+        jit_print_stats(m->jit, stderr);
 }
 
 /* -dumpdtb: the DTB a boot with these options would get (the initrd placed
@@ -670,8 +605,11 @@ int main(int argc, char **argv)
         die("-D %s: %s", o.logfile, strerror(errno));
     m.log = o.log;
     m.icount = o.icount;
-    m.time_origin_ns = host_ns();
+    m.time_origin_ns = machine_host_ns();
+    m.engine = o.engine;
+    m.stats = o.stats;
     create_ram(&m, o.ram_size);
+    machine_init_pages(&m);
     create_harts(&m, o.smp);
 
     if (o.dumpdtb) {
@@ -681,9 +619,13 @@ int main(int argc, char **argv)
     boot(&m, &o);
     if (!devices_create(&m, &o.drive))
         exit(2);
+    htif_attach(&m);
+    if (o.engine != ENGINE_INTERP)
+        jit_create(&m, o.jit_cache_size ? o.jit_cache_size : JIT_CACHE_DEFAULT);
 
-    uint64_t start = host_ns();
-    run(&m, &o);
+    uint64_t start = machine_host_ns();
+    while (machine_run(&m) == MACHINE_RESET)
+        reboot(&m, &o);
     if (o.stats)
         print_stats(&m, start);
     devices_destroy(&m);

@@ -167,6 +167,57 @@ static uint64_t rtc_ns_to_alarm(const struct rtc *r)
 
 /* -- The whole ------------------------------------------------------------------------ */
 
+/* -- HTIF ------------------------------------------------------------------
+ * The riscv-tests convention: a store making `tohost` (code << 1) | 1 (device
+ * 0, command 0) ends the run with status `code`; device 1, command 1 prints
+ * the low byte.  Like Spike we acknowledge by clearing tohost (and answering
+ * in fromhost for console output), so guests that wait see it.  The tohost
+ * page is a watched page (mmu.c): stores to it come here after landing. */
+
+static void htif_command(struct machine *m, uint64_t value)
+{
+    unsigned device = (unsigned)(value >> 56), cmd = (unsigned)(value >> 48) & 0xff;
+    if (device == 0 && cmd == 0 && (value & 1)) {
+        /* An exit status keeps only 8 bits: a failure code such as 256
+         * must not become status 0, "pass".  Larger codes report 255. */
+        uint64_t code = (value >> 1) & 0xffffffffffffULL;
+        machine_exit(m, code > 255 ? 255 : (int)code);
+    } else if (device == 1 && cmd == 1) {
+        uint8_t ch = (uint8_t)value;
+        console_write(m, &ch, 1);
+        uint8_t *fh = m->fromhost ? mmu_ram_ptr(m, m->fromhost, 8) : NULL;
+        if (fh)
+            mmu_host_store(fh, 8, (1ULL << 56) | (1ULL << 48));
+    }
+    uint8_t *th = mmu_ram_ptr(m, m->tohost, 8);
+    if (th)
+        mmu_host_store(th, 8, 0);
+}
+
+/* Any store into tohost counts: the riscv-tests write it as two 32-bit
+ * halves, low half first. */
+static void htif_page_written(void *opaque, uint64_t paddr, uint64_t len)
+{
+    struct machine *m = opaque;
+    if (paddr >= m->tohost + 8 || paddr + len <= m->tohost)
+        return;
+    uint8_t *th = mmu_ram_ptr(m, m->tohost, 8);
+    uint64_t word = th ? mmu_host_load(th, 8) : 0;
+    if (word) {
+        if (m->wlog)
+            m->wlog->side_effects = true;
+        htif_command(m, word);
+    }
+}
+
+void htif_attach(struct machine *m)
+{
+    if (!m->tohost || !mmu_ram_ptr(m, m->tohost, 8))
+        return;
+    mmu_set_watcher(m, WATCH_HTIF, htif_page_written, m);
+    mmu_watch_page(m, m->tohost, WATCH_HTIF);
+}
+
 bool devices_create(struct machine *m, const struct devices_config *cfg)
 {
     struct devices *d = calloc(1, sizeof *d);

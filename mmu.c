@@ -53,52 +53,121 @@ bool mmu_phys_read(struct machine *m, uint64_t paddr, int size, uint64_t *value)
     struct mmio_region *r = find_region(m, paddr);
     if (!r || paddr + (uint64_t)size - r->base > r->size)
         return false;
+    if (m->wlog)
+        m->wlog->side_effects = true; /* a device read may change the device */
     return r->read(r->opaque, paddr - r->base, size, value);
 }
 
-/* HTIF, the riscv-tests convention: a store making `tohost` (code << 1) | 1
- * (device 0, command 0) ends the run with status `code`; device 1, command 1
- * prints the low byte.  Like Spike we acknowledge by clearing tohost (and
- * answering in fromhost for console output), so guests that wait see it. */
-static void htif_store(struct machine *m, uint64_t value)
+/* -- Watched pages ----------------------------------------------------------
+ * A physical RAM page can be watched: a store to it never takes the TLB fast
+ * path (tlb_fill leaves out the write tag, and watching a page revokes write
+ * tags already handed out), and every write into it, by a hart or by a
+ * device's DMA (mmu_ram_written), is reported to the watchers registered for
+ * its bits.  Code pages (the JIT's invalidation) and HTIF's tohost use this
+ * one mechanism; the bus knows nothing about either. */
+
+static uint8_t *watch_byte(struct machine *m, uint64_t paddr)
 {
-    unsigned device = (unsigned)(value >> 56), cmd = (unsigned)(value >> 48) & 0xff;
-    if (device == 0 && cmd == 0 && (value & 1)) {
-        /* An exit status keeps only 8 bits: a failure code such as 256
-         * must not become status 0, "pass".  Larger codes report 255. */
-        uint64_t code = (value >> 1) & 0xffffffffffffULL;
-        machine_exit(m, code > 255 ? 255 : (int)code);
-    } else if (device == 1 && cmd == 1) {
-        uint8_t ch = (uint8_t)value;
-        console_write(m, &ch, 1);
-        uint8_t *fh = m->fromhost ? mmu_ram_ptr(m, m->fromhost, 8) : NULL;
-        if (fh)
-            mmu_host_store(fh, 8, (1ULL << 56) | (1ULL << 48));
+    if (!m->page_watch || paddr < m->ram_base || paddr - m->ram_base >= m->ram_size)
+        return NULL;
+    return &m->page_watch[(paddr - m->ram_base) >> 12];
+}
+
+void mmu_set_watcher(struct machine *m, unsigned what, mmu_watch_fn fn, void *opaque)
+{
+    for (int bit = 0; bit < MMU_WATCHERS; bit++)
+        if (what == 1u << bit) {
+            m->watchers[bit].fn = fn;
+            m->watchers[bit].opaque = opaque;
+        }
+}
+
+/* No hart may keep a write tag for the host page `host`. */
+static void revoke_write_tags(struct machine *m, const uint8_t *host)
+{
+    for (int i = 0; i < m->nharts; i++) {
+        struct hart *h = m->harts[i];
+        for (int ctx = 0; ctx < TLB_CTXS; ctx++)
+            for (int k = 0; k < TLB_SIZE; k++) {
+                struct tlb_entry *e = &h->tlb[ctx][k];
+                if (e->tag_write != TLB_INVALID &&
+                    (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host)
+                    e->tag_write = TLB_INVALID;
+            }
     }
-    uint8_t *th = mmu_ram_ptr(m, m->tohost, 8);
-    if (th)
-        mmu_host_store(th, 8, 0);
+}
+
+void mmu_watch_page(struct machine *m, uint64_t paddr, unsigned what)
+{
+    uint8_t *w = watch_byte(m, paddr);
+    if (!w || (*w & what) == what)
+        return;
+    if (!*w)
+        revoke_write_tags(m, mmu_ram_ptr(m, paddr & ~0xfffULL, 4096));
+    *w |= (uint8_t)what;
+}
+
+void mmu_unwatch_page(struct machine *m, uint64_t paddr, unsigned what)
+{
+    uint8_t *w = watch_byte(m, paddr);
+    if (w)
+        *w &= (uint8_t)~what;
+}
+
+bool mmu_page_watched(struct machine *m, uint64_t paddr)
+{
+    uint8_t *w = watch_byte(m, paddr);
+    return w && *w;
+}
+
+void mmu_ram_written(struct machine *m, uint64_t paddr, uint64_t len)
+{
+    if (!m->page_watch || !len)
+        return;
+    for (uint64_t page = paddr & ~0xfffULL; page < paddr + len; page += 4096) {
+        uint8_t *w = watch_byte(m, page);
+        if (!w || !*w)
+            continue;
+        uint64_t lo = page > paddr ? page : paddr;
+        uint64_t hi = page + 4096 < paddr + len ? page + 4096 : paddr + len;
+        uint8_t bits = *w;
+        for (int bit = 0; bit < MMU_WATCHERS; bit++)
+            if ((bits & (1u << bit)) && m->watchers[bit].fn)
+                m->watchers[bit].fn(m->watchers[bit].opaque, lo, hi - lo);
+    }
 }
 
 bool mmu_phys_write(struct machine *m, uint64_t paddr, int size, uint64_t value)
 {
     uint8_t *p = mmu_ram_ptr(m, paddr, (uint64_t)size);
     if (p) {
+        if (m->wlog)
+            mmu_wlog_record(m, paddr, size, mmu_host_load(p, size), value);
         mmu_host_store(p, size, value);
-        /* Any store into tohost counts: the riscv-tests write it as two
-         * 32-bit halves, low half first. */
-        if (m->tohost && paddr < m->tohost + 8 && paddr + (uint64_t)size > m->tohost) {
-            uint8_t *th = mmu_ram_ptr(m, m->tohost, 8);
-            uint64_t word = th ? mmu_host_load(th, 8) : 0;
-            if (word)
-                htif_store(m, word);
-        }
+        if (m->page_watch[(paddr - m->ram_base) >> 12])
+            mmu_ram_written(m, paddr, (uint64_t)size);
         return true;
     }
+    if (m->wlog)
+        m->wlog->side_effects = true;
     struct mmio_region *r = find_region(m, paddr);
     if (!r || paddr + (uint64_t)size - r->base > r->size)
         return false;
     return r->write(r->opaque, paddr - r->base, size, value);
+}
+
+/* -- The write log of -check ------------------------------------------------
+ * While m->wlog is set, every RAM store records the old and new bytes, so the
+ * lockstep checker can undo one executor's writes and compare both. */
+void mmu_wlog_record(struct machine *m, uint64_t paddr, int size, uint64_t old,
+                     uint64_t value)
+{
+    struct wlog *l = m->wlog;
+    if (l->n == WLOG_MAX) {
+        l->overflow = true;
+        return;
+    }
+    l->e[l->n++] = (struct wlog_entry){paddr, old, value, (uint8_t)size, l->walking};
 }
 
 /* -- Page walk ----------------------------------------------------------------
@@ -211,7 +280,12 @@ static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
         uint64_t want = PTE_A | (acc == ACCESS_WRITE ? PTE_D : 0);
         if ((pte & want) != want) {
             pte |= want;
-            if (!mmu_phys_write(m, pte_addr, 8, pte))
+            if (m->wlog)
+                m->wlog->walking = true; /* -check keeps A/D updates */
+            bool ok = mmu_phys_write(m, pte_addr, 8, pte);
+            if (m->wlog)
+                m->wlog->walking = false;
+            if (!ok)
                 return raise_fault(h, va, acc, false);
         }
         uint64_t page_offset_mask = (1ULL << (12 + 9 * level)) - 1;
@@ -244,7 +318,7 @@ static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
     bool r = !translated || leaf_permits(h, pte, priv, ACCESS_READ);
     bool w = !translated || (leaf_permits(h, pte, priv, ACCESS_WRITE) && (pte & PTE_D));
     bool x = !translated || leaf_permits(h, pte, priv, ACCESS_EXEC);
-    if (m->tohost && (m->tohost & ~0xfffULL) == ppage)
+    if (m->page_watch[(ppage - m->ram_base) >> 12] || m->tlb_no_write)
         w = false;
     e->tag_read = r ? vpage : TLB_INVALID;
     e->tag_write = w ? vpage : TLB_INVALID;

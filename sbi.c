@@ -117,7 +117,7 @@ void sbi_prepare_hart_for_s_mode(struct hart *h)
                  (1ULL << EXC_LOAD_PAGE_FAULT) | (1ULL << EXC_STORE_PAGE_FAULT);
     h->mideleg = MIP_S_MASK;
     h->mie &= MIP_S_MASK; /* an M-level interrupt would have no handler */
-    h->interrupt_check = true;
+    cpu_request_interrupt_check(h);
 }
 
 /* HSM start state (spec §9.1): S-mode at pc, satp = 0, sstatus.SIE = 0,
@@ -140,7 +140,7 @@ static void start_hart_in_s_mode(struct hart *t, uint64_t pc, uint64_t opaque)
 static void yield_hart(struct hart *h)
 {
     h->exit_request = 1;
-    h->budget = 0;
+    cpu_kick(h);
 }
 
 /* A start or resume address must be executable memory: RAM. */
@@ -175,7 +175,7 @@ static void set_timer(struct hart *h, uint64_t when)
 {
     h->stimecmp = when;
     h->mip &= ~MIP_STIP;
-    h->interrupt_check = true;
+    cpu_request_interrupt_check(h);
 }
 
 static struct sbiret sbi_time(struct hart *h, uint64_t fid, const uint64_t *a)
@@ -199,7 +199,7 @@ static void raise_ssip(struct hart *t, const uint64_t *a)
 {
     (void)a;
     t->mip |= MIP_SSIP;
-    t->interrupt_check = true;
+    cpu_request_interrupt_check(t);
 }
 
 static struct sbiret sbi_ipi(struct hart *h, uint64_t fid, const uint64_t *a)
@@ -303,8 +303,10 @@ static struct sbiret hart_suspend(struct hart *h, const uint64_t *a)
         return err(SBI_ERR_NOT_SUPPORTED);
     if (type != SUSPEND_RETENTIVE)
         return err(SBI_ERR_INVALID_PARAM);
-    if (!cpu_pending_irqs(h))
+    if (!cpu_pending_irqs(h)) {
         h->wfi = true;
+        cpu_kick(h);
+    }
     return ok(0);
 }
 
@@ -470,6 +472,8 @@ static void log_call(struct hart *h, const struct sbi_ext *e, uint64_t eid, uint
 
 bool sbi_ecall(struct hart *h)
 {
+    if (h->m->wlog)
+        h->m->wlog->side_effects = true; /* -check: consoles, timers, other harts */
     uint64_t eid = h->x[17], fid = h->x[16];
     uint64_t a[6];
     for (int i = 0; i < 6; i++)

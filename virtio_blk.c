@@ -168,9 +168,11 @@ static void put64(uint8_t *p, uint64_t v)
 /* Every store of the device into guest RAM passes here.  The JIT must hear
  * of it once it tracks pages that hold translated code (a disk read can load
  * a program over old code): see the header changes asked of mmu.h. */
+/* Device writes into guest RAM are reported to the page watchers (code the
+ * JIT translated from a page a read lands in must be invalidated). */
 static void ram_written(struct virtio_blk *b, uint64_t paddr, uint64_t len)
 {
-    (void)b, (void)paddr, (void)len;
+    mmu_ram_written(b->m, paddr, len);
 }
 
 /* -- The image and the snapshot overlay ------------------------------------------ */

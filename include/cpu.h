@@ -131,13 +131,29 @@ struct tlb_entry {
 #define TLB_CTXS 9
 
 /* -- The hart ----------------------------------------------------------------
- * Hot state first, so generated code reaches it with 8-bit displacements. */
+ * Hot state first.  Generated code keeps one host register pointing at
+ * &x[16] (JIT_HART_BIAS bytes into the hart), so every x[i] is an 8-bit
+ * displacement from it: x[1] is at -120, x[31] at +120. */
+#define JIT_HART_BIAS 128
+
+struct jit_cache_entry;
+
 struct hart {
-    uint64_t x[32];       /* x0 is always 0 */
+    uint64_t x[32];       /* x0 is always 0: nothing ever writes it */
     uint64_t pc;
+    /* The one exit check: generated code and the interpreter leave when
+     * budget <= 0.  Anything that wants control back (device lines, machine
+     * exit, SBI yield, CSR writes that may enable an interrupt) calls
+     * cpu_kick(), which zeroes it; the run loop then recomputes what is
+     * left of the slice from instret, so a kick loses nothing. */
+    int64_t budget;
+    uint64_t instret;     /* instructions retired since reset (the counter) */
+    uint64_t ntraps;      /* traps and interrupts taken since reset */
+    struct tlb_entry *dtlb; /* current TLB set for loads and stores */
+    struct tlb_entry *ctlb; /* current TLB set for fetches */
+    struct jit_cache_entry *jcache; /* virtual-PC jump cache (jit.c) */
+    uint64_t jcache_xor;  /* code flags << 56, xor-ed into jump cache tags */
     uint64_t f[32];       /* FP registers, NaN-boxed when single */
-    uint64_t instret;     /* retired instructions (minstret) */
-    int64_t budget;       /* instructions left in this slice */
     uint8_t priv;         /* enum priv */
     uint8_t data_ctx;     /* TLB context for loads/stores */
     uint8_t code_ctx;     /* TLB context for fetches */
@@ -160,7 +176,8 @@ struct hart {
     uint64_t satp;
     uint64_t mcounteren, scounteren, mcountinhibit;
     uint64_t menvcfg, senvcfg;
-    uint64_t mcycle_offset; /* mcycle = instret + offset */
+    uint64_t mcycle_offset;   /* mcycle = instret + offset */
+    uint64_t minstret_offset; /* minstret = instret + offset */
     uint64_t stimecmp;
     uint64_t hartid;
 
@@ -173,17 +190,43 @@ struct hart {
 
     struct machine *m;
     struct decode_cache *dcache; /* decoded instructions by their bits */
+    struct jit_hart *jit;        /* the JIT's per-hart state, NULL if none */
 
     struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
 };
+
+/* Give control back to the run loop at the next block boundary (the next
+ * instruction in the interpreter). */
+static inline void cpu_kick(struct hart *h)
+{
+    h->budget = 0;
+}
 
 /* Decode 16 or 32 bits of instruction into *in; unknown encodings become
  * OP_ILLEGAL.  Returns the length (2 or 4). */
 int cpu_decode(uint32_t bits, struct insn *in);
 /* Reset a hart: M-mode at pc, as after power-on. */
 void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc);
-/* Run up to h->budget instructions (fewer on WFI or exit request). */
-void cpu_run(struct hart *h);
+/* Interpret up to h->budget instructions (fewer on WFI, exit request or a
+ * kick).  Traps count against the budget too, so a trap storm yields. */
+void cpu_interp(struct hart *h);
+/* Execute one decoded instruction at h->pc: the reference semantics, shared
+ * by the interpreter and the JIT's helpers.  Returns false when it traps
+ * (h->trap_cause/trap_tval say why; nothing was written), else sets
+ * *next_pc.  Never writes x0. */
+bool cpu_exec(struct hart *h, const struct insn *in, uint64_t *next_pc)
+    __attribute__((warn_unused_result));
+/* The decoded form of instruction bits, from the hart's decode cache. */
+const struct insn *cpu_decode_cached(struct hart *h, uint32_t bits);
+/* Take the highest-priority pending and enabled interrupt, if any. */
+bool cpu_take_interrupt(struct hart *h);
+/* The code flags generated code is specialised for (see jit.c): privilege,
+ * FP enabled, dynamic rounding mode round-to-nearest-even. */
+unsigned cpu_code_flags(const struct hart *h);
+/* Raise interrupt_check and kick the hart (after a CSR or line change). */
+void cpu_request_interrupt_check(struct hart *h);
+/* Log the start of a block for -d in_asm / exec (no-op without them). */
+void cpu_log_block_start(struct hart *h);
 /* Take trap `cause` with `tval` now (delegation decided here). */
 void cpu_trap(struct hart *h, uint64_t cause, uint64_t tval);
 /* Recompute the TLB contexts after priv, mstatus or satp changed. */

@@ -26,12 +26,46 @@ enum log_mask {
 };
 
 struct devices; /* devices.h */
+struct jit;     /* jit.c */
+
+/* Which executor runs guest code. */
+enum engine {
+    ENGINE_JIT,    /* the default: translated blocks */
+    ENGINE_INTERP, /* -interp: the reference interpreter alone */
+    ENGINE_CHECK,  /* -check: every block run by both, compared */
+};
+
+/* -check's log of RAM stores (mmu.c records, jit_check.c reads). */
+#define WLOG_MAX 4096
+struct wlog_entry {
+    uint64_t paddr, old, value;
+    uint8_t size;
+    bool walk;         /* an A/D update by the page walker: kept on undo */
+};
+struct wlog {
+    struct wlog_entry e[WLOG_MAX];
+    size_t n;
+    bool walking;      /* the walker is writing */
+    bool side_effects; /* MMIO or SBI touched: the block cannot run twice */
+    bool overflow;
+};
+
+/* The exit codes of machine_run(). */
+enum machine_stop { MACHINE_EXIT, MACHINE_RESET };
 
 struct machine {
     uint8_t *ram;
     uint64_t ram_base, ram_size;
     struct mmio_region regions[MAX_REGIONS];
     int nregions;
+
+    uint8_t *page_watch;   /* per RAM page: WATCH_* bits (mmu.c) */
+    struct {
+        mmu_watch_fn fn;
+        void *opaque;
+    } watchers[MMU_WATCHERS];
+    bool tlb_no_write;     /* -check: every store takes the slow path */
+    struct wlog *wlog;     /* -check: RAM stores are being logged */
 
     struct hart *harts[MAX_HARTS];
     int nharts;
@@ -40,6 +74,11 @@ struct machine {
 
     /* HTIF (riscv-tests): physical addresses of tohost/fromhost, 0 if none */
     uint64_t tohost, fromhost;
+
+    enum engine engine;
+    struct jit *jit;       /* the code cache; NULL with -interp */
+    bool stats;            /* -stats */
+    uint64_t time_frozen;  /* -check: mtime while one block runs twice, or 0 */
 
     /* mtime: with icount it follows retired instructions, else the host
      * monotonic clock at TIMEBASE_HZ since time_origin_ns. */
@@ -59,6 +98,12 @@ struct machine {
     bool reset_requested; /* reboot: reset harts and devices, boot again */
 };
 
+/* Host monotonic clock in ns. */
+uint64_t machine_host_ns(void);
+/* Run the harts until exit or reset is requested. */
+enum machine_stop machine_run(struct machine *m);
+/* Allocate per-page state once RAM exists (watched pages). */
+void machine_init_pages(struct machine *m);
 /* mtime now, in timebase ticks. */
 uint64_t machine_time(struct machine *m);
 /* End the run with an exit status (poweroff, HTIF, SRST, Ctrl-A x). */

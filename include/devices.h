@@ -54,6 +54,8 @@ struct devices_config {
 /* Create every device, register its MMIO window and set m->dev; on error
  * print one line `dbt: <what>: <why>` and return false. */
 bool devices_create(struct machine *m, const struct devices_config *cfg);
+/* Watch the ELF's tohost (if any) for HTIF commands. */
+void htif_attach(struct machine *m);
 /* Guest reboot: every device back to its power-on state (disk contents kept). */
 void devices_reset(struct machine *m);
 /* Close the disk, restore the terminal, free everything. */

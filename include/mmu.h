@@ -65,7 +65,7 @@ bool mmu_store_slow(struct hart *h, uint64_t va, int size, uint64_t value)
 static inline __attribute__((warn_unused_result)) bool
 mmu_load(struct hart *h, uint64_t va, int size, uint64_t *value)
 {
-    struct tlb_entry *e = &h->tlb[h->data_ctx][(va >> 12) & (TLB_SIZE - 1)];
+    struct tlb_entry *e = &h->dtlb[(va >> 12) & (TLB_SIZE - 1)];
     if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_read) {
         *value = mmu_host_load((const void *)(uintptr_t)(va + e->addend), size);
         return true;
@@ -76,7 +76,7 @@ mmu_load(struct hart *h, uint64_t va, int size, uint64_t *value)
 static inline __attribute__((warn_unused_result)) bool
 mmu_store(struct hart *h, uint64_t va, int size, uint64_t value)
 {
-    struct tlb_entry *e = &h->tlb[h->data_ctx][(va >> 12) & (TLB_SIZE - 1)];
+    struct tlb_entry *e = &h->dtlb[(va >> 12) & (TLB_SIZE - 1)];
     if ((va & (~0xfffULL | (uint64_t)(size - 1))) == e->tag_write) {
         mmu_host_store((void *)(uintptr_t)(va + e->addend), size, value);
         return true;
@@ -87,6 +87,25 @@ mmu_store(struct hart *h, uint64_t va, int size, uint64_t value)
  * two pages). */
 bool mmu_fetch(struct hart *h, uint64_t va, uint32_t *bits)
     __attribute__((warn_unused_result));
+
+/* -- Watched pages (see mmu.c) */
+#define WATCH_CODE 1u   /* holds translated code: the JIT invalidates */
+#define WATCH_HTIF 2u   /* holds HTIF's tohost */
+#define MMU_WATCHERS 8
+typedef void (*mmu_watch_fn)(void *opaque, uint64_t paddr, uint64_t len);
+/* Call fn for every write into a page watched with bit `what`. */
+void mmu_set_watcher(struct machine *m, unsigned what, mmu_watch_fn fn, void *opaque);
+/* Watch the RAM page holding paddr for `what`; revokes TLB write tags. */
+void mmu_watch_page(struct machine *m, uint64_t paddr, unsigned what);
+/* Stop watching the page of paddr for `what`. */
+void mmu_unwatch_page(struct machine *m, uint64_t paddr, unsigned what);
+/* Is the page of paddr watched for anything? */
+bool mmu_page_watched(struct machine *m, uint64_t paddr);
+/* A device wrote [paddr, paddr+len) of RAM directly: tell the watchers. */
+void mmu_ram_written(struct machine *m, uint64_t paddr, uint64_t len);
+/* -check: record one RAM store in m->wlog. */
+void mmu_wlog_record(struct machine *m, uint64_t paddr, int size, uint64_t old,
+                     uint64_t value);
 
 /* Flush the translated TLB sets (satp write, SFENCE.VMA); va_all true for
  * all addresses, else only the page of va. */

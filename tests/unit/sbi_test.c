@@ -50,6 +50,12 @@ void cpu_update_mmu_ctx(struct hart *h)
     (void)h;
 }
 
+void cpu_request_interrupt_check(struct hart *h)
+{
+    h->interrupt_check = true;
+    cpu_kick(h);
+}
+
 uint64_t cpu_pending_irqs(struct hart *h)
 {
     return (h->mip | h->irq_lines) & h->mie;

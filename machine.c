@@ -1,0 +1,153 @@
+/* machine.c — the machine as one object: time, exit and reset requests, and
+ * the loop that runs the harts.
+ *
+ * dbt.c builds the machine and calls machine_run(), which runs the harts
+ * round-robin, one slice of instructions each, through the engine the user
+ * chose (jit.c by default, cpu.c's interpreter with -interp, both in
+ * lockstep with -check).  Between slices the devices are polled; when every
+ * hart waits in WFI the loop sleeps in devices_idle().
+ *
+ * Inside a slice the engines watch one counter, h->budget.  Everything that
+ * wants control back zeroes it (cpu_kick); run_slice() then takes interrupts
+ * and re-enters the engine with what is left of the slice, computed from
+ * instret and the trap count, so a kick never shortens a slice.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dbt.h"
+#include "devices.h"
+#include "jit.h"
+
+#define SLICE_INSNS 20000    /* instructions a hart runs before yielding */
+#define ICOUNT_SHIFT 3       /* -icount: one timebase tick per 8 instructions */
+
+/* -- Time -------------------------------------------------------------------- */
+
+uint64_t machine_host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t machine_time(struct machine *m)
+{
+    if (m->time_frozen)
+        return m->time_frozen;
+    if (m->icount)
+        return m->icount_insns >> ICOUNT_SHIFT;
+    return (machine_host_ns() - m->time_origin_ns) / (1000000000ULL / TIMEBASE_HZ);
+}
+
+/* -- Exit and reset ---------------------------------------------------------- */
+
+static void stop_all_harts(struct machine *m)
+{
+    for (int i = 0; i < m->nharts; i++) {
+        m->harts[i]->exit_request = 1;
+        cpu_kick(m->harts[i]);
+    }
+}
+
+void machine_exit(struct machine *m, int code)
+{
+    if (!m->exit_requested)
+        m->exit_code = code;
+    m->exit_requested = true;
+    stop_all_harts(m);
+}
+
+void machine_reset(struct machine *m)
+{
+    m->reset_requested = true;
+    stop_all_harts(m);
+}
+
+void machine_init_pages(struct machine *m)
+{
+    if (!m->page_watch)
+        m->page_watch = calloc(m->ram_size >> 12, 1);
+    else
+        memset(m->page_watch, 0, m->ram_size >> 12);
+    if (!m->page_watch) {
+        fprintf(stderr, "dbt: out of memory\n");
+        exit(2);
+    }
+}
+
+/* -- The hart loop ------------------------------------------------------------ */
+
+/* A hart in WFI wakes when an interrupt is pending and enabled in mie, even
+ * if the global enable would keep it from being taken. */
+static bool hart_runnable(struct hart *h)
+{
+    if (h->stopped)
+        return false;
+    if (h->wfi && cpu_pending_irqs(h))
+        h->wfi = false;
+    return !h->wfi;
+}
+
+/* Run one engine call with the budget that is left. */
+static void run_engine(struct machine *m, struct hart *h)
+{
+    switch (m->engine) {
+    case ENGINE_INTERP: cpu_interp(h); break;
+    case ENGINE_JIT: jit_run(h); break;
+    case ENGINE_CHECK: jit_check_run(h); break;
+    }
+}
+
+/* Run hart h for one slice; returns the instructions and traps it took. */
+static uint64_t run_slice(struct machine *m, struct hart *h)
+{
+    uint64_t start = h->instret + h->ntraps;
+    h->exit_request = 0;
+    h->interrupt_check = true; /* the Sstc timer may have passed */
+    for (;;) {
+        uint64_t used = h->instret + h->ntraps - start;
+        if (used >= SLICE_INSNS || h->exit_request || h->wfi || h->stopped)
+            break;
+        if (h->interrupt_check) {
+            h->interrupt_check = false;
+            cpu_take_interrupt(h);
+        }
+        h->budget = (int64_t)(SLICE_INSNS - used);
+        run_engine(m, h);
+    }
+    h->budget = 0;
+    h->reservation_valid = false;
+    return h->instret + h->ntraps - start;
+}
+
+enum machine_stop machine_run(struct machine *m)
+{
+    while (!m->exit_requested && !m->reset_requested) {
+        bool any_ran = false;
+        for (int i = 0; i < m->nharts && !m->exit_requested; i++) {
+            struct hart *h = m->harts[i];
+            if (!hart_runnable(h))
+                continue;
+            m->icount_insns += run_slice(m, h);
+            any_ran = true;
+        }
+        devices_poll(m);
+        if (any_ran || m->exit_requested || m->reset_requested)
+            continue;
+        bool any_wakes = false;
+        for (int i = 0; i < m->nharts; i++)
+            any_wakes |= hart_runnable(m->harts[i]);
+        if (any_wakes)
+            continue;
+        if (m->icount)
+            m->icount_insns += 10000ULL << ICOUNT_SHIFT; /* idle: 1 ms of guest time */
+        else
+            devices_idle(m);
+    }
+    if (m->exit_requested)
+        return MACHINE_EXIT;
+    m->reset_requested = false;
+    return MACHINE_RESET;
+}
