@@ -76,11 +76,9 @@ static const struct insn *dcache_lookup(struct decode_cache *c, uint32_t bits)
 void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
 {
     struct decode_cache *dc = h->dcache;
-    struct jit_hart *jit = h->jit;
     struct jit_cache_entry *jcache = h->jcache;
     memset(h, 0, offsetof(struct hart, tlb));
     h->dcache = dc ? dc : dcache_new();
-    h->jit = jit;
     h->jcache = jcache;
     h->m = m;
     h->hartid = hartid;
@@ -988,6 +986,22 @@ bool cpu_take_interrupt(struct hart *h)
     h->wfi = false;
     cpu_trap(h, CAUSE_INTERRUPT | (uint64_t)irq, 0);
     return true;
+}
+
+void cpu_step(struct hart *h)
+{
+    uint32_t bits;
+    uint64_t next_pc;
+    if (!fetch(h, &bits)) {
+        cpu_trap(h, h->trap_cause, h->trap_tval);
+        return;
+    }
+    if (!cpu_exec(h, dcache_lookup(h->dcache, bits), &next_pc)) {
+        cpu_trap(h, h->trap_cause, h->trap_tval);
+        return;
+    }
+    h->pc = next_pc;
+    h->instret++;
 }
 
 /* Interrupts are the run loop's business (machine.c): anything that may

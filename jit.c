@@ -1,7 +1,472 @@
+/* jit.c — the code cache: finding, linking, invalidating and flushing
+ * translated blocks, and the loop that runs them.
+ *
+ * machine.c calls jit_run() for a slice of a hart.  jit_run looks the hart's
+ * pc up in the hart's jump cache (virtual pc -> host code); on a miss it
+ * translates the pc to a physical address and finds the block by (physical
+ * pc, code flags), translating it (jit_x64.c) when it is new.  Then it enters
+ * generated code, which runs block after block — chained directly, or
+ * through the jump cache probed inline — until the budget runs out, an
+ * instruction traps, or a block needs something only C can do; generated
+ * code then returns one enum jit_exit_code here.
+ *
+ * Life of a block:
+ *   born    jit_find_block translates it into the scratch buffer, copies it
+ *           into the cache and watches its physical page (mmu.c), so any
+ *           store or DMA into that page reaches jit_page_written();
+ *   linked  its direct exits to blocks on the same page are patched to jump
+ *           straight to them (jit_chain), each link recorded at the target;
+ *   dies    when its page is written: every block of the page is marked
+ *           invalid, taken out of the hash, links into it are undone and all
+ *           jump caches are cleared.  Its bytes stay where they are until the
+ *           next full flush, so a block that is still running (it made the
+ *           store) finishes safely: the store helper sees the invalidation
+ *           and leaves the block right after the store.
+ *   flushed when the cache is full, everything goes at once.  Translation
+ *           happens only here in C, never while generated code is on the
+ *           stack, so a flush can never pull code from under a running block.
+ *
+ * The cache is W^X: a memfd mapped twice, written through one view and
+ * executed through the other; where that is refused, one mapping is
+ * switched with mprotect around every write.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "dbt.h"
 #include "jit.h"
-void jit_create(struct machine *m, uint64_t size) { (void)m; (void)size; }
-void jit_run(struct hart *h) { cpu_interp(h); }
-void jit_check_run(struct hart *h) { cpu_interp(h); }
-void jit_flush(struct jit *j) { (void)j; }
-void jit_print_stats(struct jit *j, FILE *out) { (void)j; (void)out; }
+#include "mmu.h"
+
+#define SCRATCH_SIZE (512u << 10) /* one block's host code, with room to spare */
+#define HASH_BITS 16
+#define MXCSR_DEFAULT 0x1f80u     /* all exceptions masked, round to nearest */
+
+static void die_jit(const char *what)
+{
+    fprintf(stderr, "dbt: JIT: %s: %s\n", what, strerror(errno));
+    exit(2);
+}
+
+/* -- The cache's memory ------------------------------------------------------- */
+
+static void cache_map(struct jit *j)
+{
+    int fd = memfd_create("dbt-jit", MFD_CLOEXEC);
+    if (fd >= 0 && ftruncate(fd, (off_t)j->size) == 0) {
+        void *rw = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        void *rx = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+        if (rw != MAP_FAILED && rx != MAP_FAILED) {
+            close(fd);
+            j->rw = rw;
+            j->exec_delta = (intptr_t)rx - (intptr_t)rw;
+            return;
+        }
+        if (rw != MAP_FAILED)
+            munmap(rw, j->size);
+        if (rx != MAP_FAILED)
+            munmap(rx, j->size);
+    }
+    if (fd >= 0)
+        close(fd);
+    /* One mapping, never writable and executable at once. */
+    void *p = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        die_jit("cannot map the code cache");
+    j->rw = p;
+    j->exec_delta = 0;
+    j->wx_toggle = true;
+}
+
+/* Bracket every write into the cache. */
+static void cache_write_begin(struct jit *j)
+{
+    if (j->wx_toggle && mprotect(j->rw, j->size, PROT_READ | PROT_WRITE))
+        die_jit("mprotect");
+}
+
+static void cache_write_end(struct jit *j)
+{
+    if (j->wx_toggle && mprotect(j->rw, j->size, PROT_READ | PROT_EXEC))
+        die_jit("mprotect");
+}
+
+static uint8_t *exec_addr(const struct jit *j, const uint8_t *rw)
+{
+    return (uint8_t *)((intptr_t)rw + j->exec_delta);
+}
+
+/* -- Jump caches --------------------------------------------------------------- */
+
+static void jcache_clear(struct hart *h)
+{
+    /* tag ~0 is odd and so never equals an (even) pc xor-ed with flags. */
+    memset(h->jcache, 0xff, JCACHE_SIZE * sizeof *h->jcache);
+}
+
+static void jcache_clear_all(struct jit *j)
+{
+    for (int i = 0; i < j->m->nharts; i++)
+        jcache_clear(j->m->harts[i]);
+}
+
+/* -- Flush ---------------------------------------------------------------------- */
+
+void jit_flush(struct jit *j)
+{
+    struct machine *m = j->m;
+    for (size_t i = 0; i < j->nblocks; i++)
+        if (j->blocks[i].valid)
+            mmu_unwatch_page(m, j->blocks[i].pa, WATCH_CODE);
+    j->nblocks = 0;
+    j->used = j->stubs_end;
+    memset(j->hash, 0, sizeof *j->hash << HASH_BITS);
+    memset(j->page_blocks, 0, (m->ram_size >> 12) * sizeof *j->page_blocks);
+    jcache_clear_all(j);
+    j->invalidations++;
+    j->stats.flushes++;
+}
+
+/* -- Finding blocks ----------------------------------------------------------- */
+
+static size_t hash_of(uint64_t pa, uint32_t flags)
+{
+    uint64_t k = (pa ^ ((uint64_t)flags << 60)) * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(k >> (64 - HASH_BITS));
+}
+
+static struct jit_block *hash_find(struct jit *j, uint64_t pa, uint32_t flags)
+{
+    for (struct jit_block *b = j->hash[hash_of(pa, flags)]; b; b = b->hash_next)
+        if (b->pa == pa && b->flags == flags)
+            return b;
+    return NULL;
+}
+
+static void hash_remove(struct jit *j, struct jit_block *blk)
+{
+    struct jit_block **pp = &j->hash[hash_of(blk->pa, blk->flags)];
+    while (*pp && *pp != blk)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = blk->hash_next;
+}
+
+static size_t page_index(const struct jit *j, uint64_t pa)
+{
+    return (size_t)((pa - j->m->ram_base) >> 12);
+}
+
+/* Copy a translated block from the scratch buffer into the cache and give
+ * its links their final addresses. */
+static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *b)
+{
+    size_t size = (size_t)(b->p - b->start);
+    uint8_t *dst = j->rw + j->used;
+    cache_write_begin(j);
+    memcpy(dst, b->start, size);
+    cache_write_end(j);
+    intptr_t rebase = dst - b->start;
+    for (int i = 0; i < blk->nlinks; i++)
+        blk->links[i].jmp_field += rebase;
+    blk->code = exec_addr(j, dst);
+    blk->code_size = (uint32_t)size;
+    j->used = (j->used + size + 15) & ~(size_t)15;
+}
+
+static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t pa,
+                                       uint32_t flags, const uint8_t *guest)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (j->nblocks == j->max_blocks || j->size - j->used < SCRATCH_SIZE / 4) {
+            jit_flush(j);
+            continue;
+        }
+        struct jit_block *blk = &j->blocks[j->nblocks];
+        memset(blk, 0, sizeof *blk);
+        blk->pa = pa;
+        blk->flags = flags;
+        uint8_t *at = j->rw + j->used;
+        struct x64_buf b;
+        x64_buf_init(&b, j->scratch, j->scratch_size, (intptr_t)exec_addr(j, at) - (intptr_t)j->scratch);
+        if (!jit_translate(j, blk, guest, h->pc, &b) || b.overflow)
+            return NULL; /* cannot happen with SCRATCH_SIZE; the interpreter steps */
+        if ((size_t)(b.p - b.start) > j->size - j->used) {
+            jit_flush(j); /* full: the addresses baked in are void, translate again */
+            continue;
+        }
+        install(j, blk, &b);
+        j->nblocks++;
+        blk->valid = true;
+        size_t hb = hash_of(pa, flags);
+        blk->hash_next = j->hash[hb];
+        j->hash[hb] = blk;
+        size_t pi = page_index(j, pa);
+        blk->page_next = j->page_blocks[pi];
+        j->page_blocks[pi] = blk;
+        mmu_watch_page(j->m, pa, WATCH_CODE);
+        j->stats.blocks++;
+        j->stats.translated_insns += blk->ninsns;
+        return blk;
+    }
+    return NULL;
+}
+
+struct jit_block *jit_find_block(struct hart *h, bool *fault)
+{
+    struct machine *m = h->m;
+    struct jit *j = m->jit;
+    uint64_t vpc = h->pc, pa;
+    *fault = false;
+    struct tlb_entry *e = &h->ctlb[(vpc >> 12) & (TLB_SIZE - 1)];
+    if ((vpc & ~0xfffULL) == e->tag_exec) {
+        pa = (uint64_t)((uintptr_t)(vpc + e->addend) - (uintptr_t)m->ram) + m->ram_base;
+    } else if (!mmu_translate(h, vpc, ACCESS_EXEC, &pa)) {
+        *fault = true;
+        return NULL;
+    }
+    const uint8_t *host = mmu_ram_ptr(m, pa, 2);
+    if (!host) { /* code runs from RAM only */
+        h->trap_cause = EXC_INSN_ACCESS;
+        h->trap_tval = vpc;
+        *fault = true;
+        return NULL;
+    }
+    /* A 32-bit instruction in the last two bytes of a page needs two pages:
+     * the interpreter runs it. */
+    if ((pa & 0xfff) == 0xffe && (host[0] & 3) == 3)
+        return NULL;
+    uint32_t flags = cpu_code_flags(h);
+    struct jit_block *blk = hash_find(j, pa, flags);
+    return blk ? blk : translate_new(j, h, pa, flags, host);
+}
+
+/* -- Chaining and invalidation ------------------------------------------------ */
+
+static void patch_jump(struct jit *j, uint8_t *field, const uint8_t *target)
+{
+    cache_write_begin(j);
+    x64_patch_rel32_at(field, (uintptr_t)exec_addr(j, field), (uintptr_t)target);
+    cache_write_end(j);
+}
+
+void jit_chain(struct jit *j, struct jit_link *l, struct jit_block *to)
+{
+    patch_jump(j, l->jmp_field, to->code);
+    l->to = to;
+    l->next_in = to->incoming;
+    to->incoming = l;
+    j->stats.chains++;
+}
+
+static void unlink_from_target(struct jit_link *l)
+{
+    struct jit_link **pp = &l->to->incoming;
+    while (*pp && *pp != l)
+        pp = &(*pp)->next_in;
+    if (*pp)
+        *pp = l->next_in;
+    l->to = NULL;
+}
+
+static void invalidate_block(struct jit *j, struct jit_block *blk)
+{
+    blk->valid = false;
+    hash_remove(j, blk);
+    for (struct jit_link *l = blk->incoming; l; l = l->next_in) {
+        patch_jump(j, l->jmp_field, l->unlinked_target);
+        l->to = NULL;
+        j->stats.unlinks++;
+    }
+    blk->incoming = NULL;
+    for (int i = 0; i < blk->nlinks; i++)
+        if (blk->links[i].to)
+            unlink_from_target(&blk->links[i]);
+    j->stats.blocks_invalidated++;
+}
+
+/* The watcher of code pages (mmu.c calls it after a write landed). */
+static void jit_page_written(void *opaque, uint64_t paddr, uint64_t len)
+{
+    struct jit *j = opaque;
+    (void)len;
+    size_t pi = page_index(j, paddr);
+    for (struct jit_block *blk = j->page_blocks[pi]; blk; blk = blk->page_next)
+        invalidate_block(j, blk);
+    j->page_blocks[pi] = NULL;
+    mmu_unwatch_page(j->m, paddr, WATCH_CODE);
+    jcache_clear_all(j);
+    j->invalidations++;
+    j->stats.inval_dma++; /* the store helper moves guest stores to inval_store */
+}
+
+/* -- FP flags ----------------------------------------------------------------
+ * Generated FP code leaves its exceptions accrued in the host's MXCSR; they
+ * are folded into fflags whenever control is back in C. */
+
+void jit_fold_fflags(struct hart *h)
+{
+    unsigned cs = __builtin_ia32_stmxcsr();
+    if (!(cs & 0x3f))
+        return;
+    /* MXCSR: IE=0 DE=1 ZE=2 OE=3 UE=4 PE=5; fflags: NX=0 UF=1 OF=2 DZ=3 NV=4 */
+    uint8_t f = 0;
+    if (cs & 0x01) f |= 0x10;
+    if (cs & 0x04) f |= 0x08;
+    if (cs & 0x08) f |= 0x04;
+    if (cs & 0x10) f |= 0x02;
+    if (cs & 0x20) f |= 0x01;
+    h->fflags |= f;
+    __builtin_ia32_ldmxcsr(cs & ~0x3fu);
+}
+
+/* -- The run loop ------------------------------------------------------------- */
+
+/* Follow a JIT_EXIT_LINK: find the target and chain the link to it. */
+static void link_exit(struct jit *j, struct hart *h)
+{
+    struct jit_link *l = h->jit_link;
+    uint64_t invalidations = j->invalidations;
+    bool fault;
+    struct jit_block *to = jit_find_block(h, &fault);
+    /* A flush or invalidation on the way voids the link record. */
+    if (!to || invalidations != j->invalidations || !l->from->valid || l->to)
+        return;
+    if (to->pa == l->target_pa && to->flags == l->from->flags)
+        jit_chain(j, l, to);
+}
+
+void jit_run(struct hart *h)
+{
+    struct jit *j = h->m->jit;
+    __builtin_ia32_ldmxcsr(MXCSR_DEFAULT);
+    while (h->budget > 0) {
+        uint64_t pc = h->pc;
+        struct jit_cache_entry *e = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
+        const uint8_t *code;
+        j->stats.lookups++;
+        if (e->tag == (pc ^ h->jcache_xor)) {
+            code = e->code;
+        } else {
+            j->stats.jcache_misses++;
+            bool fault;
+            struct jit_block *blk = jit_find_block(h, &fault);
+            if (!blk) {
+                if (fault) {
+                    cpu_trap(h, h->trap_cause, h->trap_tval);
+                } else {
+                    cpu_step(h);
+                    __builtin_ia32_ldmxcsr(MXCSR_DEFAULT);
+                    j->stats.interp_steps++;
+                }
+                h->budget--;
+                continue;
+            }
+            code = blk->code;
+            e->tag = pc ^ h->jcache_xor;
+            e->code = blk->code;
+        }
+        if (h->m->log & (LOG_IN_ASM | LOG_EXEC))
+            cpu_log_block_start(h);
+        int why = jit_enter(j, h, code);
+        jit_fold_fflags(h);
+        switch ((enum jit_exit_code)why) {
+        case JIT_EXIT_TRAP:
+            cpu_trap(h, h->trap_cause, h->trap_tval);
+            h->budget--; /* traps count, so a trap storm still yields */
+            break;
+        case JIT_EXIT_LINK:
+            link_exit(j, h);
+            break;
+        case JIT_EXIT_LOOKUP:
+            h->jit_probe[3]++; /* a jump cache probe in generated code missed */
+            break;
+        case JIT_EXIT_BUDGET:
+            break;
+        }
+    }
+}
+
+/* -- Creation and statistics ------------------------------------------------- */
+
+static bool host_has_fma(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx");
+}
+
+void jit_create(struct machine *m, uint64_t size)
+{
+    struct jit *j = calloc(1, sizeof *j);
+    if (!j)
+        die_jit("out of memory");
+    j->m = m;
+    j->size = (size_t)size;
+    cache_map(j);
+    j->max_blocks = j->size / 64;
+    j->blocks = calloc(j->max_blocks, sizeof *j->blocks);
+    j->hash = calloc((size_t)1 << HASH_BITS, sizeof *j->hash);
+    j->page_blocks = calloc(m->ram_size >> 12, sizeof *j->page_blocks);
+    j->scratch_size = SCRATCH_SIZE;
+    j->scratch = malloc(j->scratch_size);
+    if (!j->blocks || !j->hash || !j->page_blocks || !j->scratch)
+        die_jit("out of memory");
+    j->have_fma = host_has_fma() && !getenv("DBT_NO_FMA");
+    for (int i = 0; i < m->nharts; i++) {
+        struct hart *h = m->harts[i];
+        h->jcache = malloc(JCACHE_SIZE * sizeof *h->jcache);
+        if (!h->jcache)
+            die_jit("out of memory");
+        jcache_clear(h);
+    }
+    m->jit = j;
+    j->no_chain = m->engine == ENGINE_CHECK || (m->log & (LOG_IN_ASM | LOG_EXEC));
+    mmu_set_watcher(m, WATCH_CODE, jit_page_written, j);
+    if (m->engine == ENGINE_CHECK)
+        m->tlb_no_write = true; /* every store through the slow path, logged */
+
+    /* The trampolines sit at the start of the cache and survive flushes. */
+    struct x64_buf b;
+    x64_buf_init(&b, j->scratch, j->scratch_size, (intptr_t)exec_addr(j, j->rw) - (intptr_t)j->scratch);
+    jit_emit_trampolines(j, &b);
+    size_t n = (size_t)(b.p - b.start);
+    cache_write_begin(j);
+    memcpy(j->rw, b.start, n);
+    cache_write_end(j);
+    j->stubs_end = j->used = (n + 63) & ~(size_t)63;
+}
+
+int jit_enter(struct jit *j, struct hart *h, const uint8_t *code)
+{
+    int (*enter)(struct hart *, const uint8_t *) =
+        (int (*)(struct hart *, const uint8_t *))(uintptr_t)j->enter;
+    return enter(h, code);
+}
+
+void jit_print_stats(struct jit *j, FILE *out)
+{
+    struct machine *m = j->m;
+#define X(name, text) fprintf(out, "dbt: jit: %-44s %llu\n", text, (unsigned long long)j->stats.name);
+    JIT_STATS(X)
+#undef X
+    fprintf(out, "dbt: jit: %-44s %zu of %zu KiB%s\n", "code cache used", j->used >> 10,
+            j->size >> 10, j->wx_toggle ? " (W^X by mprotect)" : " (W^X, two mappings)");
+    uint64_t probes[4] = {0};
+    for (int i = 0; i < m->nharts; i++)
+        for (int k = 0; k < 4; k++)
+            probes[k] += m->harts[i]->jit_probe[k];
+    if (probes[0])
+        fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", "data TLB hit rate (inline probes)",
+                100.0 * (double)(probes[0] - probes[1]) / (double)probes[0],
+                (unsigned long long)probes[0]);
+    if (probes[2])
+        fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", "jump cache hit rate (indirect jumps)",
+                100.0 * (double)(probes[2] - probes[3]) / (double)probes[2],
+                (unsigned long long)probes[2]);
+    if (j->stats.lookups)
+        fprintf(out, "dbt: jit: %-44s %.2f%%\n", "jump cache hit rate (lookups in C)",
+                100.0 * (double)(j->stats.lookups - j->stats.jcache_misses) /
+                    (double)j->stats.lookups);
+}

@@ -15,6 +15,7 @@
 
 #include "dbt.h"
 #include "devices.h"
+#include "jit.h"
 #include "mmu.h"
 
 /* -- The physical bus ------------------------------------------------------ */
@@ -346,6 +347,9 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
 
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
 {
+    /* The jump cache maps virtual pcs to code: it goes with the TLB. */
+    if (h->jcache)
+        memset(h->jcache, 0xff, JCACHE_SIZE * sizeof *h->jcache);
     /* The bare context maps va == pa and never changes; leave it. */
     for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++) {
         if (all) {

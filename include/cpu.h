@@ -137,6 +137,7 @@ struct tlb_entry {
 #define JIT_HART_BIAS 128
 
 struct jit_cache_entry;
+struct jit_link;
 
 struct hart {
     uint64_t x[32];       /* x0 is always 0: nothing ever writes it */
@@ -190,7 +191,9 @@ struct hart {
 
     struct machine *m;
     struct decode_cache *dcache; /* decoded instructions by their bits */
-    struct jit_hart *jit;        /* the JIT's per-hart state, NULL if none */
+    struct jit_link *jit_link;   /* JIT_EXIT_LINK: the exit to chain */
+    uint64_t jit_probe[4];       /* -stats: TLB probes/misses, jump cache
+                                    probes/misses counted by generated code */
 
     struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
 };
@@ -210,6 +213,8 @@ void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc);
 /* Interpret up to h->budget instructions (fewer on WFI, exit request or a
  * kick).  Traps count against the budget too, so a trap storm yields. */
 void cpu_interp(struct hart *h);
+/* Run one instruction at h->pc (or take the trap it raises). */
+void cpu_step(struct hart *h);
 /* Execute one decoded instruction at h->pc: the reference semantics, shared
  * by the interpreter and the JIT's helpers.  Returns false when it traps
  * (h->trap_cause/trap_tval say why; nothing was written), else sets

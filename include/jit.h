@@ -1,5 +1,6 @@
-/* jit.h — the block JIT: the code cache (jit.c), translation to x86-64
- * (jit_x64.c) and the lockstep checker (jit_check.c). */
+/* jit.h — the block JIT: the code cache and the run loop (jit.c), the
+ * translation of guest blocks to x86-64 (jit_x64.c, on the encoder x64.c)
+ * and the lockstep checker (jit_check.c). */
 #ifndef JIT_H
 #define JIT_H
 
@@ -7,13 +8,122 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "x64.h"
+
 struct machine;
 struct hart;
-struct jit;
 
 #define JIT_CACHE_DEFAULT (64u << 20)
 #define JIT_CACHE_MIN (64u << 10)
 #define JIT_CACHE_MAX (1024u << 20)
+
+/* -- What generated code returns to jit_run() in eax ------------------------ */
+enum jit_exit_code {
+    JIT_EXIT_LOOKUP, /* h->pc is the next guest pc: find its block */
+    JIT_EXIT_BUDGET, /* the budget ran out at a block entry (h->pc = its pc) */
+    JIT_EXIT_TRAP,   /* an instruction trapped: h->pc is its pc, the cause in
+                        h->trap_cause / trap_tval */
+    JIT_EXIT_LINK,   /* a direct exit not yet chained: h->jit_link says which */
+};
+
+/* -- Blocks ------------------------------------------------------------------
+ * A block is found by its guest physical pc and the code flags it was
+ * translated for (cpu_code_flags).  Its code is position independent in the
+ * guest's address space: it reads the virtual pc from h->pc (which holds the
+ * block's own pc at entry) and adds offsets, so two processes that map the
+ * same physical page at different addresses share one translation. */
+struct jit_block;
+
+/* A direct exit (branch or jal) to a known pc on the same physical page:
+ * the jmp at `jmp_field` first goes to a stub that asks to be linked, then,
+ * once patched, straight to the target block. */
+struct jit_link {
+    uint8_t *jmp_field;        /* write address of the jmp's rel32 */
+    uint8_t *unlinked_target;  /* exec address the jmp goes to when unlinked */
+    uint64_t target_pa;        /* guest physical pc of the target */
+    struct jit_block *from;
+    struct jit_block *to;      /* the block it is chained to, or NULL */
+    struct jit_link *next_in;  /* next link into `to` */
+};
+
+struct jit_block {
+    uint64_t pa;               /* guest physical pc of the first instruction */
+    uint32_t flags;            /* code flags the block was translated for */
+    uint16_t ninsns;           /* guest instructions */
+    uint16_t guest_bytes;
+    uint8_t *code;             /* exec address of the entry */
+    uint32_t code_size;
+    bool valid;
+    struct jit_block *hash_next;   /* same (pa, flags) hash bucket */
+    struct jit_block *page_next;   /* same physical page */
+    struct jit_link links[2];      /* its direct exits (taken, fall-through) */
+    int nlinks;
+    struct jit_link *incoming;     /* links of other blocks chained to it */
+};
+
+/* The per-hart virtual-pc jump cache: tag = vpc ^ h->jcache_xor. */
+#define JCACHE_BITS 12
+#define JCACHE_SIZE (1u << JCACHE_BITS)
+struct jit_cache_entry {
+    uint64_t tag;
+    uint8_t *code;
+};
+
+/* Counters for -stats. */
+#define JIT_STATS(X)                                                           \
+    X(blocks, "blocks translated")                                             \
+    X(translated_insns, "guest instructions translated")                       \
+    X(flushes, "code cache flushes")                                           \
+    X(chains, "chain patches")                                                 \
+    X(unlinks, "chains undone")                                                \
+    X(inval_store, "pages invalidated by guest stores")                        \
+    X(inval_dma, "pages invalidated by device writes")                         \
+    X(blocks_invalidated, "blocks invalidated")                                \
+    X(lookups, "block lookups in C")                                           \
+    X(jcache_misses, "jump cache misses in C")                                 \
+    X(helper_calls, "helper calls")                                            \
+    X(interp_steps, "instructions interpreted (page-straddling)")             \
+    X(check_blocks, "blocks checked (-check)")                                 \
+    X(check_once, "blocks run once: MMIO or SBI (-check)")
+
+struct jit_stats {
+#define X(name, text) uint64_t name;
+    JIT_STATS(X)
+#undef X
+};
+
+/* Counters generated code bumps itself, only under -stats (they live in the
+ * hart so generated code reaches them from its base register). */
+struct jit_hart_stats {
+    uint64_t tlb_probes, tlb_misses;
+    uint64_t jcache_probes, jcache_probe_misses;
+};
+
+/* The code cache. */
+struct jit {
+    struct machine *m;
+    uint8_t *rw;               /* the cache, writable view */
+    intptr_t exec_delta;       /* exec address = rw address + exec_delta */
+    bool wx_toggle;            /* no second mapping: mprotect around writes */
+    size_t size, used;
+    uint8_t *enter;            /* exec: jit_enter(h, code) trampoline */
+    uint8_t *epilogue;         /* exec: return eax to jit_run */
+    uint8_t *dispatch;         /* exec: probe the jump cache for h->pc */
+    uint8_t *exit_lookup, *exit_budget, *exit_trap; /* exec: leave with eax */
+    bool no_chain;             /* -check, -d in_asm/exec: every exit to C */
+    size_t stubs_end;          /* the trampolines end here; blocks follow */
+
+    struct jit_block *blocks;  /* block records, bump-allocated */
+    size_t nblocks, max_blocks;
+    struct jit_block **hash;   /* (pa, flags) -> blocks */
+    struct jit_block **page_blocks; /* per RAM page: its blocks */
+    uint64_t invalidations;    /* bumped whenever blocks are invalidated */
+
+    uint8_t *scratch;          /* translation buffer */
+    size_t scratch_size;
+    bool have_fma;             /* host has FMA3 (cpuid) */
+    struct jit_stats stats;
+};
 
 /* Create the code cache of `size` bytes and the per-hart state; exits with
  * a message when the host refuses executable memory. */
@@ -26,5 +136,24 @@ void jit_check_run(struct hart *h);
 void jit_flush(struct jit *j);
 /* -stats: the JIT's counters. */
 void jit_print_stats(struct jit *j, FILE *out);
+
+/* -- Between the rooms of the JIT ------------------------------------------ */
+/* Find or translate the block for h->pc; NULL when the pc cannot be run as a
+ * block (a fetch fault, with the trap recorded in h, or an instruction that
+ * straddles a page, for the interpreter).  *fault tells which. */
+struct jit_block *jit_find_block(struct hart *h, bool *fault);
+/* Enter generated code at `code` with h; returns an enum jit_exit_code. */
+int jit_enter(struct jit *j, struct hart *h, const uint8_t *code);
+/* Translate the block at guest physical pc `pa` (host bytes at `guest`,
+ * virtual pc `vpc`) into b at the cache position; false if it did not fit. */
+bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
+                   uint64_t vpc, struct x64_buf *b);
+/* Fold the host's accrued FP exception flags into h->fflags and clear them. */
+void jit_fold_fflags(struct hart *h);
+/* Emit the trampolines at the start of the cache: enter, epilogue, the
+ * shared exits and the dispatcher; sets j->enter and friends. */
+void jit_emit_trampolines(struct jit *j, struct x64_buf *b);
+/* Chain a link to its target block (both valid, same flags). */
+void jit_chain(struct jit *j, struct jit_link *l, struct jit_block *to);
 
 #endif

@@ -1,0 +1,231 @@
+/* jit_check.c — -check: the lockstep checker of the JIT against the
+ * interpreter.
+ *
+ * machine.c calls jit_check_run() instead of jit_run().  Every block runs
+ * twice from the same state:
+ *   1. the hart is saved; the JIT runs the block (chaining is off, so it
+ *      returns after one block), with every RAM store logged by mmu.c (the
+ *      TLB hands out no write tags under -check, so stores of both executors
+ *      take the slow path and are seen);
+ *   2. the JIT's stores are undone, the hart restored, and the interpreter
+ *      runs the same number of instructions (plus the trapping one);
+ *   3. registers, CSRs, pc, instret and the logged stores must be equal.
+ * A block that touched a device or called the built-in SBI cannot run twice
+ * (a UART read takes a byte away): its JIT run stands unchecked.  The clock
+ * is frozen while a block runs twice, so both read the same time.  Page-walk
+ * A/D updates are kept: a TLB filled by the first run must not point at
+ * entries whose bits the undo cleared.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbt.h"
+#include "disas.h"
+#include "jit.h"
+#include "mmu.h"
+
+/* The part of the hart both executors must agree on, from mstatus on. */
+#define CSR_FIRST offsetof(struct hart, mstatus)
+#define CSR_END offsetof(struct hart, trap_cause)
+#define HART_STATE offsetof(struct hart, tlb)
+
+struct check {
+    struct wlog jit_log, interp_log;
+    uint8_t before[HART_STATE], after_jit[HART_STATE];
+};
+
+static const char *const xname[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+    "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+    "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+
+/* Undo logged stores, newest first, straight into RAM (no watchers). */
+static void undo(struct machine *m, const struct wlog *l)
+{
+    for (size_t i = l->n; i-- > 0;) {
+        const struct wlog_entry *e = &l->e[i];
+        uint8_t *p = mmu_ram_ptr(m, e->paddr, e->size);
+        if (p && !e->walk)
+            mmu_host_store(p, e->size, e->old);
+    }
+}
+
+static bool same_stores(const struct wlog *a, const struct wlog *b)
+{
+    size_t i = 0, k = 0;
+    for (;;) {
+        while (i < a->n && a->e[i].walk)
+            i++;
+        while (k < b->n && b->e[k].walk)
+            k++;
+        if (i == a->n || k == b->n)
+            return i == a->n && k == b->n;
+        if (a->e[i].paddr != b->e[k].paddr || a->e[i].size != b->e[k].size ||
+            a->e[i].value != b->e[k].value)
+            return false;
+        i++, k++;
+    }
+}
+
+static void print_stores(FILE *f, const char *who, const struct wlog *l)
+{
+    fprintf(f, "  stores by the %s:\n", who);
+    for (size_t i = 0; i < l->n; i++)
+        if (!l->e[i].walk)
+            fprintf(f, "    [%#llx] <- %#llx (%d bytes)\n", (unsigned long long)l->e[i].paddr,
+                    (unsigned long long)l->e[i].value, l->e[i].size);
+}
+
+/* Print the block, marking instructions whose destination differs, and
+ * both register files; then exit non-zero. */
+static void report(struct hart *h, const struct jit_block *blk, uint64_t vpc,
+                   const struct hart *jit, const struct hart *interp, const struct check *c)
+{
+    FILE *f = stderr;
+    bool xdiff[32] = {0}, fdiff[32] = {0};
+    for (int i = 1; i < 32; i++) {
+        xdiff[i] = jit->x[i] != interp->x[i];
+        fdiff[i] = jit->f[i] != interp->f[i];
+    }
+    bool memdiff = !same_stores(&c->jit_log, &c->interp_log);
+    fprintf(f, "dbt: -check: the JIT and the interpreter differ after the block at "
+               "pc %#llx (pa %#llx, hart %llu, priv %d):\n",
+            (unsigned long long)vpc, (unsigned long long)blk->pa,
+            (unsigned long long)h->hartid, ((const struct hart *)c->before)->priv);
+    const uint8_t *g = mmu_ram_ptr(h->m, blk->pa, blk->guest_bytes);
+    bool first = true;
+    for (uint32_t off = 0; g && off < blk->guest_bytes;) {
+        uint32_t bits = g[off] | (uint32_t)g[off + 1] << 8;
+        if ((bits & 3) == 3)
+            bits |= (uint32_t)g[off + 2] << 16 | (uint32_t)g[off + 3] << 24;
+        struct insn in;
+        cpu_decode(bits, &in);
+        char text[96];
+        disas_insn(text, sizeof text, vpc + off, &in);
+        bool is_store = (in.op >= OP_SB && in.op <= OP_SD) || in.op == OP_FSW || in.op == OP_FSD;
+        bool fp_rd = in.op >= OP_FLW && in.op <= OP_FMV_D_X;
+        bool mark = (in.rd && !fp_rd && xdiff[in.rd]) || (fp_rd && fdiff[in.rd]) ||
+                    (is_store && memdiff);
+        fprintf(f, "  %#018llx:  %-40s%s\n", (unsigned long long)(vpc + off), text,
+                mark ? (first ? "  <-- first difference" : "  <-- differs") : "");
+        if (mark)
+            first = false;
+        off += in.len;
+    }
+    fprintf(f, "  %-8s %-18s %-18s\n", "", "JIT", "interpreter");
+    fprintf(f, "  %-8s %#-18llx %#-18llx%s\n", "pc", (unsigned long long)jit->pc,
+            (unsigned long long)interp->pc, jit->pc != interp->pc ? "  <--" : "");
+    for (int i = 1; i < 32; i++)
+        fprintf(f, "  %-8s %#-18llx %#-18llx%s\n", xname[i], (unsigned long long)jit->x[i],
+                (unsigned long long)interp->x[i], xdiff[i] ? "  <--" : "");
+    for (int i = 0; i < 32; i++)
+        if (fdiff[i])
+            fprintf(f, "  f%-7d %#-18llx %#-18llx  <--\n", i, (unsigned long long)jit->f[i],
+                    (unsigned long long)interp->f[i]);
+    fprintf(f, "  %-8s %-18llu %-18llu%s\n", "instret", (unsigned long long)jit->instret,
+            (unsigned long long)interp->instret, jit->instret != interp->instret ? "  <--" : "");
+    fprintf(f, "  %-8s %#-18x %#-18x%s\n", "fflags", jit->fflags, interp->fflags,
+            jit->fflags != interp->fflags ? "  <--" : "");
+    fprintf(f, "  %-8s %#-18llx %#-18llx%s\n", "mstatus", (unsigned long long)jit->mstatus,
+            (unsigned long long)interp->mstatus, jit->mstatus != interp->mstatus ? "  <--" : "");
+    fprintf(f, "  %-8s %#-18llx %#-18llx\n", "mcause", (unsigned long long)jit->mcause,
+            (unsigned long long)interp->mcause);
+    fprintf(f, "  %-8s %#-18llx %#-18llx\n", "scause", (unsigned long long)jit->scause,
+            (unsigned long long)interp->scause);
+    if (memcmp((const uint8_t *)jit + CSR_FIRST, (const uint8_t *)interp + CSR_FIRST,
+               CSR_END - CSR_FIRST))
+        fprintf(f, "  (CSR state differs)\n");
+    if (memdiff) {
+        print_stores(f, "JIT", &c->jit_log);
+        print_stores(f, "interpreter", &c->interp_log);
+    }
+    fflush(NULL);
+    exit(3);
+}
+
+static bool same_state(const struct hart *a, const struct hart *b)
+{
+    return !memcmp(a->x, b->x, sizeof a->x) && !memcmp(a->f, b->f, sizeof a->f) &&
+           a->pc == b->pc && a->instret == b->instret && a->ntraps == b->ntraps &&
+           a->priv == b->priv && a->frm == b->frm && a->fflags == b->fflags &&
+           a->wfi == b->wfi &&
+           !memcmp((const uint8_t *)a + CSR_FIRST, (const uint8_t *)b + CSR_FIRST,
+                   CSR_END - CSR_FIRST);
+}
+
+/* Run one block both ways; false when nothing could run as a block. */
+static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
+{
+    struct machine *m = h->m;
+    struct jit *j = m->jit;
+    uint64_t vpc = h->pc;
+    memcpy(c->before, h, HART_STATE);
+    m->time_frozen = machine_time(m) | 1; /* never 0, which means "not frozen" */
+
+    c->jit_log.n = 0;
+    c->jit_log.side_effects = c->jit_log.overflow = false;
+    m->wlog = &c->jit_log;
+    int why = jit_enter(j, h, blk->code);
+    jit_fold_fflags(h);
+    if (why == JIT_EXIT_TRAP)
+        cpu_trap(h, h->trap_cause, h->trap_tval);
+    m->wlog = NULL;
+    const struct hart *before = (const struct hart *)c->before;
+    uint64_t steps = h->instret - before->instret + (h->ntraps - before->ntraps);
+    if (c->jit_log.side_effects || c->jit_log.overflow || steps == 0) {
+        if (steps)
+            j->stats.check_once++;
+        m->time_frozen = 0;
+        if (why == JIT_EXIT_TRAP)
+            h->budget--;
+        return;
+    }
+
+    /* Again, by the interpreter, from the same state. */
+    memcpy(c->after_jit, h, HART_STATE);
+    undo(m, &c->jit_log);
+    memcpy(h, c->before, HART_STATE);
+    c->interp_log.n = 0;
+    c->interp_log.side_effects = c->interp_log.overflow = false;
+    m->wlog = &c->interp_log;
+    for (uint64_t i = 0; i < steps; i++)
+        cpu_step(h);
+    __builtin_ia32_ldmxcsr(0x1f80);
+    m->wlog = NULL;
+    m->time_frozen = 0;
+    j->stats.check_blocks++;
+
+    const struct hart *jit_state = (const struct hart *)c->after_jit;
+    if (!same_state(jit_state, h) || !same_stores(&c->jit_log, &c->interp_log))
+        report(h, blk, vpc, jit_state, h, c);
+    h->budget = jit_state->budget - (why == JIT_EXIT_TRAP);
+}
+
+void jit_check_run(struct hart *h)
+{
+    static struct check *c;
+    if (!c && !(c = calloc(1, sizeof *c))) {
+        fprintf(stderr, "dbt: out of memory\n");
+        exit(2);
+    }
+    struct jit *j = h->m->jit;
+    __builtin_ia32_ldmxcsr(0x1f80);
+    while (h->budget > 0) {
+        bool fault;
+        struct jit_block *blk = jit_find_block(h, &fault);
+        if (!blk) {
+            if (fault) {
+                cpu_trap(h, h->trap_cause, h->trap_tval);
+            } else {
+                cpu_step(h);
+                __builtin_ia32_ldmxcsr(0x1f80);
+                j->stats.interp_steps++;
+            }
+            h->budget--;
+            continue;
+        }
+        if (h->m->log & (LOG_IN_ASM | LOG_EXEC))
+            cpu_log_block_start(h);
+        check_block(h, c, blk);
+    }
+}

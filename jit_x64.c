@@ -1,0 +1,1254 @@
+/* jit_x64.c — translation of guest blocks into x86-64 machine code.
+ *
+ * How a guest instruction becomes host bytes.  jit.c hands us the host
+ * bytes of a guest block; we decode one instruction at a time (decode.c,
+ * the same struct insn the interpreter executes) and call its jit_<op>
+ * emitter, which writes x86-64 through the encoder (x64.c) into a scratch
+ * buffer.  Take `addi a0, a1, 5`:
+ *
+ *     decode      { op = OP_ADDI, rd = 10, rs1 = 11, imm = 5 }
+ *     jit_alu_imm mov rax, [rbx-40]     ; x11  (rbx = &h->x[16])
+ *                 add rax, 5
+ *                 mov [rbx-48], rax     ; x10
+ *
+ * Host conventions.  rbx holds &h->x[16] (JIT_HART_BIAS bytes into the
+ * hart) for the whole run, so every guest register is [rbx + disp8]; rax,
+ * rcx, rdx, rsi, rdi and xmm0-2 are scratch inside one guest instruction;
+ * guest registers live in the hart between instructions (traces will keep
+ * them in the callee-saved registers, which blocks leave alone).
+ *
+ * The pc is not in the code.  Generated code is position independent in the
+ * guest's address space: at block entry h->pc holds the block's own virtual
+ * pc, and the translator tracks how far behind the instruction being
+ * translated it is (struct sync).  auipc and jal add offsets to h->pc; exits
+ * add the distance to their target.  So a block found by physical pc runs
+ * for every virtual address the page is mapped at.  instret and the budget
+ * are likewise brought up to date only at exits and before helpers that may
+ * look at them.
+ *
+ * Shape of a block:
+ *     prologue    cmp qword [budget], 0 ; jle exit_budget
+ *     body        one straight-line sequence per guest instruction; memory
+ *                 accesses probe the TLB inline
+ *     exits       at the end of the body (branch: taken and fall-through)
+ *     stubs       out-of-line slow paths: TLB misses calling mmu.c, FP
+ *                 fallbacks calling fpu.c, NaN fix-ups, trap exits.  Slow
+ *                 paths that rejoin the body never touch h->pc or instret,
+ *                 so the body's bookkeeping stays true after them.
+ *
+ * Anything hard or rare (CSRs, privileged instructions, AMOs, FP rounding
+ * modes other than RNE, FP-to-integer conversions) calls jit_helper_exec,
+ * which runs the interpreter's own cpu_exec on that one instruction: one
+ * semantics for both executors.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dbt.h"
+#include "disas.h"
+#include "jit.h"
+#include "mmu.h"
+
+#define MAX_BLOCK_INSNS 64
+#define MAX_STUBS (MAX_BLOCK_INSNS * 3)
+#define ROOM_PER_INSN 1024 /* bytes of host code one guest instruction may need */
+
+/* A field of the hart as a memory operand off rbx. */
+#define HART(field) x64_at(RBX, (int32_t)offsetof(struct hart, field) - JIT_HART_BIAS)
+#define XREG(r) x64_at(RBX, (int32_t)(8 * (r)) - JIT_HART_BIAS)
+#define FREG(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r)) - JIT_HART_BIAS)
+#define FREG_HI(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r) + 4) - JIT_HART_BIAS)
+#define PROBE(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_probe) + 8 * (i)) - JIT_HART_BIAS)
+
+#define CANONICAL_NAN_D 0x7ff8000000000000ULL
+#define CANONICAL_NAN_S 0x7fc00000u
+
+/* -- Helpers generated code calls ------------------------------------------
+ * They return 0 when the instruction traps (cause in the hart), 1 to go on,
+ * 2 when code was invalidated (possibly this block): leave after it. */
+
+enum { HELPER_TRAP = 0, HELPER_OK = 1, HELPER_LEAVE = 2 };
+
+/* info for loads: size | signed << 4 | fp << 5 | rd << 8 */
+static int jit_helper_load(struct hart *h, uint64_t va, uint32_t info)
+{
+    int size = (int)(info & 15);
+    unsigned rd = info >> 8;
+    uint64_t v;
+    h->jit_probe[1]++;
+    if (!mmu_load_slow(h, va, size, &v))
+        return HELPER_TRAP;
+    if (info & 32)
+        h->f[rd] = size == 4 ? v | 0xffffffff00000000ULL : v;
+    else if (rd && (info & 16))
+        h->x[rd] = (uint64_t)((int64_t)(v << (64 - 8 * size)) >> (64 - 8 * size));
+    else if (rd)
+        h->x[rd] = v;
+    return HELPER_OK;
+}
+
+static int jit_helper_store(struct hart *h, uint64_t va, uint64_t value, uint32_t size)
+{
+    struct jit *j = h->m->jit;
+    uint64_t invalidations = j->invalidations;
+    h->jit_probe[1]++;
+    if (!mmu_store_slow(h, va, (int)size, value))
+        return HELPER_TRAP;
+    if (invalidations == j->invalidations)
+        return HELPER_OK;
+    j->stats.inval_store++;
+    j->stats.inval_dma--;
+    return HELPER_LEAVE;
+}
+
+/* Run one instruction through the interpreter's semantics.  With `ends`,
+ * the block ends after it and h->pc becomes its next pc. */
+static int helper_exec(struct hart *h, uint32_t raw, bool ends)
+{
+    struct jit *j = h->m->jit;
+    uint64_t invalidations = j->invalidations, next_pc;
+    j->stats.helper_calls++;
+    jit_fold_fflags(h); /* the instruction may read or write fflags */
+    bool ok = cpu_exec(h, cpu_decode_cached(h, raw), &next_pc);
+    __builtin_ia32_ldmxcsr(0x1f80); /* fpu.c kept its own books */
+    if (!ok)
+        return HELPER_TRAP;
+    if (ends)
+        h->pc = next_pc;
+    return invalidations == j->invalidations ? HELPER_OK : HELPER_LEAVE;
+}
+
+static int jit_helper_exec(struct hart *h, uint32_t raw)
+{
+    return helper_exec(h, raw, false);
+}
+
+static int jit_helper_exec_end(struct hart *h, uint32_t raw)
+{
+    return helper_exec(h, raw, true);
+}
+
+/* -- The translator's state ----------------------------------------------- */
+
+/* How far h->pc and instret lag behind the code being emitted:
+ * h->pc == block pc + pc_off, and `count` instructions of the block have
+ * been added to instret (and taken from the budget). */
+struct sync {
+    uint32_t pc_off;
+    uint32_t count;
+};
+
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN };
+
+/* An out-of-line path, emitted after the body. */
+struct stub {
+    enum stub_kind kind;
+    uint8_t *from;         /* the jcc's rel32 field that leads here */
+    uint8_t *resume;       /* where the body continues */
+    struct sync at;        /* the body's bookkeeping at the instruction */
+    uint32_t off, idx, len;/* the instruction: offset, index, length */
+    uint32_t info;         /* load info / store size / raw bits / NaN shape */
+    int rs2;               /* store: the source register */
+    bool fp;               /* store: from f[] */
+};
+
+struct tr {
+    struct jit *j;
+    struct jit_block *blk;
+    struct x64_buf *b;
+    uint32_t flags;        /* code flags */
+    struct sync s;         /* the body's bookkeeping */
+    uint32_t off, idx;     /* the instruction being translated */
+    const struct insn *in;
+    bool fs_dirty_done;    /* mstatus.FS already set dirty in this block */
+    bool stats;            /* count TLB and jump cache probes */
+    struct stub stubs[MAX_STUBS];
+    int nstubs;
+    uint8_t *insn_start[MAX_BLOCK_INSNS + 1]; /* -d out_asm */
+};
+
+/* -- Bookkeeping: pc, instret and budget ------------------------------------ */
+
+/* add qword [pc], off - s->pc_off */
+static void sync_pc(struct tr *t, struct sync *s, uint32_t off)
+{
+    if (s->pc_off != off)
+        x64_alu_mi(t->b, true, ALU_ADD, HART(pc), (int32_t)(off - s->pc_off));
+    s->pc_off = off;
+}
+
+/* add qword [instret], n ; sub qword [budget], n */
+static void sync_count(struct tr *t, struct sync *s, uint32_t count)
+{
+    if (s->count != count) {
+        int32_t n = (int32_t)(count - s->count);
+        x64_alu_mi(t->b, true, ALU_ADD, HART(instret), n);
+        x64_alu_mi(t->b, true, ALU_SUB, HART(budget), n);
+    }
+    s->count = count;
+}
+
+/* Leave the block with h->pc and instret at instruction (off, idx). */
+static void emit_trap_exit(struct tr *t, struct sync s, uint32_t off, uint32_t idx)
+{
+    sync_pc(t, &s, off);
+    sync_count(t, &s, idx);
+    x64_jmp_to(t->b, t->j->exit_trap);
+}
+
+static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
+{
+    struct stub *st = &t->stubs[t->nstubs++];
+    memset(st, 0, sizeof *st);
+    st->kind = kind;
+    st->from = from;
+    st->at = t->s;
+    st->off = t->off;
+    st->idx = t->idx;
+    st->len = t->in->len;
+    return st;
+}
+
+/* -- Registers ------------------------------------------------------------- */
+
+/* reg = x[r] (x0 reads as 0) */
+static void load_x(struct tr *t, int reg, unsigned r)
+{
+    if (r == 0)
+        x64_mov_ri(t->b, reg, 0);
+    else
+        x64_mov_rm(t->b, true, reg, XREG(r));
+}
+
+/* x[rd] = reg; writes to x0 vanish */
+static void store_x(struct tr *t, unsigned rd, int reg)
+{
+    if (rd)
+        x64_mov_mr(t->b, true, XREG(rd), reg);
+}
+
+/* mov eax, al-sized flag result: setcc al ; movzx eax, al */
+static void setcc_x(struct tr *t, enum x64_cc cc, unsigned rd)
+{
+    x64_setcc(t->b, cc, RAX);
+    x64_movzx_rr(t->b, RAX, RAX, 1);
+    store_x(t, rd, RAX);
+}
+
+/* mstatus.FS = dirty, once per block, after the first FP write. */
+static void fs_dirty(struct tr *t)
+{
+    if (t->fs_dirty_done)
+        return;
+    x64_alu_mi(t->b, true, ALU_OR, HART(mstatus), (int32_t)MSTATUS_FS);
+    t->fs_dirty_done = true;
+}
+
+/* Call a C helper: rdi = h; the other arguments are already in place. */
+static void call_helper(struct tr *t, const void *fn)
+{
+    x64_lea(t->b, true, RDI, x64_at(RBX, -JIT_HART_BIAS));
+    x64_mov_ri(t->b, RAX, (uint64_t)(uintptr_t)fn);
+    x64_call_r(t->b, RAX);
+}
+
+/* -- Exits ----------------------------------------------------------------- */
+
+/* The jump cache probe for the pc in rax (clobbers rcx):
+ *     mov ecx, eax ; shr ecx, 1 ; and ecx, JCACHE_SIZE-1 ; shl ecx, 4
+ *     add rcx, [jcache] ; xor rax, [jcache_xor] ; cmp rax, [rcx]
+ *     jne exit_lookup ; jmp [rcx+8] */
+static void emit_jcache_probe(struct jit *j, struct x64_buf *b, bool stats)
+{
+    if (stats)
+        x64_alu_mi(b, true, ALU_ADD, PROBE(2), 1);
+    x64_mov_rr(b, false, RCX, RAX);
+    x64_shift_ri(b, false, SHIFT_SHR, RCX, 1);
+    x64_alu_ri(b, false, ALU_AND, RCX, JCACHE_SIZE - 1);
+    x64_shift_ri(b, false, SHIFT_SHL, RCX, 4);
+    x64_alu_rm(b, true, ALU_ADD, RCX, HART(jcache));
+    x64_alu_rm(b, true, ALU_XOR, RAX, HART(jcache_xor));
+    x64_alu_rm(b, true, ALU_CMP, RAX, x64_at(RCX, 0));
+    x64_jcc_to(b, CC_NE, j->exit_lookup);
+    x64_jmp_m(b, x64_at(RCX, 8));
+}
+
+/* Leave for the instruction at block offset `target` (may be off the page),
+ * `count` instructions retired.  On the same physical page the exit is a
+ * link: a jmp that first asks jit.c to chain it, then goes straight to the
+ * target block. */
+static void emit_exit_to(struct tr *t, struct sync s, int64_t target, uint32_t count)
+{
+    struct x64_buf *b = t->b;
+    sync_count(t, &s, count);
+    x64_alu_mi(b, true, ALU_ADD, HART(pc), (int32_t)(target - (int64_t)s.pc_off));
+    int64_t in_page = (int64_t)(t->blk->pa & 0xfff) + target;
+    if (t->j->no_chain) {
+        x64_jmp_to(b, t->j->exit_lookup);
+        return;
+    }
+    if (in_page < 0 || in_page >= 4096 || t->blk->nlinks == 2) {
+        x64_jmp_to(b, t->j->dispatch);
+        return;
+    }
+    struct jit_link *l = &t->blk->links[t->blk->nlinks++];
+    l->from = t->blk;
+    l->target_pa = t->blk->pa + (uint64_t)target;
+    l->jmp_field = x64_jmp_rel32(b);          /* jmp next  (patched: jmp target) */
+    l->unlinked_target = x64_here(b) + b->exec_delta;
+    x64_mov_ri(b, RAX, (uint64_t)(uintptr_t)l);
+    x64_mov_mr(b, true, HART(jit_link), RAX); /* h->jit_link = l */
+    x64_mov_ri(b, RAX, JIT_EXIT_LINK);
+    x64_jmp_to(b, t->j->epilogue);
+}
+
+/* Leave through the dispatcher: h->pc is already right. */
+static void emit_exit_dispatch(struct tr *t, struct sync s, uint32_t count)
+{
+    sync_count(t, &s, count);
+    x64_jmp_to(t->b, t->j->no_chain ? t->j->exit_lookup : t->j->dispatch);
+}
+
+/* -- Integer instructions --------------------------------------------------- */
+
+static enum x64_alu alu_of(enum op op)
+{
+    switch (op) {
+    case OP_ADD: case OP_ADDI: case OP_ADDW: case OP_ADDIW: return ALU_ADD;
+    case OP_SUB: case OP_SUBW: return ALU_SUB;
+    case OP_XOR: case OP_XORI: return ALU_XOR;
+    case OP_OR: case OP_ORI: return ALU_OR;
+    default: return ALU_AND;
+    }
+}
+
+/* addi/xori/ori/andi/addiw:  mov rax, [rs1] ; op rax, imm ; (movsxd) ; mov [rd], rax */
+static void jit_alu_imm(struct tr *t, bool word)
+{
+    const struct insn *in = t->in;
+    if (!in->rd)
+        return;
+    load_x(t, RAX, in->rs1);
+    x64_alu_ri(t->b, !word, alu_of((enum op)in->op), RAX, (int32_t)in->imm);
+    if (word)
+        x64_movsxd_rr(t->b, RAX, RAX);
+    store_x(t, in->rd, RAX);
+}
+
+/* add/sub/xor/or/and/addw/subw:  mov rax, [rs1] ; op rax, [rs2] ; mov [rd], rax */
+static void jit_alu_reg(struct tr *t, bool word)
+{
+    const struct insn *in = t->in;
+    if (!in->rd)
+        return;
+    load_x(t, RAX, in->rs1);
+    if (in->rs2)
+        x64_alu_rm(t->b, !word, alu_of((enum op)in->op), RAX, XREG(in->rs2));
+    else
+        x64_alu_ri(t->b, !word, alu_of((enum op)in->op), RAX, 0);
+    if (word)
+        x64_movsxd_rr(t->b, RAX, RAX);
+    store_x(t, in->rd, RAX);
+}
+
+static enum x64_shift shift_of(enum op op)
+{
+    switch (op) {
+    case OP_SLL: case OP_SLLI: case OP_SLLW: case OP_SLLIW: return SHIFT_SHL;
+    case OP_SRL: case OP_SRLI: case OP_SRLW: case OP_SRLIW: return SHIFT_SHR;
+    default: return SHIFT_SAR;
+    }
+}
+
+/* slli/srli/srai(w):  mov rax, [rs1] ; shl rax, imm ; mov [rd], rax */
+static void jit_shift_imm(struct tr *t, bool word)
+{
+    const struct insn *in = t->in;
+    if (!in->rd)
+        return;
+    load_x(t, RAX, in->rs1);
+    x64_shift_ri(t->b, !word, shift_of((enum op)in->op), RAX,
+                 (uint8_t)(in->imm & (word ? 31 : 63)));
+    if (word)
+        x64_movsxd_rr(t->b, RAX, RAX);
+    store_x(t, in->rd, RAX);
+}
+
+/* sll/srl/sra(w): the host masks cl to 6 (5) bits, as RISC-V does. */
+static void jit_shift_reg(struct tr *t, bool word)
+{
+    const struct insn *in = t->in;
+    if (!in->rd)
+        return;
+    load_x(t, RCX, in->rs2);
+    load_x(t, RAX, in->rs1);
+    x64_shift_rcl(t->b, !word, shift_of((enum op)in->op), RAX);
+    if (word)
+        x64_movsxd_rr(t->b, RAX, RAX);
+    store_x(t, in->rd, RAX);
+}
+
+/* slt/sltu/slti/sltiu:  cmp rax, rs2/imm ; setl/setb al */
+static void jit_set_less(struct tr *t, bool with_imm, bool is_unsigned)
+{
+    const struct insn *in = t->in;
+    if (!in->rd)
+        return;
+    load_x(t, RAX, in->rs1);
+    if (with_imm)
+        x64_alu_ri(t->b, true, ALU_CMP, RAX, (int32_t)in->imm);
+    else if (in->rs2)
+        x64_alu_rm(t->b, true, ALU_CMP, RAX, XREG(in->rs2));
+    else
+        x64_alu_ri(t->b, true, ALU_CMP, RAX, 0);
+    setcc_x(t, is_unsigned ? CC_B : CC_L, in->rd);
+}
+
+/* lui:  mov qword [rd], imm32 (sign-extended, as lui's value is) */
+static void jit_lui(struct tr *t)
+{
+    if (t->in->rd)
+        x64_mov_mi(t->b, 8, XREG(t->in->rd), (int32_t)t->in->imm);
+}
+
+/* rax = virtual pc of this instruction + add:  mov rax, [pc] ; add rax, d */
+static void pc_plus(struct tr *t, int64_t add)
+{
+    int64_t d = (int64_t)t->off - (int64_t)t->s.pc_off + add;
+    x64_mov_rm(t->b, true, RAX, HART(pc));
+    if (d == (int32_t)d) {
+        if (d)
+            x64_alu_ri(t->b, true, ALU_ADD, RAX, (int32_t)d);
+    } else {
+        x64_mov_ri(t->b, RCX, (uint64_t)d);
+        x64_alu_rr(t->b, true, ALU_ADD, RAX, RCX);
+    }
+}
+
+static void jit_auipc(struct tr *t)
+{
+    if (!t->in->rd)
+        return;
+    pc_plus(t, t->in->imm);
+    store_x(t, t->in->rd, RAX);
+}
+
+/* -- M extension -------------------------------------------------------- */
+
+/* mul/mulh/mulhu/mulhsu/mulw */
+static void jit_mul(struct tr *t)
+{
+    const struct insn *in = t->in;
+    struct x64_buf *b = t->b;
+    if (!in->rd)
+        return;
+    load_x(t, RAX, in->rs1);
+    load_x(t, RCX, in->rs2);
+    switch ((enum op)in->op) {
+    case OP_MUL: x64_imul_rr(b, true, RAX, RCX); break;          /* imul rax, rcx */
+    case OP_MULW: x64_imul_rr(b, false, RAX, RCX); x64_movsxd_rr(b, RAX, RAX); break;
+    case OP_MULH: x64_imul1_r(b, true, RCX); x64_mov_rr(b, true, RAX, RDX); break;
+    case OP_MULHU: x64_mul_r(b, true, RCX); x64_mov_rr(b, true, RAX, RDX); break;
+    default: /* MULHSU: the unsigned high half, less rs2 when rs1 < 0 */
+        x64_mul_r(b, true, RCX);                 /* rdx:rax = rs1 * rs2 unsigned */
+        load_x(t, RAX, in->rs1);
+        x64_shift_ri(b, true, SHIFT_SAR, RAX, 63); /* rax = rs1 < 0 ? -1 : 0 */
+        x64_alu_rr(b, true, ALU_AND, RAX, RCX);
+        x64_alu_rr(b, true, ALU_SUB, RDX, RAX);
+        x64_mov_rr(b, true, RAX, RDX);
+        break;
+    }
+    store_x(t, in->rd, RAX);
+}
+
+/* div/divu/rem/remu and their W forms.  RISC-V never traps on division:
+ *     test rcx, rcx ; jz by_zero
+ *     cmp rcx, -1 ; jne divide        (signed only: x86 faults on MIN / -1)
+ *     neg rax / mov eax, 0 ; jmp done (x / -1 = -x, x % -1 = 0)
+ * divide:  cqo ; idiv rcx  (or xor edx, edx ; div rcx)
+ * by_zero: quotient all ones, remainder the dividend */
+static void jit_div(struct tr *t)
+{
+    const struct insn *in = t->in;
+    struct x64_buf *b = t->b;
+    enum op op = (enum op)in->op;
+    bool word = op == OP_DIVW || op == OP_DIVUW || op == OP_REMW || op == OP_REMUW;
+    bool is_signed = op == OP_DIV || op == OP_REM || op == OP_DIVW || op == OP_REMW;
+    bool rem = op == OP_REM || op == OP_REMU || op == OP_REMW || op == OP_REMUW;
+    if (!in->rd)
+        return;
+    load_x(t, RAX, in->rs1);
+    load_x(t, RCX, in->rs2);
+    x64_test_rr(b, !word, RCX, RCX);
+    uint8_t *by_zero = x64_jcc_rel8(b, CC_E);
+    uint8_t *minus_one_done = NULL;
+    if (is_signed) {
+        x64_alu_ri(b, !word, ALU_CMP, RCX, -1);
+        uint8_t *divide = x64_jcc_rel8(b, CC_NE);
+        if (rem)
+            x64_mov_ri(b, RAX, 0);
+        else
+            x64_neg_r(b, !word, RAX);
+        minus_one_done = x64_jmp_rel8(b);
+        x64_patch_rel8(divide, x64_here(b));
+        if (word) x64_cdq(b); else x64_cqo(b);
+        x64_idiv_r(b, !word, RCX);
+    } else {
+        x64_mov_ri(b, RDX, 0);
+        x64_div_r(b, !word, RCX);
+    }
+    if (rem)
+        x64_mov_rr(b, true, RAX, RDX);
+    uint8_t *done = x64_jmp_rel8(b);
+    x64_patch_rel8(by_zero, x64_here(b));
+    if (!rem)
+        x64_mov_ri(b, RAX, ~0ULL);
+    x64_patch_rel8(done, x64_here(b));
+    if (minus_one_done)
+        x64_patch_rel8(minus_one_done, x64_here(b));
+    if (word)
+        x64_movsxd_rr(b, RAX, RAX);
+    store_x(t, in->rd, RAX);
+}
+
+/* -- Control transfers ------------------------------------------------------- */
+
+/* jal:  x[rd] = pc + len ; exit to pc + imm */
+static void jit_jal(struct tr *t)
+{
+    const struct insn *in = t->in;
+    if (in->rd) {
+        pc_plus(t, in->len);
+        store_x(t, in->rd, RAX);
+    }
+    emit_exit_to(t, t->s, (int64_t)t->off + in->imm, t->idx + 1);
+}
+
+/* jalr:  rax = (x[rs1] + imm) & ~1 ; x[rd] = pc + len ; pc = rax ; probe */
+static void jit_jalr(struct tr *t)
+{
+    const struct insn *in = t->in;
+    struct x64_buf *b = t->b;
+    load_x(t, RDX, in->rs1); /* before rd is written: they may be the same */
+    if (in->imm)
+        x64_alu_ri(b, true, ALU_ADD, RDX, (int32_t)in->imm);
+    x64_alu_ri(b, true, ALU_AND, RDX, -2);
+    if (in->rd) {
+        pc_plus(t, in->len);
+        store_x(t, in->rd, RAX);
+    }
+    x64_mov_mr(b, true, HART(pc), RDX);
+    struct sync s = t->s;
+    sync_count(t, &s, t->idx + 1);
+    if (t->j->no_chain) {
+        x64_jmp_to(b, t->j->exit_lookup);
+        return;
+    }
+    x64_mov_rr(b, true, RAX, RDX);
+    emit_jcache_probe(t->j, b, t->stats);
+}
+
+/* beq/bne/blt/bge/bltu/bgeu:  cmp rax, [rs2] ; jcc taken ; <fall-through
+ * exit> ; taken: <exit to the target> */
+static void jit_branch(struct tr *t)
+{
+    static const enum x64_cc cc[] = {
+        [OP_BEQ] = CC_E, [OP_BNE] = CC_NE, [OP_BLT] = CC_L,
+        [OP_BGE] = CC_GE, [OP_BLTU] = CC_B, [OP_BGEU] = CC_AE,
+    };
+    const struct insn *in = t->in;
+    load_x(t, RAX, in->rs1);
+    if (in->rs2)
+        x64_alu_rm(t->b, true, ALU_CMP, RAX, XREG(in->rs2));
+    else
+        x64_alu_ri(t->b, true, ALU_CMP, RAX, 0);
+    uint8_t *taken = x64_jcc_rel32(t->b, cc[in->op]);
+    emit_exit_to(t, t->s, (int64_t)t->off + in->len, t->idx + 1);
+    x64_patch_rel32(taken, x64_here(t->b));
+    emit_exit_to(t, t->s, (int64_t)t->off + in->imm, t->idx + 1);
+}
+
+/* -- Loads and stores ---------------------------------------------------------
+ * The inline TLB probe, the test mmu_load makes in C:
+ *     mov rsi, [rs1] ; add rsi, imm              ; rsi = va
+ *     mov eax, esi ; shr eax, 12 ; and eax, 255 ; shl eax, 5
+ *     add rax, [dtlb]                             ; rax = &dtlb[index]
+ *     mov rcx, rsi ; and rcx, ~0xfff | (size-1)   ; misaligned never matches
+ *     cmp rcx, [rax + tag] ; jne slow
+ *     add rsi, [rax + addend]                     ; rsi = host address */
+
+static void emit_address(struct tr *t)
+{
+    const struct insn *in = t->in;
+    if (in->rs1 == 0) {
+        x64_mov_ri(t->b, RSI, (uint64_t)in->imm);
+        return;
+    }
+    x64_mov_rm(t->b, true, RSI, XREG(in->rs1));
+    if (in->imm)
+        x64_alu_ri(t->b, true, ALU_ADD, RSI, (int32_t)in->imm);
+}
+
+/* Returns the rel32 field of the jne to the slow path. */
+static uint8_t *emit_tlb_probe(struct tr *t, int size, size_t tag_offset)
+{
+    struct x64_buf *b = t->b;
+    if (t->stats)
+        x64_alu_mi(b, true, ALU_ADD, PROBE(0), 1);
+    x64_mov_rr(b, false, RAX, RSI);
+    x64_shift_ri(b, false, SHIFT_SHR, RAX, 12);
+    x64_alu_ri(b, false, ALU_AND, RAX, TLB_SIZE - 1);
+    x64_shift_ri(b, false, SHIFT_SHL, RAX, 5); /* sizeof(struct tlb_entry) == 32 */
+    x64_alu_rm(b, true, ALU_ADD, RAX, HART(dtlb));
+    x64_mov_rr(b, true, RCX, RSI);
+    x64_alu_ri(b, true, ALU_AND, RCX, (int32_t)(~0xfffU | (uint32_t)(size - 1)));
+    x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)tag_offset));
+    uint8_t *slow = x64_jcc_rel32(b, CC_NE);
+    x64_alu_rm(b, true, ALU_ADD, RSI, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
+    return slow;
+}
+
+static void jit_load(struct tr *t, int size, bool sign, bool fp)
+{
+    const struct insn *in = t->in;
+    struct x64_buf *b = t->b;
+    emit_address(t);
+    uint8_t *slow = emit_tlb_probe(t, size, offsetof(struct tlb_entry, tag_read));
+    if (fp) {
+        x64_load(b, RCX, x64_at(RSI, 0), size, false);
+        if (size == 4) {
+            x64_mov_mr(b, false, FREG(in->rd), RCX);
+            x64_mov_mi(b, 4, FREG_HI(in->rd), -1); /* NaN-box */
+        } else {
+            x64_mov_mr(b, true, FREG(in->rd), RCX);
+        }
+    } else if (in->rd) {
+        x64_load(b, RCX, x64_at(RSI, 0), size, sign);
+        store_x(t, in->rd, RCX);
+    }
+    struct stub *st = new_stub(t, STUB_LOAD, slow);
+    st->resume = x64_here(b);
+    st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
+    if (fp)
+        fs_dirty(t);
+}
+
+static void jit_store(struct tr *t, int size, bool fp)
+{
+    const struct insn *in = t->in;
+    struct x64_buf *b = t->b;
+    emit_address(t);
+    uint8_t *slow = emit_tlb_probe(t, size, offsetof(struct tlb_entry, tag_write));
+    if (fp)
+        x64_mov_rm(b, true, RCX, FREG(in->rs2));
+    else
+        load_x(t, RCX, in->rs2);
+    x64_store(b, x64_at(RSI, 0), RCX, size);
+    struct stub *st = new_stub(t, STUB_STORE, slow);
+    st->resume = x64_here(b);
+    st->info = (uint32_t)size;
+    st->rs2 = in->rs2;
+    st->fp = fp;
+}
+
+/* The slow paths: call mmu.c with va in rsi; 0 = trap, 2 = code changed. */
+static void emit_memory_stub(struct tr *t, const struct stub *st)
+{
+    struct x64_buf *b = t->b;
+    if (st->kind == STUB_LOAD) {
+        x64_mov_ri(b, RDX, st->info);
+        call_helper(t, (const void *)jit_helper_load);
+    } else {
+        if (st->fp)
+            x64_mov_rm(b, true, RDX, FREG(st->rs2));
+        else
+            load_x(t, RDX, (unsigned)st->rs2);
+        x64_mov_ri(b, RCX, st->info);
+        call_helper(t, (const void *)jit_helper_store);
+    }
+    x64_alu_ri(b, false, ALU_CMP, RAX, HELPER_OK);
+    x64_jcc_to(b, CC_E, st->resume + b->exec_delta);
+    uint8_t *leave = x64_jcc_rel32(b, CC_A);
+    emit_trap_exit(t, st->at, st->off, st->idx);
+    /* code changed under us: go on at the next instruction, freshly found */
+    x64_patch_rel32(leave, x64_here(b));
+    struct sync s = st->at;
+    sync_pc(t, &s, st->off + st->len);
+    emit_exit_dispatch(t, s, st->idx + 1);
+}
+
+/* -- Instructions run by the interpreter's semantics ------------------------ */
+
+/* Everything without an emitter of its own: sync pc and instret, call
+ *     jit_helper_exec(h, raw) ; test eax, eax ; je exit_trap
+ * and, for instructions that end the block, leave through the dispatcher
+ * (the helper has set h->pc). */
+static void jit_by_helper(struct tr *t, bool ends)
+{
+    struct x64_buf *b = t->b;
+    sync_pc(t, &t->s, t->off);
+    sync_count(t, &t->s, t->idx);
+    x64_mov_ri(b, RSI, t->in->raw);
+    call_helper(t, ends ? (const void *)jit_helper_exec_end : (const void *)jit_helper_exec);
+    x64_test_rr(b, false, RAX, RAX);
+    x64_jcc_to(b, CC_E, t->j->exit_trap);
+    if (ends) {
+        emit_exit_dispatch(t, t->s, t->idx + 1);
+        return;
+    }
+    /* 2: code was invalidated; leave right after this instruction */
+    x64_alu_ri(b, false, ALU_CMP, RAX, HELPER_OK);
+    uint8_t *go_on = x64_jcc_rel32(b, CC_E);
+    struct sync s = t->s;
+    sync_pc(t, &s, t->off + t->in->len);
+    emit_exit_dispatch(t, s, t->idx + 1);
+    x64_patch_rel32(go_on, x64_here(b));
+}
+
+/* -- Floating point -------------------------------------------------------------
+ * SSE2 computes exactly what RISC-V asks for in round-to-nearest-even, and
+ * its exception flags map one to one onto fflags (jit_fold_fflags).  What
+ * differs is fixed up: NaN results become the canonical NaN, single
+ * operands that are not NaN-boxed take the fallback (fpu.c via
+ * jit_helper_exec), as do other rounding modes, min/max, classify and
+ * conversions to integers, whose x86 forms saturate differently. */
+
+static bool rm_is_rne(const struct tr *t)
+{
+    return t->in->rm == 0 || (t->in->rm == 7 && (t->flags & 8));
+}
+
+/* A rejoining call of the fallback for this instruction; returns nothing,
+ * the stub is emitted later.  `from` is a jcc field leading to it. */
+static void fp_fallback_from(struct tr *t, uint8_t *from, uint8_t *resume)
+{
+    struct stub *st = new_stub(t, STUB_FP_FALLBACK, from);
+    st->resume = resume;
+    st->info = t->in->raw;
+}
+
+/* cmp dword [f(r)+4], -1 ; jne fallback  — single operands must be boxed.
+ * Returns the jcc field. */
+static uint8_t *check_boxed(struct tr *t, unsigned r)
+{
+    x64_alu_mi(t->b, false, ALU_CMP, FREG_HI(r), -1);
+    return x64_jcc_rel32(t->b, CC_NE);
+}
+
+/* Up to three boxing checks whose failures all go to one fallback. */
+struct box_checks {
+    uint8_t *field[3];
+    int n;
+};
+
+static void box(struct tr *t, struct box_checks *c, bool single, unsigned r)
+{
+    if (single)
+        c->field[c->n++] = check_boxed(t, r);
+}
+
+static void box_fallbacks(struct tr *t, struct box_checks *c, uint8_t *resume)
+{
+    for (int i = 0; i < c->n; i++)
+        fp_fallback_from(t, c->field[i], resume);
+}
+
+/* movsd/movss xmm, [f(r)] */
+static void load_f(struct tr *t, int xmm, unsigned r, bool single)
+{
+    if (single)
+        x64_movss_rm(t->b, xmm, FREG(r));
+    else
+        x64_movsd_rm(t->b, xmm, FREG(r));
+}
+
+/* f(rd) = xmm0, NaN-boxed when single */
+static void store_f0(struct tr *t, unsigned rd, bool single)
+{
+    if (single) {
+        x64_movss_mr(t->b, FREG(rd), 0);
+        x64_mov_mi(t->b, 4, FREG_HI(rd), -1);
+    } else {
+        x64_movsd_mr(t->b, FREG(rd), 0);
+    }
+}
+
+/* ucomisd xmm0, xmm0 ; jp fix  — a NaN result becomes the canonical NaN. */
+static void canonicalize_nan(struct tr *t, bool single)
+{
+    x64_ucomis(t->b, !single, 0, 0);
+    uint8_t *fix = x64_jcc_rel32(t->b, CC_P);
+    struct stub *st = new_stub(t, STUB_NAN, fix);
+    st->resume = x64_here(t->b);
+    st->info = single;
+}
+
+/* fadd/fsub/fmul/fdiv/fsqrt:  movsd xmm0, [rs1] ; addsd xmm0, [rs2] ; NaN fix ; store */
+static void jit_fp_arith(struct tr *t, enum x64_sse op, bool single)
+{
+    const struct insn *in = t->in;
+    if (!rm_is_rne(t)) {
+        jit_by_helper(t, false);
+        return;
+    }
+    struct box_checks c = {0};
+    box(t, &c, single, in->rs1);
+    if (op != SSE_SQRT)
+        box(t, &c, single, in->rs2);
+    load_f(t, 0, in->rs1, single);
+    if (op == SSE_SQRT) {
+        x64_sse_rr(t->b, op, !single, 0, 0);
+    } else {
+        load_f(t, 1, in->rs2, single);
+        x64_sse_rr(t->b, op, !single, 0, 1);
+    }
+    canonicalize_nan(t, single);
+    store_f0(t, in->rd, single);
+    box_fallbacks(t, &c, x64_here(t->b));
+    fs_dirty(t);
+}
+
+/* fmadd/fmsub/fnmsub/fnmadd with FMA3:  xmm0 = rs3 ; vfmadd231sd xmm0, xmm1, xmm2.
+ * A NaN result is redone by fpu.c, which knows RISC-V's NV rule for
+ * inf * 0 + qNaN. */
+static void jit_fp_fma(struct tr *t, bool single)
+{
+    const struct insn *in = t->in;
+    if (!rm_is_rne(t) || !t->j->have_fma) {
+        jit_by_helper(t, false);
+        return;
+    }
+    struct box_checks c = {0};
+    box(t, &c, single, in->rs1);
+    box(t, &c, single, in->rs2);
+    box(t, &c, single, in->rs3);
+    load_f(t, 0, in->rs3, single);
+    load_f(t, 1, in->rs1, single);
+    load_f(t, 2, in->rs2, single);
+    switch ((enum op)in->op) {
+    case OP_FMADD_S: case OP_FMADD_D: x64_vfmadd231(t->b, !single, 0, 1, 2); break;
+    case OP_FMSUB_S: case OP_FMSUB_D: x64_vfmsub231(t->b, !single, 0, 1, 2); break;
+    case OP_FNMSUB_S: case OP_FNMSUB_D: x64_vfnmadd231(t->b, !single, 0, 1, 2); break;
+    default: x64_vfnmsub231(t->b, !single, 0, 1, 2); break;
+    }
+    x64_ucomis(t->b, !single, 0, 0);
+    uint8_t *nan = x64_jcc_rel32(t->b, CC_P);
+    store_f0(t, in->rd, single);
+    uint8_t *resume = x64_here(t->b);
+    fp_fallback_from(t, nan, resume);
+    box_fallbacks(t, &c, resume);
+    fs_dirty(t);
+}
+
+/* feq: ucomisd xmm0, xmm1 ; sete al ; setnp cl ; and al, cl
+ * flt: comisd xmm1, xmm0 ; seta al      fle: comisd xmm1, xmm0 ; setae al
+ * (unordered sets ZF, PF and CF, so all three give 0 for a NaN) */
+static void jit_fp_compare(struct tr *t, bool single)
+{
+    const struct insn *in = t->in;
+    struct x64_buf *b = t->b;
+    struct box_checks c = {0};
+    box(t, &c, single, in->rs1);
+    box(t, &c, single, in->rs2);
+    load_f(t, 0, in->rs1, single);
+    load_f(t, 1, in->rs2, single);
+    enum op op = (enum op)in->op;
+    if (op == OP_FEQ_S || op == OP_FEQ_D) {
+        x64_ucomis(b, !single, 0, 1);
+        x64_setcc(b, CC_E, RAX);
+        x64_setcc(b, CC_NP, RCX);
+        x64_alu_rr(b, false, ALU_AND, RAX, RCX);
+    } else {
+        x64_comis(b, !single, 1, 0);
+        x64_setcc(b, op == OP_FLT_S || op == OP_FLT_D ? CC_A : CC_AE, RAX);
+    }
+    x64_movzx_rr(b, RAX, RAX, 1);
+    store_x(t, in->rd, RAX);
+    box_fallbacks(t, &c, x64_here(b));
+    fs_dirty(t);
+}
+
+/* fsgnj/fsgnjn/fsgnjx:  sign from rs2 (negated / xor-ed with rs1's),
+ * the rest from rs1, on the raw bits. */
+static void jit_fp_sign(struct tr *t, bool single)
+{
+    const struct insn *in = t->in;
+    struct x64_buf *b = t->b;
+    bool w = !single;
+    uint8_t top = single ? 31 : 63;
+    struct box_checks c = {0};
+    box(t, &c, single, in->rs1);
+    box(t, &c, single, in->rs2);
+    x64_mov_rm(b, w, RAX, FREG(in->rs1));
+    x64_mov_rm(b, w, RCX, FREG(in->rs2));
+    switch ((enum op)in->op) {
+    case OP_FSGNJN_S: case OP_FSGNJN_D: x64_not_r(b, w, RCX); break;
+    case OP_FSGNJX_S: case OP_FSGNJX_D: x64_alu_rr(b, w, ALU_XOR, RCX, RAX); break;
+    default: break;
+    }
+    x64_shift_ri(b, w, SHIFT_SHR, RCX, top);  /* rcx = the sign bit alone */
+    x64_shift_ri(b, w, SHIFT_SHL, RCX, top);
+    x64_shift_ri(b, w, SHIFT_SHL, RAX, 1);    /* rax = rs1 without its sign */
+    x64_shift_ri(b, w, SHIFT_SHR, RAX, 1);
+    x64_alu_rr(b, w, ALU_OR, RAX, RCX);
+    x64_mov_mr(b, w, FREG(in->rd), RAX);
+    if (single)
+        x64_mov_mi(b, 4, FREG_HI(in->rd), -1);
+    box_fallbacks(t, &c, x64_here(b));
+    fs_dirty(t);
+}
+
+/* fmv.x.d / fmv.x.w / fmv.d.x / fmv.w.x: bits between the register files */
+static void jit_fp_move(struct tr *t)
+{
+    const struct insn *in = t->in;
+    struct x64_buf *b = t->b;
+    switch ((enum op)in->op) {
+    case OP_FMV_X_D:
+        x64_mov_rm(b, true, RAX, FREG(in->rs1));
+        store_x(t, in->rd, RAX);
+        break;
+    case OP_FMV_X_W:
+        x64_load(b, RAX, FREG(in->rs1), 4, true);
+        store_x(t, in->rd, RAX);
+        break;
+    case OP_FMV_D_X:
+        load_x(t, RAX, in->rs1);
+        x64_mov_mr(b, true, FREG(in->rd), RAX);
+        break;
+    default: /* FMV_W_X */
+        load_x(t, RAX, in->rs1);
+        x64_mov_mr(b, false, FREG(in->rd), RAX);
+        x64_mov_mi(b, 4, FREG_HI(in->rd), -1);
+        break;
+    }
+    fs_dirty(t);
+}
+
+/* fcvt.{s,d}.{w,wu,l}: cvtsi2sd from a sign- or zero-extended 64-bit value
+ * (exact for 32-bit sources into double; rounded by MXCSR otherwise). */
+static void jit_fp_from_int(struct tr *t, bool single, bool src64, bool src_unsigned)
+{
+    const struct insn *in = t->in;
+    bool exact = !single && !src64;
+    if ((!exact && !rm_is_rne(t)) || (src64 && src_unsigned)) {
+        jit_by_helper(t, false);
+        return;
+    }
+    if (in->rs1 == 0)
+        x64_mov_ri(t->b, RAX, 0);
+    else if (src64)
+        x64_mov_rm(t->b, true, RAX, XREG(in->rs1));
+    else
+        x64_load(t->b, RAX, XREG(in->rs1), 4, !src_unsigned);
+    x64_xorps(t->b, 0, 0); /* break the dependency on xmm0's old value */
+    x64_cvtsi2s(t->b, !single, true, 0, RAX);
+    store_f0(t, in->rd, single);
+    fs_dirty(t);
+}
+
+/* fcvt.s.d (rounds) and fcvt.d.s (exact): NaNs become canonical */
+static void jit_fp_convert(struct tr *t, bool to_single)
+{
+    const struct insn *in = t->in;
+    if (to_single && !rm_is_rne(t)) {
+        jit_by_helper(t, false);
+        return;
+    }
+    struct box_checks c = {0};
+    box(t, &c, !to_single, in->rs1);
+    load_f(t, 1, in->rs1, !to_single);
+    x64_xorps(t->b, 0, 0);
+    if (to_single)
+        x64_cvtsd2ss(t->b, 0, 1);
+    else
+        x64_cvtss2sd(t->b, 0, 1);
+    canonicalize_nan(t, to_single);
+    store_f0(t, in->rd, to_single);
+    box_fallbacks(t, &c, x64_here(t->b));
+    fs_dirty(t);
+}
+
+static void emit_fp_stub(struct tr *t, const struct stub *st)
+{
+    struct x64_buf *b = t->b;
+    if (st->kind == STUB_NAN) {
+        /* mov rax, canonical NaN ; movq xmm0, rax ; jmp back */
+        x64_mov_ri(b, RAX, st->info ? CANONICAL_NAN_S : CANONICAL_NAN_D);
+        x64_movq_xr(b, 0, RAX);
+        x64_jmp_to(b, st->resume + b->exec_delta);
+        return;
+    }
+    /* the fallback: fpu.c does the whole instruction (it never needs the pc
+     * unless it traps, and then the trap exit sets it) */
+    x64_mov_ri(b, RSI, st->info);
+    call_helper(t, (const void *)jit_helper_exec);
+    x64_test_rr(b, false, RAX, RAX);
+    x64_jcc_to(b, CC_NE, st->resume + b->exec_delta);
+    emit_trap_exit(t, st->at, st->off, st->idx);
+}
+
+/* -- One instruction ------------------------------------------------------------ */
+
+static bool ends_block(enum op op)
+{
+    return (op >= OP_JAL && op <= OP_BGEU) || op == OP_ECALL || op == OP_EBREAK ||
+           op == OP_SRET || op == OP_MRET || op == OP_WFI || op == OP_SFENCE_VMA ||
+           op == OP_FENCE_I || (op >= OP_CSRRW && op <= OP_CSRRCI) || op == OP_ILLEGAL;
+}
+
+static bool is_fp_op(enum op op)
+{
+    return op >= OP_FLW && op <= OP_FMV_D_X;
+}
+
+/* Translate t->in; true when the block ends with it. */
+static bool jit_insn(struct tr *t)
+{
+    enum op op = (enum op)t->in->op;
+    if (is_fp_op(op) && !(t->flags & 4)) { /* FP off: the helper raises illegal */
+        jit_by_helper(t, true);
+        return true;
+    }
+    switch (op) {
+    case OP_LUI: jit_lui(t); break;
+    case OP_AUIPC: jit_auipc(t); break;
+    case OP_JAL: jit_jal(t); return true;
+    case OP_JALR: jit_jalr(t); return true;
+    case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
+        jit_branch(t);
+        return true;
+    case OP_LB: jit_load(t, 1, true, false); break;
+    case OP_LH: jit_load(t, 2, true, false); break;
+    case OP_LW: jit_load(t, 4, true, false); break;
+    case OP_LD: jit_load(t, 8, false, false); break;
+    case OP_LBU: jit_load(t, 1, false, false); break;
+    case OP_LHU: jit_load(t, 2, false, false); break;
+    case OP_LWU: jit_load(t, 4, false, false); break;
+    case OP_SB: jit_store(t, 1, false); break;
+    case OP_SH: jit_store(t, 2, false); break;
+    case OP_SW: jit_store(t, 4, false); break;
+    case OP_SD: jit_store(t, 8, false); break;
+    case OP_ADDI: case OP_XORI: case OP_ORI: case OP_ANDI: jit_alu_imm(t, false); break;
+    case OP_ADDIW: jit_alu_imm(t, true); break;
+    case OP_SLTI: jit_set_less(t, true, false); break;
+    case OP_SLTIU: jit_set_less(t, true, true); break;
+    case OP_SLT: jit_set_less(t, false, false); break;
+    case OP_SLTU: jit_set_less(t, false, true); break;
+    case OP_SLLI: case OP_SRLI: case OP_SRAI: jit_shift_imm(t, false); break;
+    case OP_SLLIW: case OP_SRLIW: case OP_SRAIW: jit_shift_imm(t, true); break;
+    case OP_SLL: case OP_SRL: case OP_SRA: jit_shift_reg(t, false); break;
+    case OP_SLLW: case OP_SRLW: case OP_SRAW: jit_shift_reg(t, true); break;
+    case OP_ADD: case OP_SUB: case OP_XOR: case OP_OR: case OP_AND: jit_alu_reg(t, false); break;
+    case OP_ADDW: case OP_SUBW: jit_alu_reg(t, true); break;
+    case OP_MUL: case OP_MULH: case OP_MULHSU: case OP_MULHU: case OP_MULW: jit_mul(t); break;
+    case OP_DIV: case OP_DIVU: case OP_REM: case OP_REMU:
+    case OP_DIVW: case OP_DIVUW: case OP_REMW: case OP_REMUW:
+        jit_div(t);
+        break;
+    case OP_FENCE: break; /* one host thread runs the harts in turn: nothing to order */
+    case OP_FENCE_I: {    /* stores into code already invalidated it: just move on */
+        struct sync s = t->s;
+        sync_pc(t, &s, t->off + t->in->len);
+        emit_exit_dispatch(t, s, t->idx + 1);
+        return true;
+    }
+    case OP_FLW: jit_load(t, 4, false, true); break;
+    case OP_FLD: jit_load(t, 8, false, true); break;
+    case OP_FSW: jit_store(t, 4, true); break;
+    case OP_FSD: jit_store(t, 8, true); break;
+    case OP_FADD_S: jit_fp_arith(t, SSE_ADD, true); break;
+    case OP_FSUB_S: jit_fp_arith(t, SSE_SUB, true); break;
+    case OP_FMUL_S: jit_fp_arith(t, SSE_MUL, true); break;
+    case OP_FDIV_S: jit_fp_arith(t, SSE_DIV, true); break;
+    case OP_FSQRT_S: jit_fp_arith(t, SSE_SQRT, true); break;
+    case OP_FADD_D: jit_fp_arith(t, SSE_ADD, false); break;
+    case OP_FSUB_D: jit_fp_arith(t, SSE_SUB, false); break;
+    case OP_FMUL_D: jit_fp_arith(t, SSE_MUL, false); break;
+    case OP_FDIV_D: jit_fp_arith(t, SSE_DIV, false); break;
+    case OP_FSQRT_D: jit_fp_arith(t, SSE_SQRT, false); break;
+    case OP_FMADD_S: case OP_FMSUB_S: case OP_FNMSUB_S: case OP_FNMADD_S: jit_fp_fma(t, true); break;
+    case OP_FMADD_D: case OP_FMSUB_D: case OP_FNMSUB_D: case OP_FNMADD_D: jit_fp_fma(t, false); break;
+    case OP_FEQ_S: case OP_FLT_S: case OP_FLE_S: jit_fp_compare(t, true); break;
+    case OP_FEQ_D: case OP_FLT_D: case OP_FLE_D: jit_fp_compare(t, false); break;
+    case OP_FSGNJ_S: case OP_FSGNJN_S: case OP_FSGNJX_S: jit_fp_sign(t, true); break;
+    case OP_FSGNJ_D: case OP_FSGNJN_D: case OP_FSGNJX_D: jit_fp_sign(t, false); break;
+    case OP_FMV_X_W: case OP_FMV_W_X: case OP_FMV_X_D: case OP_FMV_D_X: jit_fp_move(t); break;
+    case OP_FCVT_D_W: jit_fp_from_int(t, false, false, false); break;
+    case OP_FCVT_D_WU: jit_fp_from_int(t, false, false, true); break;
+    case OP_FCVT_D_L: jit_fp_from_int(t, false, true, false); break;
+    case OP_FCVT_D_LU: jit_fp_from_int(t, false, true, true); break;
+    case OP_FCVT_S_W: jit_fp_from_int(t, true, false, false); break;
+    case OP_FCVT_S_WU: jit_fp_from_int(t, true, false, true); break;
+    case OP_FCVT_S_L: jit_fp_from_int(t, true, true, false); break;
+    case OP_FCVT_S_LU: jit_fp_from_int(t, true, true, true); break;
+    case OP_FCVT_S_D: jit_fp_convert(t, true); break;
+    case OP_FCVT_D_S: jit_fp_convert(t, false); break;
+    default:
+        /* CSRs, privileged instructions, ecall/ebreak, AMOs, the rest of FP */
+        jit_by_helper(t, ends_block(op));
+        return ends_block(op);
+    }
+    return false;
+}
+
+/* -- Blocks ------------------------------------------------------------------ */
+
+static void emit_stubs(struct tr *t)
+{
+    for (int i = 0; i < t->nstubs; i++) {
+        const struct stub *st = &t->stubs[i];
+        x64_patch_rel32(st->from, x64_here(t->b));
+        if (st->kind == STUB_LOAD || st->kind == STUB_STORE)
+            emit_memory_stub(t, st);
+        else
+            emit_fp_stub(t, st);
+    }
+}
+
+/* -d out_asm: the host code under each guest instruction, disassembled by
+ * objdump when the host has it (dbt has no x86 disassembler of its own). */
+static void log_out_asm(struct tr *t, const uint8_t *guest, uint64_t vpc, int n)
+{
+    struct machine *m = t->j->m;
+    FILE *log = m->logf;
+    fprintf(log, "----------------\nOUT: block pa 0x%llx va 0x%llx, %d guest instructions, %zu host bytes at %p\n",
+            (unsigned long long)t->blk->pa, (unsigned long long)vpc, n,
+            (size_t)(t->b->p - t->b->start), (void *)(t->b->start + t->b->exec_delta));
+    char path[] = "/tmp/dbt-out-asm-XXXXXX";
+    int fd = mkstemp(path);
+    uint32_t off = 0;
+    for (int i = 0; i <= n; i++) {
+        const uint8_t *lo = t->insn_start[i];
+        const uint8_t *hi = i < n ? t->insn_start[i + 1] : t->b->p;
+        if (i < n) {
+            struct insn in;
+            uint32_t bits = guest[off] | (uint32_t)guest[off + 1] << 8;
+            if ((bits & 3) == 3)
+                bits |= (uint32_t)guest[off + 2] << 16 | (uint32_t)guest[off + 3] << 24;
+            cpu_decode(bits, &in);
+            char text[96];
+            disas_insn(text, sizeof text, vpc + off, &in);
+            fprintf(log, "  0x%016llx:  %s\n", (unsigned long long)(vpc + off), text);
+            off += in.len;
+        } else {
+            fprintf(log, "  -- exits and slow paths\n");
+        }
+        if (fd < 0 || hi <= lo || ftruncate(fd, 0) || pwrite(fd, lo, (size_t)(hi - lo), 0) != hi - lo) {
+            fprintf(log, "    (%zu bytes)\n", (size_t)(hi - lo));
+            continue;
+        }
+        char cmd[256];
+        snprintf(cmd, sizeof cmd,
+                 "objdump -D -b binary -mi386:x86-64 --adjust-vma=%#llx %s 2>/dev/null | "
+                 "sed -n 's/^ *\\([0-9a-f]*\\):\\t[0-9a-f ]*\\t/    0x\\1:  /p'",
+                 (unsigned long long)(uintptr_t)(lo + t->b->exec_delta), path);
+        fflush(log);
+        FILE *p = popen(cmd, "r");
+        char line[256];
+        while (p && fgets(line, sizeof line, p))
+            fputs(line, log);
+        if (p)
+            pclose(p);
+    }
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+}
+
+bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
+                   uint64_t vpc, struct x64_buf *b)
+{
+    struct tr *t = calloc(1, sizeof *t);
+    if (!t)
+        return false;
+    t->j = j;
+    t->blk = blk;
+    t->b = b;
+    t->flags = blk->flags;
+    t->stats = j->m->stats;
+
+    /* prologue:  cmp qword [budget], 0 ; jle exit_budget */
+    x64_alu_mi(b, true, ALU_CMP, HART(budget), 0);
+    x64_jcc_to(b, CC_LE, j->exit_budget);
+
+    uint32_t page_left = 4096 - (uint32_t)(blk->pa & 0xfff);
+    bool ended = false;
+    int n = 0;
+    while (!ended) {
+        uint32_t bits = guest[t->off] | (uint32_t)guest[t->off + 1] << 8;
+        bool wide = (bits & 3) == 3;
+        if (n == MAX_BLOCK_INSNS || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
+            t->off + (wide ? 4u : 2u) > page_left) {
+            emit_exit_to(t, t->s, t->off, t->idx); /* the next block goes on */
+            break;
+        }
+        if (wide)
+            bits |= (uint32_t)guest[t->off + 2] << 16 | (uint32_t)guest[t->off + 3] << 24;
+        struct insn in;
+        cpu_decode(bits, &in);
+        t->in = &in;
+        t->insn_start[n] = b->p;
+        ended = jit_insn(t);
+        t->off += in.len;
+        t->idx++;
+        n++;
+        if (!ended && t->off >= page_left) { /* the page ends: so does the block */
+            emit_exit_to(t, t->s, t->off, t->idx);
+            ended = true;
+        }
+    }
+    t->insn_start[n] = b->p;
+    emit_stubs(t);
+    blk->ninsns = (uint16_t)n;
+    blk->guest_bytes = (uint16_t)t->off;
+    if ((j->m->log & LOG_OUT_ASM) && !b->overflow)
+        log_out_asm(t, guest, vpc, n);
+    bool ok = !b->overflow;
+    free(t);
+    return ok;
+}
+
+/* -- Trampolines ---------------------------------------------------------------- */
+
+void jit_emit_trampolines(struct jit *j, struct x64_buf *b)
+{
+    static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
+#define HERE() (x64_here(b) + b->exec_delta)
+
+    /* int enter(struct hart *h, const uint8_t *code):
+     *     push rbx ... r15 ; sub rsp, 8 (keep 16-byte alignment for helpers)
+     *     lea rbx, [rdi + JIT_HART_BIAS] ; jmp rsi */
+    j->enter = HERE();
+    for (int i = 0; i < 6; i++)
+        x64_push_r(b, saved[i]);
+    x64_alu_ri(b, true, ALU_SUB, RSP, 8);
+    x64_lea(b, true, RBX, x64_at(RDI, JIT_HART_BIAS));
+    x64_jmp_r(b, RSI);
+
+    /* epilogue:  add rsp, 8 ; pop r15 ... rbx ; ret   (eax = exit code) */
+    j->epilogue = HERE();
+    x64_alu_ri(b, true, ALU_ADD, RSP, 8);
+    for (int i = 5; i >= 0; i--)
+        x64_pop_r(b, saved[i]);
+    x64_ret(b);
+
+    j->exit_lookup = HERE();
+    x64_mov_ri(b, RAX, JIT_EXIT_LOOKUP);
+    x64_jmp_to(b, j->epilogue);
+    j->exit_budget = HERE();
+    x64_mov_ri(b, RAX, JIT_EXIT_BUDGET);
+    x64_jmp_to(b, j->epilogue);
+    j->exit_trap = HERE();
+    x64_mov_ri(b, RAX, JIT_EXIT_TRAP);
+    x64_jmp_to(b, j->epilogue);
+
+    /* dispatch:  mov rax, [pc] ; <jump cache probe> */
+    j->dispatch = HERE();
+    x64_mov_rm(b, true, RAX, HART(pc));
+    emit_jcache_probe(j, b, j->m->stats);
+#undef HERE
+}
