@@ -416,7 +416,7 @@ static void usage(FILE *out)
         "  -interp            run the interpreter alone (no translation)\n"
         "  -check             run every block under the JIT and the interpreter and\n"
         "                     stop at the first difference (slow; for debugging)\n"
-        "  -jit-cache SIZE    size of the translated code cache (default 64M)\n"
+        "  -jit-cache SIZE    size of the translated code cache, 64K to 1G (default 64M)\n"
         "  -stats             print instruction counts, speed and JIT statistics at exit\n"
         "  -dumpdtb FILE      write the device tree to FILE and exit\n"
         "  -h                 this help\n"
@@ -424,22 +424,31 @@ static void usage(FILE *out)
         "Console: Ctrl-A x quits, Ctrl-A h helps.\n", MAX_HARTS);
 }
 
-static uint64_t parse_size(const char *s)
+/* A size in MiB, or with a K, M or G suffix; `opt` names the option in
+ * messages.  0 for anything that is not a size. */
+static uint64_t parse_bytes(const char *opt, const char *s)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s || s[0] == '-')
-        die("-m %s: not a size", s);
+        die("%s %s: not a size", opt, s);
     uint64_t unit = 1 << 20;
     if (*end == 'K' || *end == 'k') unit = 1 << 10, end++;
     else if (*end == 'M' || *end == 'm') unit = 1 << 20, end++;
     else if (*end == 'G' || *end == 'g') unit = 1ULL << 30, end++;
     if (*end)
-        die("-m %s: not a size", s);
-    if (v == 0 || v > (64ULL << 30) / unit)
+        die("%s %s: not a size", opt, s);
+    if (v > (64ULL << 30) / unit)
+        return 0;
+    return v * unit;
+}
+
+static uint64_t parse_size(const char *s)
+{
+    uint64_t bytes = parse_bytes("-m", s);
+    if (bytes == 0)
         die("-m %s: RAM size must be between 1 MiB and 64 GiB", s);
-    uint64_t bytes = v * unit;
     if (bytes < (1 << 20) || bytes % 4096)
         die("-m %s: RAM size must be at least 1 MiB, in whole pages", s);
     return bytes;
@@ -539,7 +548,7 @@ static void parse_args(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "-D")) o->logfile = v;
         else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
         else if (!strcmp(a, "-jit-cache")) {
-            o->jit_cache_size = parse_size(v);
+            o->jit_cache_size = parse_bytes("-jit-cache", v);
             if (o->jit_cache_size < JIT_CACHE_MIN || o->jit_cache_size > JIT_CACHE_MAX)
                 die("-jit-cache %s: the code cache must be %dK to %dM", v,
                     JIT_CACHE_MIN >> 10, JIT_CACHE_MAX >> 20);

@@ -180,7 +180,7 @@ static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t p
                                        uint32_t flags, const uint8_t *guest)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
-        if (j->nblocks == j->max_blocks || j->size - j->used < SCRATCH_SIZE / 4) {
+        if (j->nblocks == j->max_blocks) {
             jit_flush(j);
             continue;
         }

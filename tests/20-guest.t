@@ -4,8 +4,9 @@
 # runs in M-mode from its ELF entry and ends through HTIF with exit status 0
 # (pass) or the number of its failing case, having printed a FAIL line.
 #
-# Every program runs twice, `./dbt -bios none` (the default engine) and
-# `./dbt -interp -bios none`, one TAP line per run; a failing run's output is
+# Every program runs three times: `./dbt -bios none` (the default engine, the
+# JIT), `./dbt -interp -bios none` (the interpreter alone) and `./dbt -check
+# -bios none` (both in lockstep), one TAP line per run; a failing run's output is
 # passed on as diagnostics.  Nothing is built here: a program whose .elf is
 # missing is a failure that says so.
 #
@@ -32,7 +33,7 @@ timeout=${DBT_TIMEOUT:-60}
 if [ -n "$DBT_EMU" ]; then
     modes="emu"
 else
-    modes="default -interp"
+    modes="default -interp -check"
 fi
 # Programs that test dbt's own choices (see the comment atop each).
 dbt_only="dbt_only virt_irq smc_self jit_faults"

@@ -11,7 +11,7 @@
 # -drive ...` (the default engine) and `./dbt -interp ...`.
 #
 # Environment:
-#   DBT_MODES    the engine modes to run (default "default -interp"; a
+#   DBT_MODES    the engine modes to run (default "default -interp -check"; a
 #                mode other than "default" is passed as an option)
 #   DBT_TIMEOUT  seconds per run (default 60)
 cd "$(dirname "$0")/.." || exit 1
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.." || exit 1
 need_rv_gcc
 
 timeout=${DBT_TIMEOUT:-60}
-modes=${DBT_MODES:-"default -interp"}
+modes=${DBT_MODES:-"default -interp -check"}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dbt-dma.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
