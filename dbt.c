@@ -410,7 +410,7 @@ static void usage(FILE *out)
         "  -drive file=IMG[,format=raw][,readonly=on]   virtio-blk disk\n"
         "  -snapshot          keep disk writes in memory\n"
         "  -nographic         console on stdio (always the case)\n"
-        "  -d ITEMS           log: in_asm,exec,int,mmu,syscall (comma separated)\n"
+        "  -d ITEMS           log: in_asm,out_asm,exec,int,mmu,syscall (comma separated)\n"
         "  -D FILE            write the log to FILE instead of stderr\n"
         "  -icount            time follows retired instructions (deterministic)\n"
         "  -interp            run the interpreter alone (no translation)\n"
@@ -468,9 +468,7 @@ static unsigned parse_log(const char *s)
             if (!strcmp(t, items[i].name))
                 break;
         if (i == sizeof items / sizeof items[0])
-            die("-d %s: unknown log item '%s' (try in_asm,exec,int,mmu,syscall)", s, t);
-        if (items[i].bit == LOG_OUT_ASM)
-            die("-d out_asm: there is no JIT in this version, so no host code to show");
+            die("-d %s: unknown log item '%s' (try in_asm,out_asm,exec,int,mmu,syscall)", s, t);
         mask |= items[i].bit;
     }
     free(copy);

@@ -1120,10 +1120,12 @@ static void log_out_asm(struct tr *t, const uint8_t *guest, uint64_t vpc, int n)
     char path[] = "/tmp/dbt-out-asm-XXXXXX";
     int fd = mkstemp(path);
     uint32_t off = 0;
-    for (int i = 0; i <= n; i++) {
-        const uint8_t *lo = t->insn_start[i];
-        const uint8_t *hi = i < n ? t->insn_start[i + 1] : t->b->p;
-        if (i < n) {
+    for (int i = -1; i <= n; i++) {
+        const uint8_t *lo = i < 0 ? t->b->start : t->insn_start[i];
+        const uint8_t *hi = i < 0 ? t->insn_start[0] : i < n ? t->insn_start[i + 1] : t->b->p;
+        if (i < 0) {
+            fprintf(log, "  -- prologue: the budget check\n");
+        } else if (i < n) {
             struct insn in;
             uint32_t bits = guest[off] | (uint32_t)guest[off + 1] << 8;
             if ((bits & 3) == 3)
@@ -1174,6 +1176,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     /* prologue:  cmp qword [budget], 0 ; jle exit_budget */
     x64_alu_mi(b, true, ALU_CMP, HART(budget), 0);
     x64_jcc_to(b, CC_LE, j->exit_budget);
+    t->insn_start[0] = b->p;
 
     uint32_t page_left = 4096 - (uint32_t)(blk->pa & 0xfff);
     bool ended = false;

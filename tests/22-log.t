@@ -2,7 +2,8 @@
 # 22-log.t — the -d logs a learner reads: in_asm shows each block once with
 # standard mnemonics and ABI register names, int shows every trap with its
 # cause, pc, tval and mode change, exec shows each block run; -D sends the
-# log to a file.  The guest is built here: an ecall from M-mode, handled, a
+# log to a file; out_asm shows the JIT's host code under each guest
+# instruction.  The guest is built here: an ecall from M-mode, handled, a
 # return with mret, then an HTIF exit.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/guest.sh
@@ -32,7 +33,7 @@ handler:
 ASM
 rv_link "$tmp/t.S" "$tmp/t.elf"
 
-echo "1..9"
+echo "1..12"
 n=0
 check() { # check DESCRIPTION PATTERN FILE
     n=$((n + 1))
@@ -65,3 +66,15 @@ n=$((n + 1))
 if [ $status = 2 ] && grep -q '^dbt: -d bogus: unknown log item' "$tmp/err3"; then
     echo "ok $n - an unknown log item is a clear error"
 else echo "not ok $n - status $status: $(cat "$tmp/err3")"; fi
+
+# out_asm: each block's guest instructions, each with the x86-64 it became
+timeout 20 ./dbt -bios none -d out_asm -D "$tmp/out_asm" "$tmp/t.elf" >/dev/null 2>&1
+check "out_asm names each block by physical and virtual pc" \
+    '^OUT: block pa 0x80000000 va 0x80000000, [0-9]+ guest instructions' "$tmp/out_asm"
+check "out_asm lists the guest instruction" '^  0x0000000080000000:  auipc +t0,0x0$' "$tmp/out_asm"
+if command -v objdump >/dev/null 2>&1; then
+    check "out_asm disassembles the host code under it (objdump)" \
+        '^    0x[0-9a-f]+:  mov +0x80\(%rbx\),%rax$' "$tmp/out_asm"
+else
+    n=$((n + 1)); echo "ok $n # SKIP objdump is not installed"
+fi
