@@ -214,6 +214,31 @@ static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t p
     return NULL;
 }
 
+const uint8_t *jit_translate_prefix(struct hart *h, int max)
+{
+    struct jit *j = h->m->jit;
+    static struct jit_block tmp;
+    uint64_t pa;
+    if (!mmu_translate(h, h->pc, ACCESS_EXEC, &pa))
+        return NULL;
+    const uint8_t *host = mmu_ram_ptr(j->m, pa, 2);
+    if (!host)
+        return NULL;
+    memset(&tmp, 0, sizeof tmp);
+    tmp.pa = pa;
+    tmp.flags = cpu_code_flags(h);
+    struct x64_buf b;
+    x64_buf_init(&b, j->scratch, j->scratch_size,
+                 (intptr_t)exec_addr(j, j->rw + j->used) - (intptr_t)j->scratch);
+    j->max_insns = max;
+    bool ok = jit_translate(j, &tmp, host, h->pc, &b);
+    j->max_insns = 0;
+    if (!ok || (size_t)(b.p - b.start) > j->size - j->used)
+        return NULL;
+    install(j, &tmp, &b);
+    return tmp.code;
+}
+
 struct jit_block *jit_find_block(struct hart *h, bool *fault)
 {
     struct machine *m = h->m;
@@ -414,6 +439,7 @@ void jit_create(struct machine *m, uint64_t size)
     if (!j->blocks || !j->hash || !j->page_blocks || !j->scratch)
         die_jit("out of memory");
     j->have_fma = host_has_fma() && !getenv("DBT_NO_FMA");
+    j->selftest_bug = getenv("DBT_JIT_SELFTEST_BUG") != NULL;
     for (int i = 0; i < m->nharts; i++) {
         struct hart *h = m->harts[i];
         h->jcache = malloc(JCACHE_SIZE * sizeof *h->jcache);

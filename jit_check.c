@@ -79,7 +79,8 @@ static void print_stores(FILE *f, const char *who, const struct wlog *l)
 /* Print the block, marking instructions whose destination differs, and
  * both register files; then exit non-zero. */
 static void report(struct hart *h, const struct jit_block *blk, uint64_t vpc,
-                   const struct hart *jit, const struct hart *interp, const struct check *c)
+                   const struct hart *jit, const struct hart *interp, const struct check *c,
+                   int bad)
 {
     FILE *f = stderr;
     bool xdiff[32] = {0}, fdiff[32] = {0};
@@ -93,8 +94,8 @@ static void report(struct hart *h, const struct jit_block *blk, uint64_t vpc,
             (unsigned long long)vpc, (unsigned long long)blk->pa,
             (unsigned long long)h->hartid, ((const struct hart *)c->before)->priv);
     const uint8_t *g = mmu_ram_ptr(h->m, blk->pa, blk->guest_bytes);
-    bool first = true;
-    for (uint32_t off = 0; g && off < blk->guest_bytes;) {
+    int idx = 0;
+    for (uint32_t off = 0; g && off < blk->guest_bytes; idx++) {
         uint32_t bits = g[off] | (uint32_t)g[off + 1] << 8;
         if ((bits & 3) == 3)
             bits |= (uint32_t)g[off + 2] << 16 | (uint32_t)g[off + 3] << 24;
@@ -102,16 +103,14 @@ static void report(struct hart *h, const struct jit_block *blk, uint64_t vpc,
         cpu_decode(bits, &in);
         char text[96];
         disas_insn(text, sizeof text, vpc + off, &in);
-        bool is_store = (in.op >= OP_SB && in.op <= OP_SD) || in.op == OP_FSW || in.op == OP_FSD;
-        bool fp_rd = in.op >= OP_FLW && in.op <= OP_FMV_D_X;
-        bool mark = (in.rd && !fp_rd && xdiff[in.rd]) || (fp_rd && fdiff[in.rd]) ||
-                    (is_store && memdiff);
         fprintf(f, "  %#018llx:  %-40s%s\n", (unsigned long long)(vpc + off), text,
-                mark ? (first ? "  <-- first difference" : "  <-- differs") : "");
-        if (mark)
-            first = false;
+                idx == bad ? "  <-- the first instruction whose results differ" : "");
         off += in.len;
+        if (idx == bad)
+            break; /* the states below are right after it */
     }
+    if (bad < 0)
+        fprintf(f, "  (the first differing instruction could not be isolated)\n");
     fprintf(f, "  %-8s %-18s %-18s\n", "", "JIT", "interpreter");
     fprintf(f, "  %-8s %#-18llx %#-18llx%s\n", "pc", (unsigned long long)jit->pc,
             (unsigned long long)interp->pc, jit->pc != interp->pc ? "  <--" : "");
@@ -153,35 +152,26 @@ static bool same_state(const struct hart *a, const struct hart *b)
                    CSR_END - CSR_FIRST);
 }
 
-/* Run one block both ways; false when nothing could run as a block. */
-static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
+/* Run `code` under the JIT from the state in c->before, then, unless it
+ * touched a device, the same steps under the interpreter from the same
+ * state.  Returns -1 (ran once), 0 (equal) or 1 (different); the hart and
+ * memory are left as the last executor left them. */
+static int run_pair(struct hart *h, struct check *c, const uint8_t *code, int *why)
 {
     struct machine *m = h->m;
-    struct jit *j = m->jit;
-    uint64_t vpc = h->pc;
-    memcpy(c->before, h, HART_STATE);
-    m->time_frozen = machine_time(m) | 1; /* never 0, which means "not frozen" */
-
+    const struct hart *before = (const struct hart *)c->before;
     c->jit_log.n = 0;
     c->jit_log.side_effects = c->jit_log.overflow = false;
     m->wlog = &c->jit_log;
-    int why = jit_enter(j, h, blk->code);
+    *why = jit_enter(m->jit, h, code);
     jit_fold_fflags(h);
-    if (why == JIT_EXIT_TRAP)
+    if (*why == JIT_EXIT_TRAP)
         cpu_trap(h, h->trap_cause, h->trap_tval);
     m->wlog = NULL;
-    const struct hart *before = (const struct hart *)c->before;
     uint64_t steps = h->instret - before->instret + (h->ntraps - before->ntraps);
-    if (c->jit_log.side_effects || c->jit_log.overflow || steps == 0) {
-        if (steps)
-            j->stats.check_once++;
-        m->time_frozen = 0;
-        if (why == JIT_EXIT_TRAP)
-            h->budget--;
-        return;
-    }
+    if (c->jit_log.side_effects || c->jit_log.overflow || steps == 0)
+        return -1;
 
-    /* Again, by the interpreter, from the same state. */
     memcpy(c->after_jit, h, HART_STATE);
     undo(m, &c->jit_log);
     memcpy(h, c->before, HART_STATE);
@@ -192,13 +182,49 @@ static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
         cpu_step(h);
     __builtin_ia32_ldmxcsr(0x1f80);
     m->wlog = NULL;
-    m->time_frozen = 0;
-    j->stats.check_blocks++;
-
     const struct hart *jit_state = (const struct hart *)c->after_jit;
-    if (!same_state(jit_state, h) || !same_stores(&c->jit_log, &c->interp_log))
-        report(h, blk, vpc, jit_state, h, c);
-    h->budget = jit_state->budget - (why == JIT_EXIT_TRAP);
+    return !same_state(jit_state, h) || !same_stores(&c->jit_log, &c->interp_log);
+}
+
+/* A difference: find the first instruction that makes it by running ever
+ * longer prefixes of the block both ways, then report and exit. */
+static void bisect_and_report(struct hart *h, struct check *c, const struct jit_block *blk,
+                              uint64_t vpc)
+{
+    int why, bad = -1;
+    for (int k = 1; k <= blk->ninsns; k++) {
+        undo(h->m, &c->interp_log);
+        memcpy(h, c->before, HART_STATE);
+        const uint8_t *code = jit_translate_prefix(h, k);
+        if (!code || run_pair(h, c, code, &why) == 1) {
+            bad = code ? k - 1 : -1;
+            break;
+        }
+    }
+    report(h, blk, vpc, (const struct hart *)c->after_jit, h, c, bad);
+}
+
+static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
+{
+    struct machine *m = h->m;
+    struct jit *j = m->jit;
+    uint64_t vpc = h->pc;
+    int why;
+    memcpy(c->before, h, HART_STATE);
+    m->time_frozen = machine_time(m) | 1; /* never 0, which means "not frozen" */
+    int r = run_pair(h, c, blk->code, &why);
+    if (r == 1)
+        bisect_and_report(h, c, blk, vpc);
+    m->time_frozen = 0;
+    if (r < 0) {
+        if (h->instret != ((const struct hart *)c->before)->instret)
+            j->stats.check_once++;
+        if (why == JIT_EXIT_TRAP)
+            h->budget--;
+        return;
+    }
+    j->stats.check_blocks++;
+    h->budget = ((const struct hart *)c->after_jit)->budget - (why == JIT_EXIT_TRAP);
 }
 
 void jit_check_run(struct hart *h)

@@ -328,10 +328,20 @@ static enum x64_alu alu_of(enum op op)
 static void jit_alu_imm(struct tr *t, bool word)
 {
     const struct insn *in = t->in;
+    enum x64_alu op = alu_of((enum op)in->op);
     if (!in->rd)
         return;
+    if (in->rs1 == 0 && (op == ALU_ADD || op == ALU_OR || op == ALU_XOR)) {
+        /* li rd, imm:  mov qword [rd], imm (sign-extended, as is imm) */
+        x64_mov_mi(t->b, 8, XREG(in->rd), (int32_t)in->imm);
+        return;
+    }
     load_x(t, RAX, in->rs1);
-    x64_alu_ri(t->b, !word, alu_of((enum op)in->op), RAX, (int32_t)in->imm);
+    int32_t imm = (int32_t)in->imm;
+    if (t->j->selftest_bug && op == ALU_ADD && !word)
+        imm++; /* DBT_JIT_SELFTEST_BUG: a wrong addi for -check to find */
+    if (imm || op == ALU_AND) /* mv rd, rs1 needs no add */
+        x64_alu_ri(t->b, !word, op, RAX, imm);
     if (word)
         x64_movsxd_rr(t->b, RAX, RAX);
     store_x(t, in->rd, RAX);
@@ -1184,7 +1194,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     while (!ended) {
         uint32_t bits = guest[t->off] | (uint32_t)guest[t->off + 1] << 8;
         bool wide = (bits & 3) == 3;
-        if (n == MAX_BLOCK_INSNS || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
+        if (n == MAX_BLOCK_INSNS || (j->max_insns && n == j->max_insns) || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
             t->off + (wide ? 4u : 2u) > page_left) {
             emit_exit_to(t, t->s, t->off, t->idx); /* the next block goes on */
             break;

@@ -122,6 +122,9 @@ struct jit {
     uint8_t *scratch;          /* translation buffer */
     size_t scratch_size;
     bool have_fma;             /* host has FMA3 (cpuid) */
+    int max_insns;             /* -check's bisection: shorter blocks, else 0 */
+    bool selftest_bug;         /* DBT_JIT_SELFTEST_BUG: mistranslate addi
+                                  (rd != rs1) so tests can see -check catch it */
     struct jit_stats stats;
 };
 
@@ -142,6 +145,9 @@ void jit_print_stats(struct jit *j, FILE *out);
  * block (a fetch fault, with the trap recorded in h, or an instruction that
  * straddles a page, for the interpreter).  *fault tells which. */
 struct jit_block *jit_find_block(struct hart *h, bool *fault);
+/* -check: translate the first `max` instructions at h->pc afresh into a
+ * block that is not registered anywhere (the next flush reclaims it). */
+const uint8_t *jit_translate_prefix(struct hart *h, int max);
 /* Enter generated code at `code` with h; returns an enum jit_exit_code. */
 int jit_enter(struct jit *j, struct hart *h, const uint8_t *code);
 /* Translate the block at guest physical pc `pa` (host bytes at `guest`,
