@@ -31,7 +31,7 @@ else
     modes="default -interp"
 fi
 # Programs that test dbt's own choices (see the comment atop each).
-dbt_only="dbt_only virt_irq"
+dbt_only="dbt_only virt_irq uart_thre"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dbt-guest.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
