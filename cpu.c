@@ -91,16 +91,16 @@ void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
     cpu_update_mmu_ctx(h);
 }
 
+/* S and U use contexts 1..8 with satp Bare too: PMP may grant them less
+ * than M-mode, so they cannot share context 0 with it (see cpu.h). */
 void cpu_update_mmu_ctx(struct hart *h)
 {
-    bool bare = (h->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE;
     int eff = h->priv;
     if (eff == PRIV_M && (h->mstatus & MSTATUS_MPRV))
         eff = (int)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
 
-    h->code_ctx = (h->priv == PRIV_M || bare) ? TLB_CTX_BARE
-                                              : 1 + (h->priv == PRIV_S);
-    if (eff == PRIV_M || bare) {
+    h->code_ctx = h->priv == PRIV_M ? TLB_CTX_BARE : 1 + (h->priv == PRIV_S);
+    if (eff == PRIV_M) {
         h->data_ctx = TLB_CTX_BARE;
     } else {
         bool sum = eff == PRIV_S && (h->mstatus & MSTATUS_SUM);
@@ -386,9 +386,12 @@ static bool csr_read(struct hart *h, unsigned csr, uint64_t *v)
         *v = 0;
         return true;
     }
+    if (is_pmpcfg(csr) || (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63)) {
+        *v = mmu_pmp_read(h, csr);
+        return true;
+    }
     if ((csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) ||
-        (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) || is_pmpcfg(csr) ||
-        (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63)) {
+        (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31)) {
         *v = 0; /* present, hard-wired to zero */
         return true;
     }
@@ -489,10 +492,13 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
     case CSR_TSELECT: case CSR_TDATA1: case CSR_TDATA2: case CSR_TDATA3:
         return true;
     }
+    if (is_pmpcfg(csr) || (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63)) {
+        mmu_pmp_write(h, csr, v);
+        return true;
+    }
     if ((csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) ||
-        (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31) || is_pmpcfg(csr) ||
-        (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63))
-        return true; /* zero PMP entries, no events: writes ignored */
+        (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31))
+        return true; /* no events: writes ignored */
     return false;
 }
 
@@ -658,7 +664,7 @@ static bool amo_address(struct hart *h, uint64_t va, int size, bool is_lr, uint6
 {
     if (va & (uint64_t)(size - 1))
         return fail(h, is_lr ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED, va);
-    return mmu_translate(h, va, is_lr ? ACCESS_READ : ACCESS_WRITE, pa);
+    return mmu_translate_sized(h, va, is_lr ? ACCESS_READ : ACCESS_WRITE, size, pa);
 }
 
 static bool amo_bus_fault(struct hart *h, uint64_t va, bool is_lr)

@@ -27,7 +27,10 @@
 /* The part of the hart both executors must agree on, from mstatus on. */
 #define CSR_FIRST offsetof(struct hart, mstatus)
 #define CSR_END offsetof(struct hart, trap_cause)
-#define HART_STATE offsetof(struct hart, tlb)
+/* What is saved and restored: everything up to the TLB's own bookkeeping
+ * (superpage records, then the TLB itself), which is a cache of the page
+ * tables both runs share and so is never rolled back. */
+#define HART_STATE offsetof(struct hart, superpage_base)
 
 struct check {
     struct wlog jit_log, interp_log;
@@ -149,7 +152,9 @@ static bool same_state(const struct hart *a, const struct hart *b)
            a->priv == b->priv && a->frm == b->frm && a->fflags == b->fflags &&
            a->wfi == b->wfi &&
            !memcmp((const uint8_t *)a + CSR_FIRST, (const uint8_t *)b + CSR_FIRST,
-                   CSR_END - CSR_FIRST);
+                   CSR_END - CSR_FIRST) &&
+           !memcmp(a->pmpcfg, b->pmpcfg, sizeof a->pmpcfg) &&
+           !memcmp(a->pmpaddr, b->pmpaddr, sizeof a->pmpaddr);
 }
 
 /* Run `code` under the JIT from the state in c->before, then, unless it

@@ -8,7 +8,12 @@
  * holds the address; anything else is an access fault.
  *
  * Privileged spec 1.12, section 4.3.2 ("Virtual Address Translation
- * Process") is the algorithm of mmu_walk() step by step.
+ * Process") is the algorithm of mmu_walk() step by step; section 3.7
+ * ("Physical Memory Protection") is pmp_allows().
+ *
+ * PMP costs nothing on the TLB fast path: it is decided when a page enters
+ * the TLB (tlb_fill), and a page that a PMP boundary splits never enters,
+ * so every access to it comes here and is checked with its size.
  */
 #include <assert.h>
 #include <string.h>
@@ -171,6 +176,150 @@ void mmu_wlog_record(struct machine *m, uint64_t paddr, int size, uint64_t old,
     l->e[l->n++] = (struct wlog_entry){paddr, old, value, (uint8_t)size, l->walking};
 }
 
+/* -- PMP ----------------------------------------------------------------------
+ * Sixteen entries; pmpcfg0 holds the cfg bytes of entries 0-7, pmpcfg2 those
+ * of 8-15 (RV64 has no odd pmpcfg), pmpcfg4..14 and pmpaddr16..63 read as
+ * zero.  A cfg byte:
+ *
+ *     7   6 5   4 3   2 1 0
+ *     L   0 0    A    X W R        A: 0 OFF, 1 TOR, 2 NA4, 3 NAPOT
+ *
+ * pmpaddr holds bits 55:2 of an address.  Granularity G = 0 (4 bytes), the
+ * granularity QEMU's virt reports: all ones written to pmpaddr reads back as
+ * 0x003f_ffff_ffff_ffff, and NA4 is selectable.  NAPOT encodes its size in
+ * the trailing ones: pmpaddr = base >> 2 | (size / 8 - 1), so yyyy0111
+ * (three ones) is 64 bytes at yyyy0000 << 2.
+ *
+ * The lowest-numbered entry that matches any byte of an access decides; it
+ * must match every byte.  L makes an entry bind M-mode too and freezes its
+ * cfg and pmpaddr (and, for TOR, the pmpaddr below, its base).  When no
+ * entry matches, M-mode succeeds and S/U fail: we implement entries, so
+ * the spec's rule applies even when all are OFF (QEMU does the same).
+ * The built-in SBI therefore programs an entry for S-mode at boot, as
+ * OpenSBI does (sbi.c); firmware and bare-metal guests program their own.
+ * Page-table walks are checked as S-mode accesses (the spec's implicit
+ * accesses), whatever the privilege of the access that walks. */
+
+#define PMP_R 0x01
+#define PMP_W 0x02
+#define PMP_X 0x04
+#define PMP_A 0x18
+#define PMP_A_SHIFT 3
+#define PMP_L 0x80
+#define PMP_RWX (PMP_R | PMP_W | PMP_X)
+enum { PMP_OFF, PMP_TOR, PMP_NA4, PMP_NAPOT };
+#define PMPADDR_MASK ((1ULL << 54) - 1) /* bits 55:2 of an address */
+
+static const uint8_t pmp_perm[] = {[ACCESS_READ] = PMP_R, [ACCESS_WRITE] = PMP_W,
+                                   [ACCESS_EXEC] = PMP_X};
+
+static unsigned pmp_mode(const struct hart *h, int i)
+{
+    return (h->pmpcfg[i] & PMP_A) >> PMP_A_SHIFT;
+}
+
+/* The bytes [*lo, *hi) that entry i covers; false when it covers none. */
+static bool pmp_range(const struct hart *h, int i, uint64_t *lo, uint64_t *hi)
+{
+    uint64_t a = h->pmpaddr[i];
+    switch (pmp_mode(h, i)) {
+    case PMP_TOR:
+        *lo = i ? h->pmpaddr[i - 1] << 2 : 0;
+        *hi = a << 2;
+        break;
+    case PMP_NA4:
+        *lo = a << 2;
+        *hi = *lo + 4;
+        break;
+    case PMP_NAPOT: {
+        int ones = __builtin_ctzll(~a); /* at most 54: a has 54 bits */
+        *lo = (a & ~((1ULL << ones) - 1)) << 2;
+        *hi = *lo + (8ULL << ones);
+        break;
+    }
+    default:
+        return false;
+    }
+    return *lo < *hi; /* TOR with base >= top matches nothing */
+}
+
+/* The permissions entry i gives privilege priv (an entry that matches). */
+static unsigned pmp_entry_perms(const struct hart *h, int i, int priv)
+{
+    if (priv == PRIV_M && !(h->pmpcfg[i] & PMP_L))
+        return PMP_RWX;
+    return h->pmpcfg[i] & PMP_RWX;
+}
+
+/* PMP's verdict on len bytes at pa: PMP_R/W/X as granted to all of them,
+ * or 0 when an entry matches only some (a boundary splits the range). */
+static unsigned pmp_perms(const struct hart *h, uint64_t pa, uint64_t len, int priv)
+{
+    uint64_t last = pa + len - 1;
+    for (int i = 0; i < PMP_ENTRIES; i++) {
+        uint64_t lo, hi;
+        if (!pmp_range(h, i, &lo, &hi) || pa >= hi || last < lo)
+            continue;
+        if (pa < lo || last >= hi)
+            return 0;
+        return pmp_entry_perms(h, i, priv);
+    }
+    return priv == PRIV_M ? PMP_RWX : 0;
+}
+
+/* May an access of len bytes at pa, at privilege priv, go ahead? */
+static bool pmp_allows(const struct hart *h, uint64_t pa, uint64_t len, int priv,
+                       enum access acc)
+{
+    return pmp_perms(h, pa, len, priv) & pmp_perm[acc];
+}
+
+static void tlb_flush_ctxs(struct hart *h, int first_ctx);
+
+uint64_t mmu_pmp_read(const struct hart *h, unsigned csr)
+{
+    if (csr >= CSR_PMPADDR0) {
+        unsigned i = csr - CSR_PMPADDR0;
+        return i < PMP_ENTRIES ? h->pmpaddr[i] : 0;
+    }
+    unsigned first = (csr - CSR_PMPCFG0) * 4; /* pmpcfg2: entry 8 */
+    uint64_t v = 0;
+    for (unsigned b = 0; b < 8 && first + b < PMP_ENTRIES; b++)
+        v |= (uint64_t)h->pmpcfg[first + b] << (8 * b);
+    return v;
+}
+
+void mmu_pmp_write(struct hart *h, unsigned csr, uint64_t value)
+{
+    if (csr >= CSR_PMPADDR0) {
+        unsigned i = csr - CSR_PMPADDR0;
+        if (i >= PMP_ENTRIES || (h->pmpcfg[i] & PMP_L))
+            return;
+        /* A locked TOR entry's base is locked with it. */
+        if (i + 1 < PMP_ENTRIES && (h->pmpcfg[i + 1] & PMP_L) &&
+            pmp_mode(h, (int)i + 1) == PMP_TOR)
+            return;
+        h->pmpaddr[i] = value & PMPADDR_MASK;
+    } else {
+        unsigned first = (csr - CSR_PMPCFG0) * 4;
+        for (unsigned b = 0; b < 8 && first + b < PMP_ENTRIES; b++) {
+            if (h->pmpcfg[first + b] & PMP_L)
+                continue;
+            uint8_t cfg = (uint8_t)(value >> (8 * b)) & (PMP_L | PMP_A | PMP_RWX);
+            /* W without R is reserved: WARL makes it no W (as Spike does),
+             * a legal value that grants no more than was asked. */
+            if ((cfg & PMP_W) && !(cfg & PMP_R))
+                cfg &= (uint8_t)~PMP_W;
+            h->pmpcfg[first + b] = cfg;
+        }
+    }
+    /* Every context, the M-mode one too: locked entries bind M, and MPRV
+     * accesses fill S/U contexts.  PMP is written at boot, rarely after. */
+    tlb_flush_ctxs(h, TLB_CTX_BARE);
+    if (h->jcache) /* exec permissions may have changed under the jump cache */
+        memset(h->jcache, 0xff, JCACHE_SIZE * sizeof *h->jcache);
+}
+
 /* -- Page walk ----------------------------------------------------------------
  *
  * Sv39: 3 levels of 9 VPN bits; Sv48: 4 levels.  A 64-bit PTE:
@@ -206,8 +355,10 @@ static int effective_priv(const struct hart *h, enum access acc)
     return h->priv;
 }
 
-/* May an access of kind acc at privilege priv use a leaf with these bits? */
-static bool leaf_permits(const struct hart *h, uint64_t pte, int priv, enum access acc)
+/* May an access of kind acc at privilege priv, with these SUM and MXR,
+ * use a leaf with these bits?  SUM and MXR are parameters, not read from
+ * mstatus, so that a TLB context's entries follow from its own SUM/MXR. */
+static bool leaf_permits(uint64_t pte, int priv, bool sum, bool mxr, enum access acc)
 {
     bool user_page = pte & PTE_U;
     if (priv == PRIV_U && !user_page)
@@ -215,12 +366,12 @@ static bool leaf_permits(const struct hart *h, uint64_t pte, int priv, enum acce
     if (priv == PRIV_S && user_page) {
         /* S-mode never executes user pages; it reads and writes them only
          * with SUM set. */
-        if (acc == ACCESS_EXEC || !(h->mstatus & MSTATUS_SUM))
+        if (acc == ACCESS_EXEC || !sum)
             return false;
     }
     switch (acc) {
     case ACCESS_READ:
-        return (pte & PTE_R) || ((h->mstatus & MSTATUS_MXR) && (pte & PTE_X));
+        return (pte & PTE_R) || (mxr && (pte & PTE_X));
     case ACCESS_WRITE:
         return pte & PTE_W;
     default:
@@ -231,6 +382,7 @@ static bool leaf_permits(const struct hart *h, uint64_t pte, int priv, enum acce
 struct walk_result {
     uint64_t pa;
     uint64_t pte;   /* the leaf, with A/D as now in memory */
+    int level;      /* of the leaf: 0 for 4 KiB, 1 for 2 MiB, ... */
 };
 
 /* Walk the page table for va; on success the leaf's A (and D for writes)
@@ -252,7 +404,8 @@ static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
     for (int level = levels - 1; level >= 0; level--) {
         uint64_t vpn = (va >> (12 + 9 * level)) & 0x1ff;
         uint64_t pte_addr = table + vpn * 8, pte;
-        if (!mmu_phys_read(m, pte_addr, 8, &pte))
+        if (!pmp_allows(h, pte_addr, 8, PRIV_S, ACCESS_READ) ||
+            !mmu_phys_read(m, pte_addr, 8, &pte))
             return raise_fault(h, va, acc, false);
         if (m->log & LOG_MMU)
             fprintf(m->logf, "mmu: va %#llx level %d pte@%#llx = %#llx\n",
@@ -272,7 +425,8 @@ static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
         }
 
         /* A leaf. */
-        if (!leaf_permits(h, pte, priv, acc))
+        if (!leaf_permits(pte, priv, h->mstatus & MSTATUS_SUM,
+                          h->mstatus & MSTATUS_MXR, acc))
             return raise_fault(h, va, acc, true);
         uint64_t low_ppn_mask = (1ULL << (9 * level)) - 1;
         if (ppn & low_ppn_mask)                /* misaligned superpage */
@@ -283,7 +437,8 @@ static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
             pte |= want;
             if (m->wlog)
                 m->wlog->walking = true; /* -check keeps A/D updates */
-            bool ok = mmu_phys_write(m, pte_addr, 8, pte);
+            bool ok = pmp_allows(h, pte_addr, 8, PRIV_S, ACCESS_WRITE) &&
+                      mmu_phys_write(m, pte_addr, 8, pte);
             if (m->wlog)
                 m->wlog->walking = false;
             if (!ok)
@@ -292,6 +447,7 @@ static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
         uint64_t page_offset_mask = (1ULL << (12 + 9 * level)) - 1;
         out->pa = (ppn << 12 & ~page_offset_mask) | (va & page_offset_mask);
         out->pte = pte;
+        out->level = level;
         return true;
     }
     return raise_fault(h, va, acc, true); /* not reached */
@@ -304,45 +460,107 @@ static struct tlb_entry *tlb_slot(struct hart *h, int ctx, uint64_t va)
     return &h->tlb[ctx][(va >> 12) & (TLB_SIZE - 1)];
 }
 
-/* Enter the page of va (mapped to pa) for every access the leaf allows
- * without another walk.  Pages that are not RAM are never entered, nor the
- * write side of the HTIF tohost page (its stores must reach htif_store). */
+/* Remember that the superpage holding va (level >= 1) is in the TLB. */
+static void superpage_note(struct hart *h, uint64_t va, int level)
+{
+    uint64_t mask = (1ULL << (12 + 9 * level)) - 1, base = va & ~mask;
+    for (int k = 0; k < h->nsuperpages; k++)
+        if (h->superpage_base[k] == base && h->superpage_mask[k] == mask)
+            return;
+    if (h->nsuperpages == TLB_SUPERPAGES) {
+        h->superpages_overflow = true;
+        return;
+    }
+    h->superpage_base[h->nsuperpages] = base;
+    h->superpage_mask[h->nsuperpages++] = mask;
+}
+
+/* Enter the page of va (mapped to pa) in context ctx for every access that
+ * context may make without another walk.  The permissions come from the
+ * context (its privilege, SUM and MXR; cpu.h), never from mstatus now: an
+ * entry must not grant what its context would not, whatever the state that
+ * filled it.  PMP must give the whole 4 KiB page one verdict, or the page
+ * is not entered.  Pages that are not RAM are never entered, nor the write
+ * side of the HTIF tohost page (its stores must reach htif_store). */
 static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
-                     uint64_t pte, int priv, bool translated)
+                     const struct walk_result *walk)
 {
     struct machine *m = h->m;
     uint64_t vpage = va & ~0xfffULL, ppage = pa & ~0xfffULL;
     uint8_t *host = mmu_ram_ptr(m, ppage, 4096);
     if (!host)
         return;
-    struct tlb_entry *e = tlb_slot(h, ctx, va);
-    bool r = !translated || leaf_permits(h, pte, priv, ACCESS_READ);
-    bool w = !translated || (leaf_permits(h, pte, priv, ACCESS_WRITE) && (pte & PTE_D));
-    bool x = !translated || leaf_permits(h, pte, priv, ACCESS_EXEC);
+    int priv = ctx == TLB_CTX_BARE ? PRIV_M : ((ctx - 1) & 1) ? PRIV_S : PRIV_U;
+    bool sum = (ctx - 1) & 2, mxr = (ctx - 1) & 4;
+    unsigned pmp = pmp_perms(h, ppage, 4096, priv);
+    uint64_t pte = walk ? walk->pte : 0;
+    bool r = (pmp & PMP_R) && (!walk || leaf_permits(pte, priv, sum, mxr, ACCESS_READ));
+    bool w = (pmp & PMP_W) &&
+             (!walk || (leaf_permits(pte, priv, sum, mxr, ACCESS_WRITE) && (pte & PTE_D)));
+    bool x = (pmp & PMP_X) && (!walk || leaf_permits(pte, priv, sum, mxr, ACCESS_EXEC));
     if (m->page_watch[(ppage - m->ram_base) >> 12] || m->tlb_no_write)
         w = false;
+    struct tlb_entry *e = tlb_slot(h, ctx, va);
     e->tag_read = r ? vpage : TLB_INVALID;
     e->tag_write = w ? vpage : TLB_INVALID;
     e->tag_exec = x ? vpage : TLB_INVALID;
     e->addend = (uintptr_t)host - (uintptr_t)vpage;
+    if (walk && walk->level > 0 && (r || w || x))
+        superpage_note(h, va, walk->level);
 }
 
-bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
+/* Translate for an access of size bytes (within one page): page walk, then
+ * PMP at the privilege the access is made at. */
+static bool translate(struct hart *h, uint64_t va, enum access acc, int size, uint64_t *pa)
 {
     int priv = effective_priv(h, acc);
     int ctx = acc == ACCESS_EXEC ? h->code_ctx : h->data_ctx;
     unsigned mode = (unsigned)(h->satp >> SATP_MODE_SHIFT);
-    if (priv == PRIV_M || mode == SATP_MODE_BARE) {
-        *pa = va;
-        tlb_fill(h, ctx, va, va, 0, priv, false);
-        return true;
-    }
-    struct walk_result w;
-    if (!mmu_walk(h, va, acc, priv, &w))
+    bool translated = priv != PRIV_M && mode != SATP_MODE_BARE;
+    struct walk_result w = {.pa = va};
+    if (translated && !mmu_walk(h, va, acc, priv, &w))
         return false;
+    if (!pmp_allows(h, w.pa, (uint64_t)size, priv, acc))
+        return raise_fault(h, va, acc, false);
     *pa = w.pa;
-    tlb_fill(h, ctx, va, w.pa, w.pte, priv, true);
+    tlb_fill(h, ctx, va, w.pa, translated ? &w : NULL);
     return true;
+}
+
+bool mmu_translate_sized(struct hart *h, uint64_t va, enum access acc, int size,
+                         uint64_t *pa)
+{
+    return translate(h, va, acc, size, pa);
+}
+
+bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
+{
+    return translate(h, va, acc, 1, pa);
+}
+
+/* Empty contexts first_ctx..TLB_CTXS-1 whole. */
+static void tlb_flush_ctxs(struct hart *h, int first_ctx)
+{
+    for (int ctx = first_ctx; ctx < TLB_CTXS; ctx++)
+        memset(h->tlb[ctx], 0xff, sizeof h->tlb[ctx]);
+    h->nsuperpages = 0; /* every translated context is empty now */
+    h->superpages_overflow = false;
+}
+
+/* Drop every translated entry whose page lies in va & ~mask == base.  The
+ * TLB has fewer slots than a superpage has pages, so look at each slot. */
+static void tlb_flush_range(struct hart *h, uint64_t base, uint64_t mask)
+{
+    for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            struct tlb_entry *e = &h->tlb[ctx][i];
+            uint64_t page = e->tag_read != TLB_INVALID    ? e->tag_read
+                            : e->tag_write != TLB_INVALID ? e->tag_write
+                                                          : e->tag_exec;
+            if (page != TLB_INVALID && (page & ~mask) == base)
+                e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+        }
+    }
 }
 
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
@@ -350,14 +568,26 @@ void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
     /* The jump cache maps virtual pcs to code: it goes with the TLB. */
     if (h->jcache)
         memset(h->jcache, 0xff, JCACHE_SIZE * sizeof *h->jcache);
-    /* The bare context maps va == pa and never changes; leave it. */
+    /* The M-mode context maps va == pa and never changes with satp or
+     * SFENCE.VMA; leave it (PMP writes flush it, mmu_pmp_write). */
+    if (all || h->superpages_overflow) {
+        tlb_flush_ctxs(h, TLB_CTX_BARE + 1);
+        return;
+    }
+    /* A superpage was entered as 4 KiB pieces under many slots: flush them
+     * all when va lies in it (Linux fences a huge page by one address). */
+    for (int k = 0; k < h->nsuperpages; k++) {
+        if ((va & ~h->superpage_mask[k]) != h->superpage_base[k])
+            continue;
+        tlb_flush_range(h, h->superpage_base[k], h->superpage_mask[k]);
+        h->nsuperpages--;
+        h->superpage_base[k] = h->superpage_base[h->nsuperpages];
+        h->superpage_mask[k] = h->superpage_mask[h->nsuperpages];
+        k--;
+    }
     for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++) {
-        if (all) {
-            memset(h->tlb[ctx], 0xff, sizeof h->tlb[ctx]);
-        } else {
-            struct tlb_entry *e = tlb_slot(h, ctx, va);
-            e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
-        }
+        struct tlb_entry *e = tlb_slot(h, ctx, va);
+        e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
     }
 }
 
@@ -372,13 +602,14 @@ static bool access_split(struct hart *h, uint64_t va, int size, enum access acc,
                          uint64_t pa[2])
 {
     uint64_t second = (va | 0xfff) + 1;
-    if (!mmu_translate(h, va, acc, &pa[0]))
+    int first_len = second - va < (uint64_t)size ? (int)(second - va) : size;
+    if (!translate(h, va, acc, first_len, &pa[0]))
         return false;
-    if ((va & ~0xfffULL) == ((va + (uint64_t)size - 1) & ~0xfffULL)) {
+    if (first_len == size) {
         pa[1] = pa[0] + (second - va);
         return true;
     }
-    return mmu_translate(h, second, acc, &pa[1]);
+    return translate(h, second, acc, size - first_len, &pa[1]);
 }
 
 /* Physical address of byte i of an access split at the page boundary. */
@@ -397,7 +628,7 @@ bool mmu_load_slow(struct hart *h, uint64_t va, int size, uint64_t *value)
 {
     if (!(va & (uint64_t)(size - 1))) {
         uint64_t pa;
-        if (!mmu_translate(h, va, ACCESS_READ, &pa))
+        if (!translate(h, va, ACCESS_READ, size, &pa))
             return false;
         return mmu_phys_read(h->m, pa, size, value) || bus_fault(h, va, ACCESS_READ);
     }
@@ -418,7 +649,7 @@ bool mmu_store_slow(struct hart *h, uint64_t va, int size, uint64_t value)
 {
     if (!(va & (uint64_t)(size - 1))) {
         uint64_t pa;
-        if (!mmu_translate(h, va, ACCESS_WRITE, &pa))
+        if (!translate(h, va, ACCESS_WRITE, size, &pa))
             return false;
         return mmu_phys_write(h->m, pa, size, value) || bus_fault(h, va, ACCESS_WRITE);
     }
@@ -440,7 +671,7 @@ static bool fetch_parcel(struct hart *h, uint64_t va, uint32_t *parcel)
         return true;
     }
     uint64_t pa;
-    if (!mmu_translate(h, va, ACCESS_EXEC, &pa))
+    if (!translate(h, va, ACCESS_EXEC, 2, &pa))
         return false;
     /* Code runs from RAM only: device registers are not executable (a fetch
      * must never have a device's read side effects). */

@@ -11,12 +11,22 @@
  *     0x200004 + 0x1000*ctx       claim (read) / complete (write)
  *
  * Context 2N is hart N in M-mode (drives MEIP), 2N+1 the same hart in
- * S-mode (SEIP).  Sources are level-triggered: the gateway sets a source
- * pending while its line is high and it is not being serviced; a claim
- * clears the pending bit and holds the source until its completion, after
- * which a line still high makes it pending again.  A line that falls before
- * the claim takes the request back (as QEMU does), so a device whose
- * condition was cleared by polling causes no spurious interrupt.
+ * S-mode (SEIP).  The gateway works as QEMU virt's sifive_plic does, which
+ * guests written for that board rely on: a source becomes pending when its
+ * device signals it (plic_set_irq with level 1, even while the source is
+ * in service), a claim clears the pending bit and holds the source until
+ * its completion, and completion does NOT re-pend a line that is still
+ * high: the device must signal again.  A line that falls before the claim
+ * takes the request back, so a device whose condition was cleared by
+ * polling causes no spurious interrupt.
+ *
+ * Why not level-triggered, as the spec's gateway may be: xv6 enables the
+ * UART's THR-empty interrupt and never reads IIR, so that condition stays
+ * set; a gateway that re-pends a high line at every completion interrupts
+ * such a guest forever (xv6 never got past its banner).  Devices here
+ * signal when their interrupt condition arises or may have changed (uart.c
+ * says when), as QEMU's devices do, and Linux's drivers, which read their
+ * device's status before completing, see no difference.
  *
  * A context's interrupt line is up when some pending, enabled source has a
  * priority above its threshold; the claim returns the highest such priority,
@@ -61,7 +71,7 @@ static int plic_best(const struct plic *p, int ctx)
     int best = 0;
     uint32_t best_priority = p->threshold[ctx];
     for (int w = 0; w < PLIC_WORDS; w++) {
-        uint32_t bits = p->pending[w] & p->enable[ctx][w];
+        uint32_t bits = p->pending[w] & p->enable[ctx][w] & ~p->claimed[w];
         while (bits) {
             int src = w * 32 + __builtin_ctz(bits);
             bits &= bits - 1;
@@ -88,9 +98,8 @@ void plic_set_irq(struct machine *m, int irq, bool level)
     struct plic *p = &m->dev->plic;
     assert(irq > 0 && irq <= PLIC_NDEV); /* a device's fixed source number */
     set_bit(p->level, irq, level);
-    bool pending = level && !bit(p->claimed, irq);
-    if (pending != bit(p->pending, irq)) {
-        set_bit(p->pending, irq, pending);
+    if (level != bit(p->pending, irq)) {
+        set_bit(p->pending, irq, level);
         plic_update(p);
     }
 }
@@ -110,8 +119,7 @@ static void plic_complete(struct plic *p, uint32_t src)
 {
     if (src == 0 || src > PLIC_NDEV || !bit(p->claimed, (int)src))
         return; /* not in service: ignored, as the spec says */
-    set_bit(p->claimed, (int)src, false);
-    set_bit(p->pending, (int)src, bit(p->level, (int)src));
+    set_bit(p->claimed, (int)src, false); /* pending only if signalled since */
     plic_update(p);
 }
 

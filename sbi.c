@@ -104,6 +104,11 @@ void sbi_prepare_hart_for_s_mode(struct hart *h)
      * Linux without an SBI PMU never sets it, yet its vDSO reads `time`
      * from user mode (glibc's clock_gettime). */
     h->scounteren = 7;
+    /* PMP: S and U may access all memory, through the last entry (NAPOT of
+     * every address), as OpenSBI leaves it.  With 16 entries implemented
+     * and none matching, S/U accesses would fault (mmu.c). */
+    mmu_pmp_write(h, CSR_PMPADDR0 + PMP_ENTRIES - 1, ~0ULL);
+    mmu_pmp_write(h, CSR_PMPCFG2, 0x1fULL << 56); /* entry 15: NAPOT, X W R */
     /* No M-mode code exists to handle a trap, so every exception S or U can
      * cause goes to S: misaligned fetch/load/store (0, 4, 6), access faults
      * (1, 5, 7), illegal instruction (2: nothing in M would emulate it),

@@ -36,6 +36,15 @@
  * Linux's startup test checks for.  The IRQ line to the PLIC is "some
  * interrupt pending"; MCR.OUT2 does not gate it (as on QEMU virt).
  *
+ * The line is signalled to the PLIC (uart_update_irq) only where QEMU's
+ * 16550 does it: when a byte arrives or RBR is read, THR or IER or FCR or
+ * MCR is written, IIR is read as THR empty, LSR is read with an error, MSR
+ * with a delta.  Not on every register access: QEMU's PLIC pends a source
+ * each time its device signals it, not at completion (plic.c), so a THR-
+ * empty condition that is never acknowledged (xv6 never reads IIR) raises
+ * one interrupt, not one per LSR poll.  Linux's 8250 driver reads IIR in
+ * its handler and writes THR to send, so it sees every interrupt it needs.
+ *
  * Loopback (MCR bit 4) is implemented: THR writes go to the receive FIFO,
  * the modem outputs appear on the MSR inputs (RTS->CTS, DTR->DSR, OUT1->RI,
  * OUT2->DCD), and host input waits. */
@@ -217,6 +226,7 @@ static void uart_transmit(struct uart *u, uint8_t byte)
     else
         console_write(u->m, &byte, 1);
     u->thre_pending = true; /* sent at once: the THR is empty again */
+    uart_update_irq(u);
 }
 
 static void write_fcr(struct uart *u, uint8_t value)
@@ -227,11 +237,13 @@ static void write_fcr(struct uart *u, uint8_t value)
         rx_clear(u);
     if (!(value & FCR_ENABLE)) {
         u->fcr = 0;
+        uart_update_irq(u);
         return;
     }
     if (value & FCR_CLEAR_RX)
         rx_clear(u);
     u->fcr = value & (FCR_ENABLE | FCR_DMA | FCR_TRIGGER); /* CLEAR_TX: nothing queued */
+    uart_update_irq(u);
 }
 
 static void write_ier(struct uart *u, uint8_t value)
@@ -240,6 +252,7 @@ static void write_ier(struct uart *u, uint8_t value)
     u->ier = value & IER_MASK;
     if ((u->ier & IER_ETBEI) && !(old & IER_ETBEI))
         u->thre_pending = true; /* THR is always empty: interrupt at once */
+    uart_update_irq(u);
 }
 
 static uint8_t read_rbr(struct uart *u)
@@ -251,22 +264,30 @@ static uint8_t read_rbr(struct uart *u)
 static uint8_t read_iir(struct uart *u)
 {
     uint8_t id = uart_iir_id(u);
-    if (id == IIR_THRE)
+    if (id == IIR_THRE) {
         u->thre_pending = false; /* reading IIR acknowledges THR empty */
+        uart_update_irq(u);
+    }
     return id | (fifo_enabled(u) ? IIR_FIFO : 0);
 }
 
 static uint8_t read_lsr(struct uart *u)
 {
     uint8_t lsr = (u->rx_count ? LSR_DR : 0) | u->lsr_errors | LSR_THRE | LSR_TEMT;
-    u->lsr_errors = 0;
+    if (u->lsr_errors) {
+        u->lsr_errors = 0;
+        uart_update_irq(u);
+    }
     return lsr;
 }
 
 static uint8_t read_msr(struct uart *u)
 {
     uint8_t msr = u->msr;
-    u->msr &= ~MSR_DELTAS;
+    if (msr & MSR_DELTAS) {
+        u->msr &= ~MSR_DELTAS;
+        uart_update_irq(u);
+    }
     return msr;
 }
 
@@ -307,6 +328,7 @@ static void uart_write8(struct uart *u, uint64_t offset, uint8_t value)
     case UART_MCR:
         u->mcr = value & MCR_MASK;
         modem_update(u);
+        uart_update_irq(u);
         break;
     case UART_SCR: u->scr = value; break;
     default: break; /* LSR, MSR: read-only */
@@ -318,8 +340,7 @@ static bool uart_read(void *opaque, uint64_t offset, int size, uint64_t *value)
 {
     struct uart *u = opaque;
     (void)size;
-    *value = uart_read8(u, offset);
-    uart_update_irq(u);
+    *value = uart_read8(u, offset); /* signals the PLIC itself, see above */
     return true;
 }
 
@@ -328,7 +349,6 @@ static bool uart_write(void *opaque, uint64_t offset, int size, uint64_t value)
     struct uart *u = opaque;
     (void)size;
     uart_write8(u, offset, (uint8_t)value);
-    uart_update_irq(u);
     return true;
 }
 

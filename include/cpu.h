@@ -125,10 +125,21 @@ struct tlb_entry {
     uintptr_t addend;
 };
 
-/* Context 0: no translation (M-mode or satp bare).  1..8: translated, with
- * 1 + (priv == S) + 2 * SUM + 4 * MXR. */
+/* Context 0: M-mode (effective privilege M: no translation, only locked
+ * PMP entries bind).  1..8: S or U, numbered 1 + (priv == S) + 2 * SUM +
+ * 4 * MXR; translated when satp is not Bare, identity when it is (a satp
+ * write flushes them, so the two never mix).  An entry grants exactly what
+ * its context allows, whatever the state was when it was filled: the code
+ * context of S or U is the data context with SUM = MXR = 0. */
 #define TLB_CTX_BARE 0
 #define TLB_CTXS 9
+
+/* Superpages (2 MiB, 1 GiB, ...) entered since the last full flush, so that
+ * an SFENCE.VMA of one address inside them flushes all their 4 KiB pages. */
+#define TLB_SUPERPAGES 8
+
+/* PMP: entries 0..15 (pmpcfg0 and pmpcfg2, pmpaddr0..15), mmu.c. */
+#define PMP_ENTRIES 16
 
 /* -- The hart ----------------------------------------------------------------
  * Hot state first.  Generated code keeps one host register pointing at
@@ -188,6 +199,17 @@ struct hart {
 
     /* A trap raised by a helper: cause and tval, for the caller to deliver */
     uint64_t trap_cause, trap_tval;
+
+    /* PMP: one cfg byte (L 0 0 A A X W R) and one address per entry */
+    uint8_t pmpcfg[PMP_ENTRIES];
+    uint64_t pmpaddr[PMP_ENTRIES];
+
+    /* Virtual ranges of superpages in the TLB: va & ~mask == base.  More
+     * than TLB_SUPERPAGES since the last full flush sets the overflow flag,
+     * and every address flush becomes a full one until the next. */
+    uint64_t superpage_base[TLB_SUPERPAGES], superpage_mask[TLB_SUPERPAGES];
+    uint8_t nsuperpages;
+    bool superpages_overflow;
 
     struct machine *m;
     struct decode_cache *dcache; /* decoded instructions by their bits */

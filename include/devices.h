@@ -91,7 +91,7 @@ struct plic {
     struct machine *m;
     uint32_t priority[PLIC_NDEV + 1];
     uint32_t level[PLIC_WORDS];   /* input lines as the devices drive them */
-    uint32_t pending[PLIC_WORDS]; /* gateway: level high and not in service */
+    uint32_t pending[PLIC_WORDS]; /* gateway: signalled, not yet claimed */
     uint32_t claimed[PLIC_WORDS]; /* claimed, completion not yet seen */
     uint32_t enable[PLIC_CONTEXTS][PLIC_WORDS];
     uint32_t threshold[PLIC_CONTEXTS];

@@ -36,6 +36,15 @@ bool mmu_phys_write(struct machine *m, uint64_t paddr, int size, uint64_t value)
 bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
     __attribute__((warn_unused_result));
 
+/* The same for an access of size bytes: PMP must grant all of them. */
+bool mmu_translate_sized(struct hart *h, uint64_t va, enum access acc, int size,
+                         uint64_t *pa) __attribute__((warn_unused_result));
+
+/* PMP CSRs (pmpcfg0..15, pmpaddr0..63): the value read, and a WARL write
+ * that flushes every TLB context the change affects. */
+uint64_t mmu_pmp_read(const struct hart *h, unsigned csr);
+void mmu_pmp_write(struct hart *h, unsigned csr, uint64_t value);
+
 /* Little-endian host memory of 1, 2, 4 or 8 bytes (the host is x86-64). */
 static inline uint64_t mmu_host_load(const void *p, int size)
 {

@@ -36,7 +36,7 @@ else
     modes="default -interp -check"
 fi
 # Programs that test dbt's own choices (see the comment atop each).
-dbt_only="dbt_only virt_irq smc_self jit_faults"
+dbt_only="dbt_only virt_irq smc_self jit_faults uart_thre"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dbt-guest.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT

@@ -8,8 +8,6 @@
  * dbt's platform choices:
  *   1-2   Sv57 is not offered: a satp write of mode 10 leaves satp as it was
  *         (QEMU 7.2 implements Sv57).
- *   3     zero PMP entries: pmpaddr0/pmpcfg0 read 0 whatever is written
- *         (QEMU has 16 entries).
  *   4-6   the time CSR exists, advances, and mcounteren.TM/scounteren.TM
  *         gate it (QEMU's spike raises illegal instruction, leaving time to
  *         M-mode firmware).
@@ -54,17 +52,6 @@ main:
     csrr a0, satp
     CHECK_R(a0, s0)
     csrw satp, zero
-
-    /* -- no PMP entries --------------------------------------------------- */
-    CASE(3, "pmpaddr0 and pmpcfg0 read 0")
-    li a1, -1
-    csrw pmpaddr0, a1
-    li a1, 0x1f
-    csrw pmpcfg0, a1
-    csrr a0, pmpaddr0
-    CHECK(a0, 0)
-    csrr a0, pmpcfg0
-    CHECK(a0, 0)
 
     /* -- the time CSR -------------------------------------------------------- */
     CASE(4, "time reads in M and moves forward")

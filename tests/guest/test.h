@@ -255,9 +255,9 @@
     .globl _start
 _start:
     /* PMP first, with traps pointed past it: on a machine without PMP
-     * (dbt has zero entries) the writes are ignored.  QEMU's spike has
-     * entries and denies S/U accesses until one matches, so allow all:
-     * pmpaddr0 = all ones is a NAPOT region covering every address. */
+     * the writes are ignored.  dbt and QEMU's spike have 16 entries and
+     * deny S/U accesses until one matches, so allow all: pmpaddr0 = all
+     * ones is a NAPOT region covering every address. */
     la t0, 1f
     csrw mtvec, t0
     li t0, -1

@@ -334,8 +334,14 @@ static void test_plic(void)
     wr(PLIC_CLAIM(1), 4, 7);
     ok(!line(0, MIP_SEIP), "plic: complete with the line low: not pending again");
     wr(PLIC_CLAIM(1), 4, 5);
-    ok(line(0, MIP_SEIP), "plic: complete with the line still high: pending again");
-    is(rd(PLIC_CLAIM(1), 4), 5, "plic: and claimable again");
+    ok(!line(0, MIP_SEIP), "plic: complete with the line still high: not pending (QEMU's gateway)");
+    plic_set_irq(&m, 5, true);
+    is(rd(PLIC_CLAIM(1), 4), 5, "plic: signalled again: claimable again");
+    plic_set_irq(&m, 5, true);
+    ok(!line(0, MIP_SEIP), "plic: a source in service does not interrupt");
+    wr(PLIC_CLAIM(1), 4, 5);
+    ok(line(0, MIP_SEIP), "plic: signalled while in service: pending after completion");
+    is(rd(PLIC_CLAIM(1), 4), 5, "plic: and claimable");
     plic_set_irq(&m, 5, false);
     wr(PLIC_CLAIM(1), 4, 5);
 
@@ -356,7 +362,8 @@ static void test_plic(void)
     is(rd(PLIC_CLAIM(1), 4), 40, "plic: higher priority wins over lower id");
     is(rd(PLIC_CLAIM(2), 4), 0, "plic: a claimed source is not claimed again elsewhere");
     wr(PLIC_CLAIM(1), 4, 40);
-    is(rd(PLIC_CLAIM(2), 4), 40, "plic: after completion it can be claimed again");
+    plic_set_irq(&m, 40, true);
+    is(rd(PLIC_CLAIM(2), 4), 40, "plic: completed and signalled: it can be claimed again");
     wr(PLIC_CLAIM(2), 4, 40);
 
     devices_reset(&m);
@@ -408,6 +415,29 @@ static void test_uart_registers(void)
     is(rd(U(2), 1), 0xc2, "uart: ETBEI off and on re-arms it (Linux's THRE test)");
     wr(U(0), 1, '!');
     is(rd(U(2), 1), 0xc2, "uart: each THR write ends with THR empty again");
+    take_stdout(out, sizeof out);
+
+    /* What xv6 does: THR-empty enabled, IIR never read, claim/complete. */
+    wr(U(1), 1, 0);
+    wr(PLIC_PRIO(IRQ_UART), 4, 1);
+    wr(PLIC_EN(1, 0), 4, 1u << IRQ_UART);
+    wr(U(1), 1, 0x02);
+    ok(line(0, MIP_SEIP), "uart: ETBEI 0 -> 1 interrupts once");
+    is(rd(PLIC_CLAIM(1), 4), IRQ_UART, "uart: the PLIC gives source 10");
+    rd(U(5), 1);
+    wr(PLIC_CLAIM(1), 4, IRQ_UART);
+    ok(!line(0, MIP_SEIP), "uart: IIR unread: completion does not interrupt again");
+    rd(U(5), 1);
+    rd(U(3), 1);
+    ok(!line(0, MIP_SEIP), "uart: nor do LSR and LCR reads");
+    wr(U(0), 1, '.');
+    ok(line(0, MIP_SEIP), "uart: a THR write interrupts again when sent");
+    is(rd(PLIC_CLAIM(1), 4), IRQ_UART, "uart: claimed");
+    wr(PLIC_CLAIM(1), 4, IRQ_UART);
+    is(rd(U(2), 1), 0xc2, "uart: IIR still says THR empty");
+    ok(!plic_level(IRQ_UART), "uart: reading it lowers the line");
+    wr(U(1), 1, 0);
+    wr(PLIC_EN(1, 0), 4, 0);
     take_stdout(out, sizeof out);
 
     /* Loopback: overrun, then every interrupt in priority order. */

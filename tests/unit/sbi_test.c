@@ -78,6 +78,16 @@ bool mmu_phys_write(struct machine *m, uint64_t paddr, int size, uint64_t value)
     return true;
 }
 
+/* The boot PMP entry: recorded, not interpreted (mmu.c's job). */
+void mmu_pmp_write(struct hart *h, unsigned csr, uint64_t value)
+{
+    if (csr >= CSR_PMPADDR0 && csr < CSR_PMPADDR0 + PMP_ENTRIES)
+        h->pmpaddr[csr - CSR_PMPADDR0] = value;
+    else if (csr == CSR_PMPCFG2)
+        for (int b = 0; b < 8; b++)
+            h->pmpcfg[8 + b] = (uint8_t)(value >> (8 * b));
+}
+
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
 {
     (void)h;
