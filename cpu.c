@@ -994,44 +994,46 @@ bool cpu_take_interrupt(struct hart *h)
     return true;
 }
 
-void cpu_step(struct hart *h)
+bool cpu_step(struct hart *h)
 {
     uint32_t bits;
     uint64_t next_pc;
     if (!fetch(h, &bits)) {
         cpu_trap(h, h->trap_cause, h->trap_tval);
-        return;
+        return false;
     }
     if (!cpu_exec(h, dcache_lookup(h->dcache, bits), &next_pc)) {
         cpu_trap(h, h->trap_cause, h->trap_tval);
-        return;
+        return false;
     }
     h->pc = next_pc;
     h->instret++;
+    return true;
 }
 
 /* Interrupts are the run loop's business (machine.c): anything that may
- * make one pending kicks the hart, so this loop only watches the budget. */
+ * make one pending kicks the hart, so this loop only watches insn_limit. */
 void cpu_interp(struct hart *h)
 {
     bool logging = h->m->log & (LOG_IN_ASM | LOG_EXEC);
     bool block_start = true;
 
-    while (h->budget > 0) {
+    while (cpu_has_budget(h)) {
         if (logging && block_start)
             cpu_log_block_start(h);
 
         uint32_t bits;
         uint64_t next_pc;
-        h->budget--; /* traps count too, so a trap storm still yields */
         if (!fetch(h, &bits)) {
             cpu_trap(h, h->trap_cause, h->trap_tval);
+            cpu_charge_trap(h); /* so a trap storm still yields */
             block_start = true;
             continue;
         }
         const struct insn *in = dcache_lookup(h->dcache, bits);
         if (!cpu_exec(h, in, &next_pc)) {
             cpu_trap(h, h->trap_cause, h->trap_tval);
+            cpu_charge_trap(h);
             block_start = true;
             continue;
         }

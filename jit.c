@@ -367,7 +367,7 @@ void jit_run(struct hart *h)
 {
     struct jit *j = h->m->jit;
     __builtin_ia32_ldmxcsr(MXCSR_DEFAULT);
-    while (h->budget > 0) {
+    while (cpu_has_budget(h)) {
         uint64_t pc = h->pc;
         struct jit_cache_entry *e = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
         const uint8_t *code;
@@ -381,12 +381,13 @@ void jit_run(struct hart *h)
             if (!blk) {
                 if (fault) {
                     cpu_trap(h, h->trap_cause, h->trap_tval);
+                    cpu_charge_trap(h);
                 } else {
-                    cpu_step(h);
+                    if (!cpu_step(h))
+                        cpu_charge_trap(h);
                     __builtin_ia32_ldmxcsr(MXCSR_DEFAULT);
                     j->stats.interp_steps++;
                 }
-                h->budget--;
                 continue;
             }
             code = blk->code;
@@ -400,7 +401,7 @@ void jit_run(struct hart *h)
         switch ((enum jit_exit_code)why) {
         case JIT_EXIT_TRAP:
             cpu_trap(h, h->trap_cause, h->trap_tval);
-            h->budget--; /* traps count, so a trap storm still yields */
+            cpu_charge_trap(h); /* so a trap storm still yields */
             break;
         case JIT_EXIT_LINK:
             link_exit(j, h);

@@ -225,11 +225,13 @@ static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
         if (h->instret != ((const struct hart *)c->before)->instret)
             j->stats.check_once++;
         if (why == JIT_EXIT_TRAP)
-            h->budget--;
+            cpu_charge_trap(h);
         return;
     }
     j->stats.check_blocks++;
-    h->budget = ((const struct hart *)c->after_jit)->budget - (why == JIT_EXIT_TRAP);
+    h->insn_limit = ((const struct hart *)c->after_jit)->insn_limit;
+    if (why == JIT_EXIT_TRAP)
+        cpu_charge_trap(h);
 }
 
 void jit_check_run(struct hart *h)
@@ -241,18 +243,19 @@ void jit_check_run(struct hart *h)
     }
     struct jit *j = h->m->jit;
     __builtin_ia32_ldmxcsr(0x1f80);
-    while (h->budget > 0) {
+    while (cpu_has_budget(h)) {
         bool fault;
         struct jit_block *blk = jit_find_block(h, &fault);
         if (!blk) {
             if (fault) {
                 cpu_trap(h, h->trap_cause, h->trap_tval);
+                cpu_charge_trap(h);
             } else {
-                cpu_step(h);
+                if (!cpu_step(h))
+                    cpu_charge_trap(h);
                 __builtin_ia32_ldmxcsr(0x1f80);
                 j->stats.interp_steps++;
             }
-            h->budget--;
             continue;
         }
         if (h->m->log & (LOG_IN_ASM | LOG_EXEC))

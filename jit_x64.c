@@ -11,23 +11,28 @@
  *                 add rax, 5
  *                 mov [rbx-48], rax     ; x10
  *
- * Host conventions.  rbx holds &h->x[16] (JIT_HART_BIAS bytes into the
- * hart) for the whole run, so every guest register is [rbx + disp8]; rax,
- * rcx, rdx, rsi, rdi and xmm0-2 are scratch inside one guest instruction;
- * guest registers live in the hart between instructions (traces will keep
- * them in the callee-saved registers, which blocks leave alone).
+ * Host conventions, for as long as generated code runs:
+ *     rbx   &h->x[16] (JIT_HART_BIAS bytes into the hart), so every guest
+ *           register is [rbx + disp8]
+ *     r12   the guest pc (h->pc lives here; stored back on the way out)
+ *     r13   instret (likewise)
+ *     r14   h->dtlb, the TLB set of loads and stores
+ *     rax, rcx, rdx, rsi, rdi, xmm0-2: scratch inside one guest instruction
+ * Guest registers live in the hart between instructions (traces will keep
+ * them in the remaining callee-saved registers, which blocks leave alone).
+ * Before a helper that may look at h->pc or instret, r12 and r13 are stored
+ * ("spilled"); the epilogue, the only way back to C, stores them too.
  *
  * The pc is not in the code.  Generated code is position independent in the
- * guest's address space: at block entry h->pc holds the block's own virtual
+ * guest's address space: at block entry r12 holds the block's own virtual
  * pc, and the translator tracks how far behind the instruction being
- * translated it is (struct sync).  auipc and jal add offsets to h->pc; exits
+ * translated it is (struct sync).  auipc and jal add offsets to r12; exits
  * add the distance to their target.  So a block found by physical pc runs
- * for every virtual address the page is mapped at.  instret and the budget
- * are likewise brought up to date only at exits and before helpers that may
- * look at them.
+ * for every virtual address the page is mapped at.  instret (r13) is
+ * likewise brought up to date only at exits and before helpers.
  *
  * Shape of a block:
- *     prologue    cmp qword [budget], 0 ; jle exit_budget
+ *     prologue    cmp r13, [insn_limit] ; jae exit_budget
  *     body        one straight-line sequence per guest instruction; memory
  *                 accesses probe the TLB inline
  *     exits       at the end of the body (branch: taken and fall-through)
@@ -132,9 +137,9 @@ static int jit_helper_exec_end(struct hart *h, uint32_t raw)
 
 /* -- The translator's state ----------------------------------------------- */
 
-/* How far h->pc and instret lag behind the code being emitted:
- * h->pc == block pc + pc_off, and `count` instructions of the block have
- * been added to instret (and taken from the budget). */
+/* How far r12 (pc) and r13 (instret) lag behind the code being emitted:
+ * r12 == block pc + pc_off, and `count` instructions of the block have been
+ * added to r13. */
 struct sync {
     uint32_t pc_off;
     uint32_t count;
@@ -171,23 +176,27 @@ struct tr {
 
 /* -- Bookkeeping: pc, instret and budget ------------------------------------ */
 
-/* add qword [pc], off - s->pc_off */
+/* add r12, off - s->pc_off */
 static void sync_pc(struct tr *t, struct sync *s, uint32_t off)
 {
     if (s->pc_off != off)
-        x64_alu_mi(t->b, true, ALU_ADD, HART(pc), (int32_t)(off - s->pc_off));
+        x64_alu_ri(t->b, true, ALU_ADD, R12, (int32_t)(off - s->pc_off));
     s->pc_off = off;
 }
 
-/* add qword [instret], n ; sub qword [budget], n */
+/* add r13, count - s->count */
 static void sync_count(struct tr *t, struct sync *s, uint32_t count)
 {
-    if (s->count != count) {
-        int32_t n = (int32_t)(count - s->count);
-        x64_alu_mi(t->b, true, ALU_ADD, HART(instret), n);
-        x64_alu_mi(t->b, true, ALU_SUB, HART(budget), n);
-    }
+    if (s->count != count)
+        x64_alu_ri(t->b, true, ALU_ADD, R13, (int32_t)(count - s->count));
     s->count = count;
+}
+
+/* mov [pc], r12 ; mov [instret], r13  — for a helper that reads them */
+static void spill_pc_instret(struct tr *t)
+{
+    x64_mov_mr(t->b, true, HART(pc), R12);
+    x64_mov_mr(t->b, true, HART(instret), R13);
 }
 
 /* Leave the block with h->pc and instret at instruction (off, idx). */
@@ -283,7 +292,8 @@ static void emit_exit_to(struct tr *t, struct sync s, int64_t target, uint32_t c
 {
     struct x64_buf *b = t->b;
     sync_count(t, &s, count);
-    x64_alu_mi(b, true, ALU_ADD, HART(pc), (int32_t)(target - (int64_t)s.pc_off));
+    if (target != (int64_t)s.pc_off)
+        x64_alu_ri(b, true, ALU_ADD, R12, (int32_t)(target - (int64_t)s.pc_off));
     int64_t in_page = (int64_t)(t->blk->pa & 0xfff) + target;
     if (t->j->no_chain) {
         x64_jmp_to(b, t->j->exit_lookup);
@@ -304,7 +314,7 @@ static void emit_exit_to(struct tr *t, struct sync s, int64_t target, uint32_t c
     x64_jmp_to(b, t->j->epilogue);
 }
 
-/* Leave through the dispatcher: h->pc is already right. */
+/* Leave through the dispatcher: r12 is already right. */
 static void emit_exit_dispatch(struct tr *t, struct sync s, uint32_t count)
 {
     sync_count(t, &s, count);
@@ -423,15 +433,14 @@ static void jit_lui(struct tr *t)
         x64_mov_mi(t->b, 8, XREG(t->in->rd), (int32_t)t->in->imm);
 }
 
-/* rax = virtual pc of this instruction + add:  mov rax, [pc] ; add rax, d */
+/* rax = virtual pc of this instruction + add:  lea rax, [r12 + d] */
 static void pc_plus(struct tr *t, int64_t add)
 {
     int64_t d = (int64_t)t->off - (int64_t)t->s.pc_off + add;
-    x64_mov_rm(t->b, true, RAX, HART(pc));
     if (d == (int32_t)d) {
-        if (d)
-            x64_alu_ri(t->b, true, ALU_ADD, RAX, (int32_t)d);
+        x64_lea(t->b, true, RAX, x64_at(R12, (int32_t)d));
     } else {
+        x64_mov_rr(t->b, true, RAX, R12);
         x64_mov_ri(t->b, RCX, (uint64_t)d);
         x64_alu_rr(t->b, true, ALU_ADD, RAX, RCX);
     }
@@ -536,7 +545,7 @@ static void jit_jal(struct tr *t)
     emit_exit_to(t, t->s, (int64_t)t->off + in->imm, t->idx + 1);
 }
 
-/* jalr:  rax = (x[rs1] + imm) & ~1 ; x[rd] = pc + len ; pc = rax ; probe */
+/* jalr:  rdx = (x[rs1] + imm) & ~1 ; x[rd] = pc + len ; r12 = rdx ; probe */
 static void jit_jalr(struct tr *t)
 {
     const struct insn *in = t->in;
@@ -549,7 +558,7 @@ static void jit_jalr(struct tr *t)
         pc_plus(t, in->len);
         store_x(t, in->rd, RAX);
     }
-    x64_mov_mr(b, true, HART(pc), RDX);
+    x64_mov_rr(b, true, R12, RDX);
     struct sync s = t->s;
     sync_count(t, &s, t->idx + 1);
     if (t->j->no_chain) {
@@ -583,8 +592,8 @@ static void jit_branch(struct tr *t)
 /* -- Loads and stores ---------------------------------------------------------
  * The inline TLB probe, the test mmu_load makes in C:
  *     mov rsi, [rs1] ; add rsi, imm              ; rsi = va
- *     mov eax, esi ; shr eax, 12 ; and eax, 255 ; shl eax, 5
- *     add rax, [dtlb]                             ; rax = &dtlb[index]
+ *     mov eax, esi ; shr eax, 7 ; and eax, 255 << 5  ; index * 32 bytes
+ *     add rax, r14                                ; rax = &dtlb[index]
  *     mov rcx, rsi ; and rcx, ~0xfff | (size-1)   ; misaligned never matches
  *     cmp rcx, [rax + tag] ; jne slow
  *     add rsi, [rax + addend]                     ; rsi = host address */
@@ -607,11 +616,11 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, size_t tag_offset)
     struct x64_buf *b = t->b;
     if (t->stats)
         x64_alu_mi(b, true, ALU_ADD, PROBE(0), 1);
+    /* (va >> 12) % TLB_SIZE * sizeof(struct tlb_entry), the entry being 32 bytes */
     x64_mov_rr(b, false, RAX, RSI);
-    x64_shift_ri(b, false, SHIFT_SHR, RAX, 12);
-    x64_alu_ri(b, false, ALU_AND, RAX, TLB_SIZE - 1);
-    x64_shift_ri(b, false, SHIFT_SHL, RAX, 5); /* sizeof(struct tlb_entry) == 32 */
-    x64_alu_rm(b, true, ALU_ADD, RAX, HART(dtlb));
+    x64_shift_ri(b, false, SHIFT_SHR, RAX, 12 - 5);
+    x64_alu_ri(b, false, ALU_AND, RAX, (TLB_SIZE - 1) << 5);
+    x64_alu_rr(b, true, ALU_ADD, RAX, R14);
     x64_mov_rr(b, true, RCX, RSI);
     x64_alu_ri(b, true, ALU_AND, RCX, (int32_t)(~0xfffU | (uint32_t)(size - 1)));
     x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)tag_offset));
@@ -691,20 +700,24 @@ static void emit_memory_stub(struct tr *t, const struct stub *st)
 
 /* -- Instructions run by the interpreter's semantics ------------------------ */
 
-/* Everything without an emitter of its own: sync pc and instret, call
+/* Everything without an emitter of its own: sync and spill pc and instret,
  *     jit_helper_exec(h, raw) ; test eax, eax ; je exit_trap
- * and, for instructions that end the block, leave through the dispatcher
- * (the helper has set h->pc). */
+ *     mov r14, [dtlb]            ; the helper may have switched TLB sets
+ * and, for instructions that end the block, take the pc the helper set and
+ * leave through the dispatcher. */
 static void jit_by_helper(struct tr *t, bool ends)
 {
     struct x64_buf *b = t->b;
     sync_pc(t, &t->s, t->off);
     sync_count(t, &t->s, t->idx);
+    spill_pc_instret(t);
     x64_mov_ri(b, RSI, t->in->raw);
     call_helper(t, ends ? (const void *)jit_helper_exec_end : (const void *)jit_helper_exec);
     x64_test_rr(b, false, RAX, RAX);
     x64_jcc_to(b, CC_E, t->j->exit_trap);
+    x64_mov_rm(b, true, R14, HART(dtlb));
     if (ends) {
+        x64_mov_rm(b, true, R12, HART(pc));
         emit_exit_dispatch(t, t->s, t->idx + 1);
         return;
     }
@@ -992,7 +1005,7 @@ static void emit_fp_stub(struct tr *t, const struct stub *st)
         return;
     }
     /* the fallback: fpu.c does the whole instruction (it never needs the pc
-     * unless it traps, and then the trap exit sets it) */
+     * or instret unless it traps, and then the trap exit sets them) */
     x64_mov_ri(b, RSI, st->info);
     call_helper(t, (const void *)jit_helper_exec);
     x64_test_rr(b, false, RAX, RAX);
@@ -1183,9 +1196,9 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     t->flags = blk->flags;
     t->stats = j->m->stats;
 
-    /* prologue:  cmp qword [budget], 0 ; jle exit_budget */
-    x64_alu_mi(b, true, ALU_CMP, HART(budget), 0);
-    x64_jcc_to(b, CC_LE, j->exit_budget);
+    /* prologue:  cmp r13, [insn_limit] ; jae exit_budget */
+    x64_alu_rm(b, true, ALU_CMP, R13, HART(insn_limit));
+    x64_jcc_to(b, CC_AE, j->exit_budget);
     t->insn_start[0] = b->p;
 
     uint32_t page_left = 4096 - (uint32_t)(blk->pa & 0xfff);
@@ -1234,16 +1247,23 @@ void jit_emit_trampolines(struct jit *j, struct x64_buf *b)
 
     /* int enter(struct hart *h, const uint8_t *code):
      *     push rbx ... r15 ; sub rsp, 8 (keep 16-byte alignment for helpers)
-     *     lea rbx, [rdi + JIT_HART_BIAS] ; jmp rsi */
+     *     lea rbx, [rdi + JIT_HART_BIAS]
+     *     mov r12, [pc] ; mov r13, [instret] ; mov r14, [dtlb] ; jmp rsi */
     j->enter = HERE();
     for (int i = 0; i < 6; i++)
         x64_push_r(b, saved[i]);
     x64_alu_ri(b, true, ALU_SUB, RSP, 8);
     x64_lea(b, true, RBX, x64_at(RDI, JIT_HART_BIAS));
+    x64_mov_rm(b, true, R12, HART(pc));
+    x64_mov_rm(b, true, R13, HART(instret));
+    x64_mov_rm(b, true, R14, HART(dtlb));
     x64_jmp_r(b, RSI);
 
-    /* epilogue:  add rsp, 8 ; pop r15 ... rbx ; ret   (eax = exit code) */
+    /* epilogue:  mov [pc], r12 ; mov [instret], r13 ; add rsp, 8 ;
+     *            pop r15 ... rbx ; ret   (eax = exit code) */
     j->epilogue = HERE();
+    x64_mov_mr(b, true, HART(pc), R12);
+    x64_mov_mr(b, true, HART(instret), R13);
     x64_alu_ri(b, true, ALU_ADD, RSP, 8);
     for (int i = 5; i >= 0; i--)
         x64_pop_r(b, saved[i]);
@@ -1259,9 +1279,9 @@ void jit_emit_trampolines(struct jit *j, struct x64_buf *b)
     x64_mov_ri(b, RAX, JIT_EXIT_TRAP);
     x64_jmp_to(b, j->epilogue);
 
-    /* dispatch:  mov rax, [pc] ; <jump cache probe> */
+    /* dispatch:  mov rax, r12 ; <jump cache probe> */
     j->dispatch = HERE();
-    x64_mov_rm(b, true, RAX, HART(pc));
+    x64_mov_rr(b, true, RAX, R12);
     emit_jcache_probe(j, b, j->m->stats);
 #undef HERE
 }

@@ -7,7 +7,7 @@
  * lockstep with -check).  Between slices the devices are polled; when every
  * hart waits in WFI the loop sleeps in devices_idle().
  *
- * Inside a slice the engines watch one counter, h->budget.  Everything that
+ * Inside a slice the engines watch one limit, h->insn_limit.  Everything that
  * wants control back zeroes it (cpu_kick); run_slice() then takes interrupts
  * and re-enters the engine with what is left of the slice, computed from
  * instret and the trap count, so a kick never shortens a slice.
@@ -90,7 +90,7 @@ static bool hart_runnable(struct hart *h)
     return !h->wfi;
 }
 
-/* Run one engine call with the budget that is left. */
+/* Run one engine call with what is left of the slice. */
 static void run_engine(struct machine *m, struct hart *h)
 {
     switch (m->engine) {
@@ -114,10 +114,10 @@ static uint64_t run_slice(struct machine *m, struct hart *h)
             h->interrupt_check = false;
             cpu_take_interrupt(h);
         }
-        h->budget = (int64_t)(SLICE_INSNS - used);
+        h->insn_limit = h->instret + (SLICE_INSNS - used);
         run_engine(m, h);
     }
-    h->budget = 0;
+    h->insn_limit = 0;
     h->reservation_valid = false;
     return h->instret + h->ntraps - start;
 }

@@ -154,11 +154,12 @@ struct hart {
     uint64_t x[32];       /* x0 is always 0: nothing ever writes it */
     uint64_t pc;
     /* The one exit check: generated code and the interpreter leave when
-     * budget <= 0.  Anything that wants control back (device lines, machine
-     * exit, SBI yield, CSR writes that may enable an interrupt) calls
-     * cpu_kick(), which zeroes it; the run loop then recomputes what is
-     * left of the slice from instret, so a kick loses nothing. */
-    int64_t budget;
+     * instret reaches insn_limit; a trap lowers the limit by one, so a trap
+     * storm yields too.  Anything that wants control back (device lines,
+     * machine exit, SBI yield, CSR writes that may enable an interrupt)
+     * calls cpu_kick(), which zeroes it; the run loop then recomputes what
+     * is left of the slice from instret, so a kick loses nothing. */
+    uint64_t insn_limit;
     uint64_t instret;     /* instructions retired since reset (the counter) */
     uint64_t ntraps;      /* traps and interrupts taken since reset */
     struct tlb_entry *dtlb; /* current TLB set for loads and stores */
@@ -224,7 +225,20 @@ struct hart {
  * instruction in the interpreter). */
 static inline void cpu_kick(struct hart *h)
 {
-    h->budget = 0;
+    h->insn_limit = 0;
+}
+
+/* May the hart run another instruction in this engine call? */
+static inline bool cpu_has_budget(const struct hart *h)
+{
+    return h->instret < h->insn_limit;
+}
+
+/* A trap takes a step of the budget, as an instruction does. */
+static inline void cpu_charge_trap(struct hart *h)
+{
+    if (h->insn_limit)
+        h->insn_limit--;
 }
 
 /* Decode 16 or 32 bits of instruction into *in; unknown encodings become
@@ -232,11 +246,11 @@ static inline void cpu_kick(struct hart *h)
 int cpu_decode(uint32_t bits, struct insn *in);
 /* Reset a hart: M-mode at pc, as after power-on. */
 void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc);
-/* Interpret up to h->budget instructions (fewer on WFI, exit request or a
- * kick).  Traps count against the budget too, so a trap storm yields. */
+/* Interpret until instret reaches h->insn_limit (sooner on WFI, exit
+ * request or a kick).  Traps count against the limit too. */
 void cpu_interp(struct hart *h);
-/* Run one instruction at h->pc (or take the trap it raises). */
-void cpu_step(struct hart *h);
+/* Run one instruction at h->pc, or take the trap it raises (false). */
+bool cpu_step(struct hart *h);
 /* Execute one decoded instruction at h->pc: the reference semantics, shared
  * by the interpreter and the JIT's helpers.  Returns false when it traps
  * (h->trap_cause/trap_tval say why; nothing was written), else sets

@@ -20,7 +20,7 @@ struct hart;
 /* -- What generated code returns to jit_run() in eax ------------------------ */
 enum jit_exit_code {
     JIT_EXIT_LOOKUP, /* h->pc is the next guest pc: find its block */
-    JIT_EXIT_BUDGET, /* the budget ran out at a block entry (h->pc = its pc) */
+    JIT_EXIT_BUDGET, /* instret reached insn_limit at a block entry (h->pc = its pc) */
     JIT_EXIT_TRAP,   /* an instruction trapped: h->pc is its pc, the cause in
                         h->trap_cause / trap_tval */
     JIT_EXIT_LINK,   /* a direct exit not yet chained: h->jit_link says which */
@@ -131,7 +131,7 @@ struct jit {
 /* Create the code cache of `size` bytes and the per-hart state; exits with
  * a message when the host refuses executable memory. */
 void jit_create(struct machine *m, uint64_t size);
-/* Run translated blocks on h until h->budget <= 0. */
+/* Run translated blocks on h until instret reaches h->insn_limit. */
 void jit_run(struct hart *h);
 /* -check: run one block at a time under both executors and compare. */
 void jit_check_run(struct hart *h);

@@ -271,7 +271,7 @@ static void test_hsm(void)
     ok(call(h, SBI_EXT_HSM, 0, 1, RAM_BASE, 0, 0, NULL) == SBI_ERR_ALREADY_AVAILABLE,
        "start again");
     ok(call(t, SBI_EXT_HSM, 1, 0, 0, 0, 0, NULL) == 0 && t->stopped && t->exit_request &&
-           t->budget == 0,
+           t->insn_limit == 0,
        "hart 1 stops itself");
     ok(call(h, SBI_EXT_HSM, 3, 0, 0, 0, 0, NULL) == 0 && h->wfi, "retentive suspend = wfi");
     h->wfi = false;
