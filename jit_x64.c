@@ -145,6 +145,19 @@ struct sync {
     uint32_t count;
 };
 
+/* Guest registers cached in host registers inside a block (see "Guest
+ * registers" below).  rbp and r15 survive helper calls; r8-r11 do not. */
+#define NCACHE 6
+static const int cache_host[NCACHE] = {R15, RBP, R8, R9, R10, R11};
+#define NCACHE_CALLEE_SAVED 2
+
+struct regcache {
+    int8_t slot_of[32];        /* x[r] is in cache_host[slot], or -1 */
+    uint8_t guest_of[NCACHE];  /* the guest register in a slot, 0 if free */
+    uint32_t dirty;            /* guest registers newer in the host register */
+    uint32_t used[NCACHE];     /* last use, for LRU eviction */
+};
+
 enum stub_kind { STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN };
 
 /* An out-of-line path, emitted after the body. */
@@ -157,6 +170,8 @@ struct stub {
     uint32_t info;         /* load info / store size / raw bits / NaN shape */
     int rs2;               /* store: the source register */
     bool fp;               /* store: from f[] */
+    struct regcache before;/* host registers at the branch to the stub ... */
+    struct regcache after; /* ... and at the resume point */
 };
 
 struct tr {
@@ -169,6 +184,8 @@ struct tr {
     const struct insn *in;
     bool fs_dirty_done;    /* mstatus.FS already set dirty in this block */
     bool stats;            /* count TLB and jump cache probes */
+    struct regcache rc;    /* guest registers in host registers, now */
+    uint32_t tick;
     struct stub stubs[MAX_STUBS];
     int nstubs;
     uint8_t *insn_start[MAX_BLOCK_INSNS + 1]; /* -d out_asm */
@@ -217,10 +234,107 @@ static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
     st->off = t->off;
     st->idx = t->idx;
     st->len = t->in->len;
+    st->before = st->after = t->rc;
     return st;
 }
 
-/* -- Registers ------------------------------------------------------------- */
+/* -- Guest registers ------------------------------------------------------------
+ * Guest registers go through reg_src / reg_dst only.  A guest register used
+ * in a block is loaded into one of six host registers on first use and
+ * stays there; a write only marks it dirty.  regs_flush stores the dirty
+ * ones back into the hart: before any helper (helpers read and write the
+ * hart) and at every exit.  After a helper, registers it may have clobbered
+ * or changed are forgotten and loaded again when next used.  x0 is never
+ * cached or written: it reads as an immediate 0.
+ *
+ * Out-of-line stubs see the cache as it was at their branch (`before`) and
+ * must leave it as the body expects at their resume point (`after`): they
+ * flush `before`'s dirty registers, call, and reload `after`'s. */
+
+static void rc_init(struct regcache *rc)
+{
+    memset(rc, 0, sizeof *rc);
+    memset(rc->slot_of, -1, sizeof rc->slot_of);
+}
+
+/* The host register holding x[r] (r != 0), loading it when `load`. */
+static int rc_slot(struct tr *t, unsigned r, bool load)
+{
+    struct regcache *rc = &t->rc;
+    int slot = rc->slot_of[r];
+    if (slot < 0) {
+        slot = 0;
+        for (int i = 0; i < NCACHE; i++) {
+            if (!rc->guest_of[i]) {
+                slot = i;
+                break;
+            }
+            if (rc->used[i] < rc->used[slot])
+                slot = i;
+        }
+        unsigned victim = rc->guest_of[slot];
+        if (victim) { /* evict the least recently used: mov [x(victim)], host */
+            if (rc->dirty & (1u << victim))
+                x64_mov_mr(t->b, true, XREG(victim), cache_host[slot]);
+            rc->dirty &= ~(1u << victim);
+            rc->slot_of[victim] = -1;
+        }
+        rc->guest_of[slot] = (uint8_t)r;
+        rc->slot_of[r] = (int8_t)slot;
+        if (load)
+            x64_mov_rm(t->b, true, cache_host[slot], XREG(r));
+    }
+    rc->used[slot] = ++t->tick;
+    return cache_host[slot];
+}
+
+/* The host register to read x[r] from (r != 0). */
+static int reg_src(struct tr *t, unsigned r)
+{
+    return rc_slot(t, r, true);
+}
+
+/* The host register to write x[r] into (r != 0); it becomes dirty. */
+static int reg_dst(struct tr *t, unsigned r)
+{
+    int host = rc_slot(t, r, false);
+    t->rc.dirty |= 1u << r;
+    return host;
+}
+
+/* mov [x(g)], host for every dirty g of rc (rc itself unchanged). */
+static void emit_flush(struct tr *t, const struct regcache *rc)
+{
+    for (int i = 0; i < NCACHE; i++)
+        if (rc->guest_of[i] && (rc->dirty & (1u << rc->guest_of[i])))
+            x64_mov_mr(t->b, true, XREG(rc->guest_of[i]), cache_host[i]);
+}
+
+/* mov host, [x(g)] for every cached g of rc. */
+static void emit_reload(struct tr *t, const struct regcache *rc)
+{
+    for (int i = 0; i < NCACHE; i++)
+        if (rc->guest_of[i])
+            x64_mov_rm(t->b, true, cache_host[i], XREG(rc->guest_of[i]));
+}
+
+/* Before a helper: the hart gets every dirty register. */
+static void regs_flush(struct tr *t)
+{
+    emit_flush(t, &t->rc);
+    t->rc.dirty = 0;
+}
+
+/* After a helper: forget what it may have changed (every slot when it may
+ * write guest registers, else the caller-saved ones it clobbers). */
+static void regs_forget(struct tr *t, bool all)
+{
+    for (int i = all ? 0 : NCACHE_CALLEE_SAVED; i < NCACHE; i++) {
+        if (t->rc.guest_of[i])
+            t->rc.slot_of[t->rc.guest_of[i]] = -1;
+        t->rc.guest_of[i] = 0;
+    }
+}
 
 /* reg = x[r] (x0 reads as 0) */
 static void load_x(struct tr *t, int reg, unsigned r)
@@ -228,14 +342,14 @@ static void load_x(struct tr *t, int reg, unsigned r)
     if (r == 0)
         x64_mov_ri(t->b, reg, 0);
     else
-        x64_mov_rm(t->b, true, reg, XREG(r));
+        x64_mov_rr(t->b, true, reg, reg_src(t, r));
 }
 
 /* x[rd] = reg; writes to x0 vanish */
 static void store_x(struct tr *t, unsigned rd, int reg)
 {
     if (rd)
-        x64_mov_mr(t->b, true, XREG(rd), reg);
+        x64_mov_rr(t->b, true, reg_dst(t, rd), reg);
 }
 
 /* mov eax, al-sized flag result: setcc al ; movzx eax, al */
@@ -288,9 +402,12 @@ static void emit_jcache_probe(struct jit *j, struct x64_buf *b, bool stats)
  * `count` instructions retired.  On the same physical page the exit is a
  * link: a jmp that first asks jit.c to chain it, then goes straight to the
  * target block. */
-static void emit_exit_to(struct tr *t, struct sync s, int64_t target, uint32_t count)
+static void emit_exit_to(struct tr *t, struct sync s, const struct regcache *rc,
+                         int64_t target, uint32_t count)
 {
     struct x64_buf *b = t->b;
+    if (rc)
+        emit_flush(t, rc);
     sync_count(t, &s, count);
     if (target != (int64_t)s.pc_off)
         x64_alu_ri(b, true, ALU_ADD, R12, (int32_t)(target - (int64_t)s.pc_off));
@@ -314,9 +431,13 @@ static void emit_exit_to(struct tr *t, struct sync s, int64_t target, uint32_t c
     x64_jmp_to(b, t->j->epilogue);
 }
 
-/* Leave through the dispatcher: r12 is already right. */
-static void emit_exit_dispatch(struct tr *t, struct sync s, uint32_t count)
+/* Leave through the dispatcher: r12 is already right.  rc: the registers
+ * to flush first (NULL when the hart is already up to date). */
+static void emit_exit_dispatch(struct tr *t, struct sync s, const struct regcache *rc,
+                               uint32_t count)
 {
+    if (rc)
+        emit_flush(t, rc);
     sync_count(t, &s, count);
     x64_jmp_to(t->b, t->j->no_chain ? t->j->exit_lookup : t->j->dispatch);
 }
@@ -342,8 +463,8 @@ static void jit_alu_imm(struct tr *t, bool word)
     if (!in->rd)
         return;
     if (in->rs1 == 0 && (op == ALU_ADD || op == ALU_OR || op == ALU_XOR)) {
-        /* li rd, imm:  mov qword [rd], imm (sign-extended, as is imm) */
-        x64_mov_mi(t->b, 8, XREG(in->rd), (int32_t)in->imm);
+        /* li rd, imm:  mov rd, imm */
+        x64_mov_ri(t->b, reg_dst(t, in->rd), (uint64_t)in->imm);
         return;
     }
     load_x(t, RAX, in->rs1);
@@ -365,7 +486,7 @@ static void jit_alu_reg(struct tr *t, bool word)
         return;
     load_x(t, RAX, in->rs1);
     if (in->rs2)
-        x64_alu_rm(t->b, !word, alu_of((enum op)in->op), RAX, XREG(in->rs2));
+        x64_alu_rr(t->b, !word, alu_of((enum op)in->op), RAX, reg_src(t, in->rs2));
     else
         x64_alu_ri(t->b, !word, alu_of((enum op)in->op), RAX, 0);
     if (word)
@@ -420,17 +541,17 @@ static void jit_set_less(struct tr *t, bool with_imm, bool is_unsigned)
     if (with_imm)
         x64_alu_ri(t->b, true, ALU_CMP, RAX, (int32_t)in->imm);
     else if (in->rs2)
-        x64_alu_rm(t->b, true, ALU_CMP, RAX, XREG(in->rs2));
+        x64_alu_rr(t->b, true, ALU_CMP, RAX, reg_src(t, in->rs2));
     else
         x64_alu_ri(t->b, true, ALU_CMP, RAX, 0);
     setcc_x(t, is_unsigned ? CC_B : CC_L, in->rd);
 }
 
-/* lui:  mov qword [rd], imm32 (sign-extended, as lui's value is) */
+/* lui:  mov rd, imm (sign-extended 32 bits, as lui's value is) */
 static void jit_lui(struct tr *t)
 {
     if (t->in->rd)
-        x64_mov_mi(t->b, 8, XREG(t->in->rd), (int32_t)t->in->imm);
+        x64_mov_ri(t->b, reg_dst(t, t->in->rd), (uint64_t)t->in->imm);
 }
 
 /* rax = virtual pc of this instruction + add:  lea rax, [r12 + d] */
@@ -542,7 +663,7 @@ static void jit_jal(struct tr *t)
         pc_plus(t, in->len);
         store_x(t, in->rd, RAX);
     }
-    emit_exit_to(t, t->s, (int64_t)t->off + in->imm, t->idx + 1);
+    emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->imm, t->idx + 1);
 }
 
 /* jalr:  rdx = (x[rs1] + imm) & ~1 ; x[rd] = pc + len ; r12 = rdx ; probe */
@@ -559,6 +680,7 @@ static void jit_jalr(struct tr *t)
         store_x(t, in->rd, RAX);
     }
     x64_mov_rr(b, true, R12, RDX);
+    emit_flush(t, &t->rc);
     struct sync s = t->s;
     sync_count(t, &s, t->idx + 1);
     if (t->j->no_chain) {
@@ -580,13 +702,13 @@ static void jit_branch(struct tr *t)
     const struct insn *in = t->in;
     load_x(t, RAX, in->rs1);
     if (in->rs2)
-        x64_alu_rm(t->b, true, ALU_CMP, RAX, XREG(in->rs2));
+        x64_alu_rr(t->b, true, ALU_CMP, RAX, reg_src(t, in->rs2));
     else
         x64_alu_ri(t->b, true, ALU_CMP, RAX, 0);
     uint8_t *taken = x64_jcc_rel32(t->b, cc[in->op]);
-    emit_exit_to(t, t->s, (int64_t)t->off + in->len, t->idx + 1);
+    emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->len, t->idx + 1);
     x64_patch_rel32(taken, x64_here(t->b));
-    emit_exit_to(t, t->s, (int64_t)t->off + in->imm, t->idx + 1);
+    emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->imm, t->idx + 1);
 }
 
 /* -- Loads and stores ---------------------------------------------------------
@@ -605,9 +727,7 @@ static void emit_address(struct tr *t)
         x64_mov_ri(t->b, RSI, (uint64_t)in->imm);
         return;
     }
-    x64_mov_rm(t->b, true, RSI, XREG(in->rs1));
-    if (in->imm)
-        x64_alu_ri(t->b, true, ALU_ADD, RSI, (int32_t)in->imm);
+    x64_lea(t->b, true, RSI, x64_at(reg_src(t, in->rs1), (int32_t)in->imm));
 }
 
 /* Returns the rel32 field of the jne to the slow path. */
@@ -635,6 +755,7 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     struct x64_buf *b = t->b;
     emit_address(t);
     uint8_t *slow = emit_tlb_probe(t, size, offsetof(struct tlb_entry, tag_read));
+    struct regcache at_branch = t->rc;
     if (fp) {
         x64_load(b, RCX, x64_at(RSI, 0), size, false);
         if (size == 4) {
@@ -644,10 +765,10 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
             x64_mov_mr(b, true, FREG(in->rd), RCX);
         }
     } else if (in->rd) {
-        x64_load(b, RCX, x64_at(RSI, 0), size, sign);
-        store_x(t, in->rd, RCX);
+        x64_load(b, reg_dst(t, in->rd), x64_at(RSI, 0), size, sign);
     }
     struct stub *st = new_stub(t, STUB_LOAD, slow);
+    st->before = at_branch;
     st->resume = x64_here(b);
     st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
     if (fp)
@@ -658,13 +779,17 @@ static void jit_store(struct tr *t, int size, bool fp)
 {
     const struct insn *in = t->in;
     struct x64_buf *b = t->b;
+    /* the value first, so the fast path allocates no host register */
+    int value = RDX;
+    if (fp)
+        x64_mov_rm(b, true, RDX, FREG(in->rs2));
+    else if (in->rs2)
+        value = reg_src(t, in->rs2);
+    else
+        x64_mov_ri(b, RDX, 0);
     emit_address(t);
     uint8_t *slow = emit_tlb_probe(t, size, offsetof(struct tlb_entry, tag_write));
-    if (fp)
-        x64_mov_rm(b, true, RCX, FREG(in->rs2));
-    else
-        load_x(t, RCX, in->rs2);
-    x64_store(b, x64_at(RSI, 0), RCX, size);
+    x64_store(b, x64_at(RSI, 0), value, size);
     struct stub *st = new_stub(t, STUB_STORE, slow);
     st->resume = x64_here(b);
     st->info = (uint32_t)size;
@@ -676,26 +801,32 @@ static void jit_store(struct tr *t, int size, bool fp)
 static void emit_memory_stub(struct tr *t, const struct stub *st)
 {
     struct x64_buf *b = t->b;
+    emit_flush(t, &st->before);
     if (st->kind == STUB_LOAD) {
         x64_mov_ri(b, RDX, st->info);
         call_helper(t, (const void *)jit_helper_load);
     } else {
         if (st->fp)
             x64_mov_rm(b, true, RDX, FREG(st->rs2));
+        else if (st->rs2)
+            x64_mov_rm(b, true, RDX, XREG(st->rs2)); /* flushed just now */
         else
-            load_x(t, RDX, (unsigned)st->rs2);
+            x64_mov_ri(b, RDX, 0);
         x64_mov_ri(b, RCX, st->info);
         call_helper(t, (const void *)jit_helper_store);
     }
     x64_alu_ri(b, false, ALU_CMP, RAX, HELPER_OK);
-    x64_jcc_to(b, CC_E, st->resume + b->exec_delta);
+    uint8_t *not_ok = x64_jcc_rel32(b, CC_NE);
+    emit_reload(t, &st->after);
+    x64_jmp_to(b, st->resume + b->exec_delta);
+    x64_patch_rel32(not_ok, x64_here(b));
     uint8_t *leave = x64_jcc_rel32(b, CC_A);
     emit_trap_exit(t, st->at, st->off, st->idx);
     /* code changed under us: go on at the next instruction, freshly found */
     x64_patch_rel32(leave, x64_here(b));
     struct sync s = st->at;
     sync_pc(t, &s, st->off + st->len);
-    emit_exit_dispatch(t, s, st->idx + 1);
+    emit_exit_dispatch(t, s, NULL, st->idx + 1);
 }
 
 /* -- Instructions run by the interpreter's semantics ------------------------ */
@@ -711,14 +842,16 @@ static void jit_by_helper(struct tr *t, bool ends)
     sync_pc(t, &t->s, t->off);
     sync_count(t, &t->s, t->idx);
     spill_pc_instret(t);
+    regs_flush(t);
     x64_mov_ri(b, RSI, t->in->raw);
     call_helper(t, ends ? (const void *)jit_helper_exec_end : (const void *)jit_helper_exec);
+    regs_forget(t, true); /* it may have written any guest register */
     x64_test_rr(b, false, RAX, RAX);
     x64_jcc_to(b, CC_E, t->j->exit_trap);
     x64_mov_rm(b, true, R14, HART(dtlb));
     if (ends) {
         x64_mov_rm(b, true, R12, HART(pc));
-        emit_exit_dispatch(t, t->s, t->idx + 1);
+        emit_exit_dispatch(t, t->s, NULL, t->idx + 1);
         return;
     }
     /* 2: code was invalidated; leave right after this instruction */
@@ -726,7 +859,7 @@ static void jit_by_helper(struct tr *t, bool ends)
     uint8_t *go_on = x64_jcc_rel32(b, CC_E);
     struct sync s = t->s;
     sync_pc(t, &s, t->off + t->in->len);
-    emit_exit_dispatch(t, s, t->idx + 1);
+    emit_exit_dispatch(t, s, NULL, t->idx + 1);
     x64_patch_rel32(go_on, x64_here(b));
 }
 
@@ -745,11 +878,13 @@ static bool rm_is_rne(const struct tr *t)
 
 /* A rejoining call of the fallback for this instruction; returns nothing,
  * the stub is emitted later.  `from` is a jcc field leading to it. */
-static void fp_fallback_from(struct tr *t, uint8_t *from, uint8_t *resume)
+static void fp_fallback_from(struct tr *t, uint8_t *from, uint8_t *resume,
+                             const struct regcache *before)
 {
     struct stub *st = new_stub(t, STUB_FP_FALLBACK, from);
     st->resume = resume;
     st->info = t->in->raw;
+    st->before = *before;
 }
 
 /* cmp dword [f(r)+4], -1 ; jne fallback  — single operands must be boxed.
@@ -764,10 +899,12 @@ static uint8_t *check_boxed(struct tr *t, unsigned r)
 struct box_checks {
     uint8_t *field[3];
     int n;
+    struct regcache rc; /* the host registers at the checks */
 };
 
 static void box(struct tr *t, struct box_checks *c, bool single, unsigned r)
 {
+    c->rc = t->rc;
     if (single)
         c->field[c->n++] = check_boxed(t, r);
 }
@@ -775,7 +912,7 @@ static void box(struct tr *t, struct box_checks *c, bool single, unsigned r)
 static void box_fallbacks(struct tr *t, struct box_checks *c, uint8_t *resume)
 {
     for (int i = 0; i < c->n; i++)
-        fp_fallback_from(t, c->field[i], resume);
+        fp_fallback_from(t, c->field[i], resume, &c->rc);
 }
 
 /* movsd/movss xmm, [f(r)] */
@@ -860,7 +997,7 @@ static void jit_fp_fma(struct tr *t, bool single)
     uint8_t *nan = x64_jcc_rel32(t->b, CC_P);
     store_f0(t, in->rd, single);
     uint8_t *resume = x64_here(t->b);
-    fp_fallback_from(t, nan, resume);
+    fp_fallback_from(t, nan, resume, &t->rc);
     box_fallbacks(t, &c, resume);
     fs_dirty(t);
 }
@@ -960,12 +1097,11 @@ static void jit_fp_from_int(struct tr *t, bool single, bool src64, bool src_unsi
         jit_by_helper(t, false);
         return;
     }
-    if (in->rs1 == 0)
-        x64_mov_ri(t->b, RAX, 0);
-    else if (src64)
-        x64_mov_rm(t->b, true, RAX, XREG(in->rs1));
-    else
-        x64_load(t->b, RAX, XREG(in->rs1), 4, !src_unsigned);
+    load_x(t, RAX, in->rs1);
+    if (!src64 && src_unsigned)
+        x64_mov_rr(t->b, false, RAX, RAX);  /* mov eax, eax: zero-extend */
+    else if (!src64)
+        x64_movsxd_rr(t->b, RAX, RAX);
     x64_xorps(t->b, 0, 0); /* break the dependency on xmm0's old value */
     x64_cvtsi2s(t->b, !single, true, 0, RAX);
     store_f0(t, in->rd, single);
@@ -1006,10 +1142,14 @@ static void emit_fp_stub(struct tr *t, const struct stub *st)
     }
     /* the fallback: fpu.c does the whole instruction (it never needs the pc
      * or instret unless it traps, and then the trap exit sets them) */
+    emit_flush(t, &st->before);
     x64_mov_ri(b, RSI, st->info);
     call_helper(t, (const void *)jit_helper_exec);
     x64_test_rr(b, false, RAX, RAX);
-    x64_jcc_to(b, CC_NE, st->resume + b->exec_delta);
+    uint8_t *trap = x64_jcc_rel32(b, CC_E);
+    emit_reload(t, &st->after);
+    x64_jmp_to(b, st->resume + b->exec_delta);
+    x64_patch_rel32(trap, x64_here(b));
     emit_trap_exit(t, st->at, st->off, st->idx);
 }
 
@@ -1075,7 +1215,7 @@ static bool jit_insn(struct tr *t)
     case OP_FENCE_I: {    /* stores into code already invalidated it: just move on */
         struct sync s = t->s;
         sync_pc(t, &s, t->off + t->in->len);
-        emit_exit_dispatch(t, s, t->idx + 1);
+        emit_exit_dispatch(t, s, &t->rc, t->idx + 1);
         return true;
     }
     case OP_FLW: jit_load(t, 4, false, true); break;
@@ -1195,6 +1335,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     t->b = b;
     t->flags = blk->flags;
     t->stats = j->m->stats;
+    rc_init(&t->rc);
 
     /* prologue:  cmp r13, [insn_limit] ; jae exit_budget */
     x64_alu_rm(b, true, ALU_CMP, R13, HART(insn_limit));
@@ -1209,7 +1350,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
         bool wide = (bits & 3) == 3;
         if (n == MAX_BLOCK_INSNS || (j->max_insns && n == j->max_insns) || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
             t->off + (wide ? 4u : 2u) > page_left) {
-            emit_exit_to(t, t->s, t->off, t->idx); /* the next block goes on */
+            emit_exit_to(t, t->s, &t->rc, t->off, t->idx); /* the next block goes on */
             break;
         }
         if (wide)
@@ -1223,7 +1364,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
         t->idx++;
         n++;
         if (!ended && t->off >= page_left) { /* the page ends: so does the block */
-            emit_exit_to(t, t->s, t->off, t->idx);
+            emit_exit_to(t, t->s, &t->rc, t->off, t->idx);
             ended = true;
         }
     }
