@@ -77,7 +77,9 @@ void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
 {
     struct decode_cache *dc = h->dcache;
     struct jit_cache_entry *jcache = h->jcache;
+    uint8_t jcache_gen = h->jcache_gen;
     memset(h, 0, offsetof(struct hart, tlb));
+    h->jcache_gen = jcache_gen; /* the jump cache's entries stay what they were */
     h->dcache = dc ? dc : dcache_new();
     h->jcache = jcache;
     h->m = m;
@@ -109,7 +111,7 @@ void cpu_update_mmu_ctx(struct hart *h)
     }
     h->dtlb = h->tlb[h->data_ctx];
     h->ctlb = h->tlb[h->code_ctx];
-    h->jcache_xor = (uint64_t)cpu_code_flags(h) << 56;
+    h->jcache_xor = (uint64_t)cpu_code_flags(h) << 56 | (uint64_t)h->jcache_gen << 48;
 }
 
 /* Generated code bakes in the privilege (2 bits), whether FP is enabled

@@ -100,16 +100,66 @@ static uint8_t *exec_addr(const struct jit *j, const uint8_t *rw)
 
 /* -- Jump caches --------------------------------------------------------------- */
 
-static void jcache_clear(struct hart *h)
+static void jcache_wipe(struct hart *h)
 {
-    /* tag ~0 is odd and so never equals an (even) pc xor-ed with flags. */
+    /* tag ~0 is odd and so never equals an (even) pc xor-ed with anything */
     memset(h->jcache, 0xff, JCACHE_SIZE * sizeof *h->jcache);
+}
+
+/* Emptying the jump cache is frequent (Linux fences one page at a time), so
+ * it is a new generation in the tags, not a memset: a tag is vpc ^ (flags
+ * << 56) ^ (gen << 48), and canonical virtual addresses have bits 48-59 all
+ * equal, so entries of another generation can never match.  Only when the
+ * 8-bit generation wraps is the table really wiped. */
+void jit_jcache_clear(struct hart *h)
+{
+    memset(h->jcache_pages, 0, sizeof h->jcache_pages);
+    if (++h->jcache_gen == 0)
+        jcache_wipe(h);
+    cpu_update_mmu_ctx(h); /* recomputes jcache_xor */
+    if (h->m->jit)
+        h->m->jit->stats.jcache_clears++;
 }
 
 static void jcache_clear_all(struct jit *j)
 {
     for (int i = 0; i < j->m->nharts; i++)
-        jcache_clear(j->m->harts[i]);
+        jit_jcache_clear(j->m->harts[i]);
+}
+
+/* One bit per (hashed) virtual region the jump cache holds code from, for
+ * 4 KiB pages, 2 MiB and 1 GiB regions alike (shift 12, 21 or 30). */
+static unsigned jcache_region_bit(uint64_t va, unsigned shift)
+{
+    return (unsigned)((((va >> shift) << 2 | shift / 10) * 0x9E3779B97F4A7C15ULL) >> 52);
+}
+
+static bool jcache_may_hold(const struct hart *h, uint64_t va, unsigned shift)
+{
+    unsigned bit = jcache_region_bit(va, shift);
+    return h->jcache_pages[bit / 64] & (1ULL << (bit % 64));
+}
+
+/* Linux fences single kernel pages by the thousand (fixmaps, vmalloc,
+ * its linear map): most hold no code the jump cache knows, and then it
+ * keeps its entries.  `size` is the page or superpage that va lies in. */
+void jit_jcache_flush_page(struct hart *h, uint64_t va, uint64_t size)
+{
+    unsigned shift = size >= (1ULL << 30) ? 30 : size >= (1ULL << 21) ? 21 : 12;
+    if (jcache_may_hold(h, va, shift))
+        jit_jcache_clear(h);
+}
+
+static void jcache_insert(struct hart *h, struct jit_cache_entry *e, uint64_t pc,
+                          uint8_t *code)
+{
+    static const unsigned shifts[] = {12, 21, 30};
+    for (int i = 0; i < 3; i++) {
+        unsigned bit = jcache_region_bit(pc, shifts[i]);
+        h->jcache_pages[bit / 64] |= 1ULL << (bit % 64);
+    }
+    e->tag = pc ^ h->jcache_xor;
+    e->code = code;
 }
 
 /* -- Flush ---------------------------------------------------------------------- */
@@ -369,7 +419,7 @@ void jit_run(struct hart *h)
     __builtin_ia32_ldmxcsr(MXCSR_DEFAULT);
     while (cpu_has_budget(h)) {
         uint64_t pc = h->pc;
-        struct jit_cache_entry *e = &h->jcache[(pc >> 1) & (JCACHE_SIZE - 1)];
+        struct jit_cache_entry *e = &h->jcache[jcache_index(pc)];
         const uint8_t *code;
         j->stats.lookups++;
         if (e->tag == (pc ^ h->jcache_xor)) {
@@ -391,8 +441,7 @@ void jit_run(struct hart *h)
                 continue;
             }
             code = blk->code;
-            e->tag = pc ^ h->jcache_xor;
-            e->code = blk->code;
+            jcache_insert(h, e, pc, blk->code);
         }
         if (h->m->log & (LOG_IN_ASM | LOG_EXEC))
             cpu_log_block_start(h);
@@ -400,16 +449,20 @@ void jit_run(struct hart *h)
         jit_fold_fflags(h);
         switch ((enum jit_exit_code)why) {
         case JIT_EXIT_TRAP:
+            j->stats.exits_trap++;
             cpu_trap(h, h->trap_cause, h->trap_tval);
             cpu_charge_trap(h); /* so a trap storm still yields */
             break;
         case JIT_EXIT_LINK:
+            j->stats.exits_link++;
             link_exit(j, h);
             break;
         case JIT_EXIT_LOOKUP:
             h->jit_probe[3]++; /* a jump cache probe in generated code missed */
+            j->stats.exits_lookup++;
             break;
         case JIT_EXIT_BUDGET:
+            j->stats.exits_budget++;
             break;
         }
     }
@@ -446,7 +499,7 @@ void jit_create(struct machine *m, uint64_t size)
         h->jcache = malloc(JCACHE_SIZE * sizeof *h->jcache);
         if (!h->jcache)
             die_jit("out of memory");
-        jcache_clear(h);
+        jcache_wipe(h);
     }
     m->jit = j;
     j->no_chain = m->engine == ENGINE_CHECK || (m->log & (LOG_IN_ASM | LOG_EXEC));

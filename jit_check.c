@@ -32,6 +32,8 @@
  * tables both runs share and so is never rolled back. */
 #define HART_STATE offsetof(struct hart, superpage_base)
 
+#define CHECK_MAX_RUN 256 /* instructions one checked run may take (loop blocks) */
+
 struct check {
     struct wlog jit_log, interp_log;
     uint8_t before[HART_STATE], after_jit[HART_STATE];
@@ -215,6 +217,10 @@ static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
     struct jit *j = m->jit;
     uint64_t vpc = h->pc;
     int why;
+    /* A loop block runs until the limit: keep its stores within the log. */
+    uint64_t limit = h->insn_limit;
+    if (h->insn_limit > h->instret + CHECK_MAX_RUN)
+        h->insn_limit = h->instret + CHECK_MAX_RUN;
     memcpy(c->before, h, HART_STATE);
     m->time_frozen = machine_time(m) | 1; /* never 0, which means "not frozen" */
     int r = run_pair(h, c, blk->code, &why);
@@ -222,6 +228,8 @@ static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
         bisect_and_report(h, c, blk, vpc);
     m->time_frozen = 0;
     if (r < 0) {
+        if (h->insn_limit != 0)
+            h->insn_limit = limit;
         if (h->instret != ((const struct hart *)c->before)->instret)
             j->stats.check_once++;
         if (why == JIT_EXIT_TRAP)
@@ -229,7 +237,10 @@ static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
         return;
     }
     j->stats.check_blocks++;
-    h->insn_limit = ((const struct hart *)c->after_jit)->insn_limit;
+    /* a kick during the JIT's run zeroed the limit: keep that */
+    if (((const struct hart *)c->after_jit)->insn_limit == 0)
+        limit = 0;
+    h->insn_limit = limit;
     if (why == JIT_EXIT_TRAP)
         cpu_charge_trap(h);
 }

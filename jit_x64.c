@@ -186,6 +186,7 @@ struct tr {
     bool stats;            /* count TLB and jump cache probes */
     struct regcache rc;    /* guest registers in host registers, now */
     uint32_t tick;
+    uint8_t *loop_head;    /* a loop block: where the back-edge jumps, or NULL */
     struct stub stubs[MAX_STUBS];
     int nstubs;
     uint8_t *insn_start[MAX_BLOCK_INSNS + 1]; /* -d out_asm */
@@ -379,15 +380,18 @@ static void call_helper(struct tr *t, const void *fn)
 
 /* -- Exits ----------------------------------------------------------------- */
 
-/* The jump cache probe for the pc in rax (clobbers rcx):
- *     mov ecx, eax ; shr ecx, 1 ; and ecx, JCACHE_SIZE-1 ; shl ecx, 4
+/* The jump cache probe for the pc in rax (clobbers rcx), jcache_index():
+ *     mov rcx, rax ; shr rcx, 13 ; xor ecx, eax
+ *     shr ecx, 1 ; and ecx, JCACHE_SIZE-1 ; shl ecx, 4
  *     add rcx, [jcache] ; xor rax, [jcache_xor] ; cmp rax, [rcx]
  *     jne exit_lookup ; jmp [rcx+8] */
 static void emit_jcache_probe(struct jit *j, struct x64_buf *b, bool stats)
 {
     if (stats)
         x64_alu_mi(b, true, ALU_ADD, PROBE(2), 1);
-    x64_mov_rr(b, false, RCX, RAX);
+    x64_mov_rr(b, true, RCX, RAX);
+    x64_shift_ri(b, true, SHIFT_SHR, RCX, JCACHE_FOLD);
+    x64_alu_rr(b, false, ALU_XOR, RCX, RAX);
     x64_shift_ri(b, false, SHIFT_SHR, RCX, 1);
     x64_alu_ri(b, false, ALU_AND, RCX, JCACHE_SIZE - 1);
     x64_shift_ri(b, false, SHIFT_SHL, RCX, 4);
@@ -398,6 +402,21 @@ static void emit_jcache_probe(struct jit *j, struct x64_buf *b, bool stats)
     x64_jmp_m(b, x64_at(RCX, 8));
 }
 
+/* The back-edge of a loop block: its registers stay where they are.
+ *     add r13, n ; add r12, -pc_off     ; r12 = the block's pc again
+ *     cmp r13, [insn_limit] ; jb loop_head
+ *     <flush> ; jmp exit_budget          ; out of budget (or kicked) */
+static void emit_back_edge(struct tr *t, struct sync s, const struct regcache *rc,
+                           uint32_t count)
+{
+    sync_count(t, &s, count);
+    sync_pc(t, &s, 0);
+    x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
+    x64_jcc_to(t->b, CC_B, t->loop_head + t->b->exec_delta);
+    emit_flush(t, rc);
+    x64_jmp_to(t->b, t->j->exit_budget);
+}
+
 /* Leave for the instruction at block offset `target` (may be off the page),
  * `count` instructions retired.  On the same physical page the exit is a
  * link: a jmp that first asks jit.c to chain it, then goes straight to the
@@ -406,6 +425,10 @@ static void emit_exit_to(struct tr *t, struct sync s, const struct regcache *rc,
                          int64_t target, uint32_t count)
 {
     struct x64_buf *b = t->b;
+    if (t->loop_head && rc && target == 0) {
+        emit_back_edge(t, s, rc, count);
+        return;
+    }
     if (rc)
         emit_flush(t, rc);
     sync_count(t, &s, count);
@@ -1324,6 +1347,50 @@ static void log_out_asm(struct tr *t, const uint8_t *guest, uint64_t vpc, int n)
     }
 }
 
+/* -- Loop blocks ------------------------------------------------------------------
+ * A block that branches back to its own start, uses at most NCACHE guest
+ * registers and calls no helper on its main path is compiled as a loop:
+ * its registers are loaded once, before a loop head, and the back-edge
+ * jumps to the head after the exit check instead of leaving the block.
+ * Every register counts as dirty from the head on (an exit cannot know
+ * which ones an earlier iteration wrote), so exits store them all. */
+
+static bool loop_safe(enum op op)
+{
+    return (op >= OP_LUI && op <= OP_SRAW && op != OP_JALR && op != OP_FENCE_I &&
+            op != OP_ECALL && op != OP_EBREAK) ||
+           (op >= OP_MUL && op <= OP_REMUW);
+}
+
+/* The guest registers of the block at `guest` if it is a loop block, else 0. */
+static uint32_t scan_loop(const uint8_t *guest, uint32_t page_left)
+{
+    uint32_t regs = 0, off = 0;
+    for (int n = 0; n < MAX_BLOCK_INSNS; n++) {
+        if (off + 2 > page_left)
+            return 0;
+        uint32_t bits = guest[off] | (uint32_t)guest[off + 1] << 8;
+        if ((bits & 3) == 3) {
+            if (off + 4 > page_left)
+                return 0;
+            bits |= (uint32_t)guest[off + 2] << 16 | (uint32_t)guest[off + 3] << 24;
+        }
+        struct insn in;
+        cpu_decode(bits, &in);
+        enum op op = (enum op)in.op;
+        if (!loop_safe(op))
+            return 0;
+        regs |= 1u << in.rd | 1u << in.rs1 | 1u << in.rs2;
+        if (ends_block(op)) {
+            bool back = (int64_t)off + in.imm == 0 && op != OP_JALR;
+            regs &= ~1u;
+            return back && __builtin_popcount(regs) <= NCACHE ? regs : 0;
+        }
+        off += in.len;
+    }
+    return 0;
+}
+
 bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
                    uint64_t vpc, struct x64_buf *b)
 {
@@ -1340,9 +1407,17 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     /* prologue:  cmp r13, [insn_limit] ; jae exit_budget */
     x64_alu_rm(b, true, ALU_CMP, R13, HART(insn_limit));
     x64_jcc_to(b, CC_AE, j->exit_budget);
-    t->insn_start[0] = b->p;
 
     uint32_t page_left = 4096 - (uint32_t)(blk->pa & 0xfff);
+    uint32_t loop_regs = j->max_insns ? 0 : scan_loop(guest, page_left);
+    if (loop_regs) { /* load the loop's registers once: mov host, [x(r)] */
+        for (unsigned r = 1; r < 32; r++)
+            if (loop_regs & (1u << r))
+                reg_src(t, r);
+        t->rc.dirty = loop_regs;
+        t->loop_head = b->p;
+    }
+    t->insn_start[0] = b->p;
     bool ended = false;
     int n = 0;
     while (!ended) {

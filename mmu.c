@@ -317,7 +317,7 @@ void mmu_pmp_write(struct hart *h, unsigned csr, uint64_t value)
      * accesses fill S/U contexts.  PMP is written at boot, rarely after. */
     tlb_flush_ctxs(h, TLB_CTX_BARE);
     if (h->jcache) /* exec permissions may have changed under the jump cache */
-        memset(h->jcache, 0xff, JCACHE_SIZE * sizeof *h->jcache);
+        jit_jcache_clear(h);
 }
 
 /* -- Page walk ----------------------------------------------------------------
@@ -565,9 +565,19 @@ static void tlb_flush_range(struct hart *h, uint64_t base, uint64_t mask)
 
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
 {
-    /* The jump cache maps virtual pcs to code: it goes with the TLB. */
-    if (h->jcache)
-        memset(h->jcache, 0xff, JCACHE_SIZE * sizeof *h->jcache);
+    /* The jump cache maps virtual pcs to code: it goes with the TLB, all
+     * of it when va may lie in a superpage (its other 4 KiB pages too). */
+    if (h->jcache) {
+        uint64_t size = 4096;
+        for (int k = 0; k < h->nsuperpages; k++)
+            if ((va & ~h->superpage_mask[k]) == h->superpage_base[k] &&
+                h->superpage_mask[k] + 1 > size)
+                size = h->superpage_mask[k] + 1;
+        if (all || h->superpages_overflow)
+            jit_jcache_clear(h);
+        else
+            jit_jcache_flush_page(h, va, size);
+    }
     /* The M-mode context maps va == pa and never changes with satp or
      * SFENCE.VMA; leave it (PMP writes flush it, mmu_pmp_write). */
     if (all || h->superpages_overflow) {

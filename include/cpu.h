@@ -165,12 +165,14 @@ struct hart {
     struct tlb_entry *dtlb; /* current TLB set for loads and stores */
     struct tlb_entry *ctlb; /* current TLB set for fetches */
     struct jit_cache_entry *jcache; /* virtual-PC jump cache (jit.c) */
-    uint64_t jcache_xor;  /* code flags << 56, xor-ed into jump cache tags */
+    uint64_t jcache_xor;  /* code flags << 56 | jcache_gen << 48, xor-ed into
+                             jump cache tags (jit.h) */
     uint64_t f[32];       /* FP registers, NaN-boxed when single */
     uint8_t priv;         /* enum priv */
     uint8_t data_ctx;     /* TLB context for loads/stores */
     uint8_t code_ctx;     /* TLB context for fetches */
     uint8_t frm;          /* dynamic rounding mode */
+    uint8_t jcache_gen;   /* jump cache generation: bumping it empties it */
     uint8_t fflags;       /* accrued exceptions */
     volatile uint8_t exit_request; /* devices ask the run loop for control */
     bool wfi;             /* stalled in WFI until an interrupt is pending */
@@ -217,6 +219,9 @@ struct hart {
     struct jit_link *jit_link;   /* JIT_EXIT_LINK: the exit to chain */
     uint64_t jit_probe[4];       /* -stats: TLB probes/misses, jump cache
                                     probes/misses counted by generated code */
+    uint64_t jcache_pages[64];   /* which virtual pages (hashed) the jump
+                                    cache may hold: a page flush of another
+                                    page leaves it alone */
 
     struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
 };

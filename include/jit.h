@@ -61,13 +61,27 @@ struct jit_block {
     struct jit_link *incoming;     /* links of other blocks chained to it */
 };
 
-/* The per-hart virtual-pc jump cache: tag = vpc ^ h->jcache_xor. */
-#define JCACHE_BITS 12
+/* The per-hart virtual-pc jump cache: tag = vpc ^ h->jcache_xor.  The
+ * index folds bits 13 and up into the low ones, so code 8 KiB apart (a
+ * caller and a callee, kernel and user code) does not share a slot. */
+#define JCACHE_BITS 13
 #define JCACHE_SIZE (1u << JCACHE_BITS)
+#define JCACHE_FOLD 13
 struct jit_cache_entry {
     uint64_t tag;
     uint8_t *code;
 };
+
+/* Empty h's jump cache (satp, SFENCE.VMA, PMP, invalidations). */
+void jit_jcache_clear(struct hart *h);
+/* SFENCE.VMA of the page or superpage of `size` bytes holding va: empty
+ * the jump cache if it may hold code from there. */
+void jit_jcache_flush_page(struct hart *h, uint64_t va, uint64_t size);
+
+static inline uint32_t jcache_index(uint64_t pc)
+{
+    return (uint32_t)((pc ^ (pc >> JCACHE_FOLD)) >> 1) & (JCACHE_SIZE - 1);
+}
 
 /* Counters for -stats. */
 #define JIT_STATS(X)                                                           \
@@ -81,7 +95,12 @@ struct jit_cache_entry {
     X(blocks_invalidated, "blocks invalidated")                                \
     X(lookups, "block lookups in C")                                           \
     X(jcache_misses, "jump cache misses in C")                                 \
+    X(jcache_clears, "jump cache clears")                                      \
     X(helper_calls, "helper calls")                                            \
+    X(exits_lookup, "returns to C: jump cache miss")                           \
+    X(exits_budget, "returns to C: slice over or kicked")                      \
+    X(exits_trap, "returns to C: trap")                                        \
+    X(exits_link, "returns to C: chain a new link")                            \
     X(interp_steps, "instructions interpreted (page-straddling)")             \
     X(check_blocks, "blocks checked (-check)")                                 \
     X(check_once, "blocks run once: MMIO or SBI (-check)")
