@@ -158,7 +158,7 @@ struct regcache {
     uint32_t used[NCACHE];     /* last use, for LRU eviction */
 };
 
-enum stub_kind { STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN };
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN, STUB_SIDE_EXIT };
 
 /* An out-of-line path, emitted after the body. */
 struct stub {
@@ -168,6 +168,7 @@ struct stub {
     struct sync at;        /* the body's bookkeeping at the instruction */
     uint32_t off, idx, len;/* the instruction: offset, index, length */
     uint32_t info;         /* load info / store size / raw bits / NaN shape */
+    int64_t target;        /* side exit: the block offset it leaves for */
     int rs2;               /* store: the source register */
     bool fp;               /* store: from f[] */
     struct regcache before;/* host registers at the branch to the stub ... */
@@ -353,6 +354,19 @@ static void store_x(struct tr *t, unsigned rd, int reg)
         x64_mov_rr(t->b, true, reg_dst(t, rd), reg);
 }
 
+/* The host register of rd, holding x[rs1], to compute rd in place:
+ *     mov rd_host, rs1_host        (nothing when rd == rs1) */
+static int dst_from(struct tr *t, unsigned rd, unsigned rs1)
+{
+    int src = rs1 ? reg_src(t, rs1) : -1;
+    int dst = reg_dst(t, rd);
+    if (src < 0)
+        x64_mov_ri(t->b, dst, 0);
+    else if (dst != src)
+        x64_mov_rr(t->b, true, dst, src);
+    return dst;
+}
+
 /* mov eax, al-sized flag result: setcc al ; movzx eax, al */
 static void setcc_x(struct tr *t, enum x64_cc cc, unsigned rd)
 {
@@ -439,7 +453,7 @@ static void emit_exit_to(struct tr *t, struct sync s, const struct regcache *rc,
         x64_jmp_to(b, t->j->exit_lookup);
         return;
     }
-    if (in_page < 0 || in_page >= 4096 || t->blk->nlinks == 2) {
+    if (in_page < 0 || in_page >= 4096 || t->blk->nlinks == JIT_MAX_LINKS) {
         x64_jmp_to(b, t->j->dispatch);
         return;
     }
@@ -490,31 +504,40 @@ static void jit_alu_imm(struct tr *t, bool word)
         x64_mov_ri(t->b, reg_dst(t, in->rd), (uint64_t)in->imm);
         return;
     }
-    load_x(t, RAX, in->rs1);
     int32_t imm = (int32_t)in->imm;
-    if (t->j->selftest_bug && op == ALU_ADD && !word)
+    if (t->j->selftest_bug && op == ALU_ADD && !word && in->rd != in->rs1)
         imm++; /* DBT_JIT_SELFTEST_BUG: a wrong addi for -check to find */
+    int d = dst_from(t, in->rd, in->rs1);
     if (imm || op == ALU_AND) /* mv rd, rs1 needs no add */
-        x64_alu_ri(t->b, !word, op, RAX, imm);
+        x64_alu_ri(t->b, !word, op, d, imm);
     if (word)
-        x64_movsxd_rr(t->b, RAX, RAX);
-    store_x(t, in->rd, RAX);
+        x64_movsxd_rr(t->b, d, d);
 }
 
 /* add/sub/xor/or/and/addw/subw:  mov rax, [rs1] ; op rax, [rs2] ; mov [rd], rax */
 static void jit_alu_reg(struct tr *t, bool word)
 {
     const struct insn *in = t->in;
+    enum x64_alu op = alu_of((enum op)in->op);
     if (!in->rd)
         return;
-    load_x(t, RAX, in->rs1);
-    if (in->rs2)
-        x64_alu_rr(t->b, !word, alu_of((enum op)in->op), RAX, reg_src(t, in->rs2));
+    if (in->rd == in->rs2 && in->rd != in->rs1) {
+        /* rd_host is also the second source: compute in rax */
+        load_x(t, RAX, in->rs1);
+        x64_alu_rr(t->b, !word, op, RAX, reg_src(t, in->rs2));
+        if (word)
+            x64_movsxd_rr(t->b, RAX, RAX);
+        store_x(t, in->rd, RAX);
+        return;
+    }
+    int src2 = in->rs2 ? reg_src(t, in->rs2) : -1;
+    int d = dst_from(t, in->rd, in->rs1);
+    if (src2 >= 0)
+        x64_alu_rr(t->b, !word, op, d, src2);
     else
-        x64_alu_ri(t->b, !word, alu_of((enum op)in->op), RAX, 0);
+        x64_alu_ri(t->b, !word, op, d, 0);
     if (word)
-        x64_movsxd_rr(t->b, RAX, RAX);
-    store_x(t, in->rd, RAX);
+        x64_movsxd_rr(t->b, d, d);
 }
 
 static enum x64_shift shift_of(enum op op)
@@ -532,12 +555,11 @@ static void jit_shift_imm(struct tr *t, bool word)
     const struct insn *in = t->in;
     if (!in->rd)
         return;
-    load_x(t, RAX, in->rs1);
-    x64_shift_ri(t->b, !word, shift_of((enum op)in->op), RAX,
+    int d = dst_from(t, in->rd, in->rs1);
+    x64_shift_ri(t->b, !word, shift_of((enum op)in->op), d,
                  (uint8_t)(in->imm & (word ? 31 : 63)));
     if (word)
-        x64_movsxd_rr(t->b, RAX, RAX);
-    store_x(t, in->rd, RAX);
+        x64_movsxd_rr(t->b, d, d);
 }
 
 /* sll/srl/sra(w): the host masks cl to 6 (5) bits, as RISC-V does. */
@@ -546,12 +568,11 @@ static void jit_shift_reg(struct tr *t, bool word)
     const struct insn *in = t->in;
     if (!in->rd)
         return;
-    load_x(t, RCX, in->rs2);
-    load_x(t, RAX, in->rs1);
-    x64_shift_rcl(t->b, !word, shift_of((enum op)in->op), RAX);
+    load_x(t, RCX, in->rs2); /* the count, copied before rd is written */
+    int d = dst_from(t, in->rd, in->rs1);
+    x64_shift_rcl(t->b, !word, shift_of((enum op)in->op), d);
     if (word)
-        x64_movsxd_rr(t->b, RAX, RAX);
-    store_x(t, in->rd, RAX);
+        x64_movsxd_rr(t->b, d, d);
 }
 
 /* slt/sltu/slti/sltiu:  cmp rax, rs2/imm ; setl/setb al */
@@ -714,24 +735,38 @@ static void jit_jalr(struct tr *t)
     emit_jcache_probe(t->j, b, t->stats);
 }
 
-/* beq/bne/blt/bge/bltu/bgeu:  cmp rax, [rs2] ; jcc taken ; <fall-through
- * exit> ; taken: <exit to the target> */
-static void jit_branch(struct tr *t)
+/* beq/bne/blt/bge/bltu/bgeu.  A backward branch ends the block:
+ *     cmp rax, rs2 ; jcc taken ; <fall-through exit> ; taken: <exit>
+ * A forward branch is a side exit and the block goes on (an if-then in one
+ * block keeps its registers in host registers):
+ *     cmp rax, rs2 ; jcc side_exit (out of line) ; <next instruction>
+ * Returns true when the block ends. */
+static bool jit_branch(struct tr *t)
 {
     static const enum x64_cc cc[] = {
         [OP_BEQ] = CC_E, [OP_BNE] = CC_NE, [OP_BLT] = CC_L,
         [OP_BGE] = CC_GE, [OP_BLTU] = CC_B, [OP_BGEU] = CC_AE,
     };
     const struct insn *in = t->in;
-    load_x(t, RAX, in->rs1);
-    if (in->rs2)
-        x64_alu_rr(t->b, true, ALU_CMP, RAX, reg_src(t, in->rs2));
+    int a = RAX;
+    if (in->rs1)
+        a = reg_src(t, in->rs1);
     else
-        x64_alu_ri(t->b, true, ALU_CMP, RAX, 0);
+        x64_mov_ri(t->b, RAX, 0);
+    if (in->rs2)
+        x64_alu_rr(t->b, true, ALU_CMP, a, reg_src(t, in->rs2));
+    else
+        x64_alu_ri(t->b, true, ALU_CMP, a, 0);
     uint8_t *taken = x64_jcc_rel32(t->b, cc[in->op]);
+    if (in->imm > 0) {
+        struct stub *st = new_stub(t, STUB_SIDE_EXIT, taken);
+        st->target = (int64_t)t->off + in->imm;
+        return false;
+    }
     emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->len, t->idx + 1);
     x64_patch_rel32(taken, x64_here(t->b));
     emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->imm, t->idx + 1);
+    return true;
 }
 
 /* -- Loads and stores ---------------------------------------------------------
@@ -1204,8 +1239,7 @@ static bool jit_insn(struct tr *t)
     case OP_JAL: jit_jal(t); return true;
     case OP_JALR: jit_jalr(t); return true;
     case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
-        jit_branch(t);
-        return true;
+        return jit_branch(t);
     case OP_LB: jit_load(t, 1, true, false); break;
     case OP_LH: jit_load(t, 2, true, false); break;
     case OP_LW: jit_load(t, 4, true, false); break;
@@ -1289,6 +1323,8 @@ static void emit_stubs(struct tr *t)
         x64_patch_rel32(st->from, x64_here(t->b));
         if (st->kind == STUB_LOAD || st->kind == STUB_STORE)
             emit_memory_stub(t, st);
+        else if (st->kind == STUB_SIDE_EXIT)
+            emit_exit_to(t, st->at, &st->before, st->target, st->idx + 1);
         else
             emit_fp_stub(t, st);
     }
@@ -1381,7 +1417,8 @@ static uint32_t scan_loop(const uint8_t *guest, uint32_t page_left)
         if (!loop_safe(op))
             return 0;
         regs |= 1u << in.rd | 1u << in.rs1 | 1u << in.rs2;
-        if (ends_block(op)) {
+        bool forward_branch = op >= OP_BEQ && op <= OP_BGEU && in.imm > 0;
+        if (ends_block(op) && !forward_branch) {
             bool back = (int64_t)off + in.imm == 0 && op != OP_JALR;
             regs &= ~1u;
             return back && __builtin_popcount(regs) <= NCACHE ? regs : 0;
@@ -1423,7 +1460,8 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     while (!ended) {
         uint32_t bits = guest[t->off] | (uint32_t)guest[t->off + 1] << 8;
         bool wide = (bits & 3) == 3;
-        if (n == MAX_BLOCK_INSNS || (j->max_insns && n == j->max_insns) || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
+        if (n == MAX_BLOCK_INSNS || (j->max_insns && n == j->max_insns) ||
+            t->nstubs > MAX_STUBS - 8 || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
             t->off + (wide ? 4u : 2u) > page_left) {
             emit_exit_to(t, t->s, &t->rc, t->off, t->idx); /* the next block goes on */
             break;

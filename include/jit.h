@@ -46,6 +46,8 @@ struct jit_link {
     struct jit_link *next_in;  /* next link into `to` */
 };
 
+#define JIT_MAX_LINKS 4
+
 struct jit_block {
     uint64_t pa;               /* guest physical pc of the first instruction */
     uint32_t flags;            /* code flags the block was translated for */
@@ -56,7 +58,7 @@ struct jit_block {
     bool valid;
     struct jit_block *hash_next;   /* same (pa, flags) hash bucket */
     struct jit_block *page_next;   /* same physical page */
-    struct jit_link links[2];      /* its direct exits (taken, fall-through) */
+    struct jit_link links[JIT_MAX_LINKS]; /* its direct exits to the same page */
     int nlinks;
     struct jit_link *incoming;     /* links of other blocks chained to it */
 };
