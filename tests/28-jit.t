@@ -1,0 +1,92 @@
+#!/bin/sh
+# 28-jit.t — the JIT's own machinery, seen through -stats and its errors:
+# blocks are translated and chained, stores into code undo chains and
+# invalidate pages, a tiny code cache is flushed under load and the program
+# still passes, -interp creates no JIT, and -check both passes a correct
+# program and catches a JIT that is wrong on purpose (DBT_JIT_SELFTEST_BUG
+# mistranslates addi), naming the instruction; DBT_JIT_MPROTECT=1 runs the
+# W^X fallback (one mapping, mprotect around writes).  The guest programs are
+# tests/guest/*.elf, built by `make guests`.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/guest.sh
+need_rv_gcc
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith; do
+    if [ ! -f tests/guest/$g.elf ]; then
+        echo "1..0 # SKIP tests/guest/$g.elf is not built (make guests)"
+        exit 0
+    fi
+done
+
+echo "1..12"
+n=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
+# stat FILE TEXT: the number on the -stats line that says TEXT
+stat() { grep -F "jit: $2" "$1" | awk '{print $NF}' | head -1; }
+# more_than FILE TEXT N DESCRIPTION
+more_than() {
+    v=$(stat "$1" "$2")
+    if [ -n "$v" ] && [ "$v" -gt "$3" ]; then pass "$4 ($2: $v)"; else fail "$4 ($2: '$v')" "$1"; fi
+}
+
+./dbt -stats -bios none tests/guest/rv64i_control.elf >"$tmp/ctl" 2>&1
+more_than "$tmp/ctl" "blocks translated" 10 "control flow runs as translated blocks"
+more_than "$tmp/ctl" "chain patches" 10 "direct branches are chained"
+
+./dbt -stats -bios none tests/guest/smc.elf >"$tmp/smc" 2>&1
+more_than "$tmp/smc" "pages invalidated by guest stores" 100 "stores into code invalidate its page"
+more_than "$tmp/smc" "chains undone" 0 "invalidated blocks are unlinked from their callers"
+
+if ./dbt -stats -jit-cache 64K -bios none tests/guest/jit_cache.elf >"$tmp/cache" 2>&1; then
+    more_than "$tmp/cache" "code cache flushes" 5 "a 64 KiB code cache is flushed under load, and the program passes"
+else
+    fail "jit_cache.elf with -jit-cache 64K" "$tmp/cache"
+fi
+
+./dbt -interp -stats -bios none tests/guest/rv64i_control.elf >"$tmp/interp" 2>&1
+if grep -q "retired" "$tmp/interp" && ! grep -q "jit:" "$tmp/interp"; then
+    pass "-interp runs no JIT at all"
+else
+    fail "-interp runs no JIT at all" "$tmp/interp"
+fi
+
+if grep -q "W^X, two mappings" "$tmp/ctl"; then pass "the code cache is W^X: written and executed through two mappings"
+else fail "W^X code cache" "$tmp/ctl"; fi
+
+if ./dbt -check -stats -bios none tests/guest/rv64i_mem.elf >"$tmp/check" 2>&1; then
+    more_than "$tmp/check" "blocks checked (-check)" 50 "-check runs loads and stores under both executors and agrees"
+else
+    fail "-check of rv64i_mem.elf" "$tmp/check"
+fi
+
+DBT_JIT_SELFTEST_BUG=1 ./dbt -check -bios none tests/guest/rv64i_arith.elf >"$tmp/bug" 2>&1
+status=$?
+if [ $status = 3 ] && grep -q "the JIT and the interpreter differ" "$tmp/bug" &&
+    grep -Eq "^  0x[0-9a-f]+:  add .*<-- the first instruction whose results differ" "$tmp/bug"; then
+    pass "-check catches a mistranslated addi and names it (exit 3)"
+else
+    fail "-check catches a mistranslated addi (status $status)" "$tmp/bug"
+fi
+if grep -Eq "^  (a[0-7]|t[0-6]|s[0-9]+|sp|ra|gp|tp) +0x[0-9a-f]+ +0x[0-9a-f]+ +<--$" "$tmp/bug"; then
+    pass "-check shows both register files with the difference marked"
+else
+    fail "-check register files" "$tmp/bug"
+fi
+
+./dbt -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1
+status=$?
+if [ $status = 2 ] && grep -q "^dbt: -jit-cache 1K: the code cache must be" "$tmp/small"; then
+    pass "a code cache too small to hold a block is a clear error"
+else
+    fail "-jit-cache 1K (status $status)" "$tmp/small"
+fi
+
+DBT_JIT_MPROTECT=1 ./dbt -stats -bios none tests/guest/smc.elf >"$tmp/mprot" 2>&1
+status=$?
+if [ $status = 0 ] && grep -q "W^X by mprotect" "$tmp/mprot"; then
+    pass "without a second mapping, W^X by mprotect runs self-modifying code"
+else
+    fail "DBT_JIT_MPROTECT=1 smc.elf (status $status)" "$tmp/mprot"
+fi
