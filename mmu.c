@@ -88,18 +88,28 @@ void mmu_set_watcher(struct machine *m, unsigned what, mmu_watch_fn fn, void *op
         }
 }
 
-/* No hart may keep a write tag for the host page `host`. */
-static void revoke_write_tags(struct machine *m, const uint8_t *host)
+static void revoke_entry(struct tlb_entry *e, const uint8_t *host)
+{
+    if (e->tag_write != TLB_INVALID && (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host)
+        e->tag_write = TLB_INVALID;
+}
+
+/* No hart may keep a write tag for the host page `host` (of physical page
+ * paddr).  The bare context maps it only at its own address; translated
+ * ones anywhere, but only entries in the fill log can be valid. */
+static void revoke_write_tags(struct machine *m, uint64_t paddr, const uint8_t *host)
 {
     for (int i = 0; i < m->nharts; i++) {
         struct hart *h = m->harts[i];
-        for (int ctx = 0; ctx < TLB_CTXS; ctx++)
-            for (int k = 0; k < TLB_SIZE; k++) {
-                struct tlb_entry *e = &h->tlb[ctx][k];
-                if (e->tag_write != TLB_INVALID &&
-                    (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host)
-                    e->tag_write = TLB_INVALID;
-            }
+        revoke_entry(&h->tlb[TLB_CTX_BARE][(paddr >> 12) & (TLB_SIZE - 1)], host);
+        if (!h->tlb_log_overflow) {
+            for (unsigned k = 0; k < h->tlb_nlog; k++)
+                revoke_entry(&h->tlb[h->tlb_log[k] >> 12][h->tlb_log[k] & 0xfff], host);
+            continue;
+        }
+        for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++)
+            for (int k = 0; k < TLB_SIZE; k++)
+                revoke_entry(&h->tlb[ctx][k], host);
     }
 }
 
@@ -109,7 +119,7 @@ void mmu_watch_page(struct machine *m, uint64_t paddr, unsigned what)
     if (!w || (*w & what) == what)
         return;
     if (!*w)
-        revoke_write_tags(m, mmu_ram_ptr(m, paddr & ~0xfffULL, 4096));
+        revoke_write_tags(m, paddr & ~0xfffULL, mmu_ram_ptr(m, paddr & ~0xfffULL, 4096));
     *w |= (uint8_t)what;
 }
 
@@ -507,6 +517,12 @@ static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
     e->addend = (uintptr_t)host - (uintptr_t)vpage;
     if (walk && walk->level > 0 && (r || w || x))
         superpage_note(h, va, walk->level);
+    if (ctx != TLB_CTX_BARE) {
+        if (h->tlb_nlog == TLB_LOG_SIZE)
+            h->tlb_log_overflow = true;
+        else
+            h->tlb_log[h->tlb_nlog++] = (uint16_t)(ctx << 12 | (int)((va >> 12) & (TLB_SIZE - 1)));
+    }
 }
 
 /* Translate for an access of size bytes (within one page): page walk, then
@@ -541,8 +557,17 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
 /* Empty contexts first_ctx..TLB_CTXS-1 whole. */
 static void tlb_flush_ctxs(struct hart *h, int first_ctx)
 {
-    for (int ctx = first_ctx; ctx < TLB_CTXS; ctx++)
-        memset(h->tlb[ctx], 0xff, sizeof h->tlb[ctx]);
+    if (first_ctx == TLB_CTX_BARE + 1 && !h->tlb_log_overflow) {
+        for (unsigned k = 0; k < h->tlb_nlog; k++) {
+            struct tlb_entry *e = &h->tlb[h->tlb_log[k] >> 12][h->tlb_log[k] & 0xfff];
+            e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+        }
+    } else {
+        for (int ctx = first_ctx; ctx < TLB_CTXS; ctx++)
+            memset(h->tlb[ctx], 0xff, sizeof h->tlb[ctx]);
+    }
+    h->tlb_nlog = 0;
+    h->tlb_log_overflow = false;
     h->nsuperpages = 0; /* every translated context is empty now */
     h->superpages_overflow = false;
 }

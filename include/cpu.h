@@ -114,7 +114,7 @@ struct insn {
  * so a misaligned access falls to the slow path by itself.  MMIO pages are
  * never entered.  The context is chosen by privilege, SUM and MXR, so Linux
  * flipping SUM switches sets instead of flushing one. */
-#define TLB_BITS 8
+#define TLB_BITS 12
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_INVALID (~0ULL)
 
@@ -133,6 +133,8 @@ struct tlb_entry {
  * context of S or U is the data context with SUM = MXR = 0. */
 #define TLB_CTX_BARE 0
 #define TLB_CTXS 9
+#define TLB_LOG_SIZE 1024
+_Static_assert(TLB_BITS == 12 && TLB_CTXS <= 16, "tlb_log packs ctx << 12 | index in 16 bits");
 
 /* Superpages (2 MiB, 1 GiB, ...) entered since the last full flush, so that
  * an SFENCE.VMA of one address inside them flushes all their 4 KiB pages. */
@@ -213,6 +215,13 @@ struct hart {
     uint64_t superpage_base[TLB_SUPERPAGES], superpage_mask[TLB_SUPERPAGES];
     uint8_t nsuperpages;
     bool superpages_overflow;
+
+    /* The translated entries filled since the last full flush, as ctx << 12
+     * | index, so a flush (every satp write: context switches) touches only
+     * those, not all 8 x 4096 entries.  Past TLB_LOG_SIZE, flushes memset. */
+    uint16_t tlb_log[TLB_LOG_SIZE];
+    uint16_t tlb_nlog;
+    bool tlb_log_overflow;
 
     struct machine *m;
     struct decode_cache *dcache; /* decoded instructions by their bits */
