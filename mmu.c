@@ -508,6 +508,8 @@ static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
     bool w = (pmp & PMP_W) &&
              (!walk || (leaf_permits(pte, priv, sum, mxr, ACCESS_WRITE) && (pte & PTE_D)));
     bool x = (pmp & PMP_X) && (!walk || leaf_permits(pte, priv, sum, mxr, ACCESS_EXEC));
+    if (m->tlb_no_write)
+        h->check_writable[ctx][(va >> 12) & (TLB_SIZE - 1)] = w;
     if (m->page_watch[(ppage - m->ram_base) >> 12] || m->tlb_no_write)
         w = false;
     struct tlb_entry *e = tlb_slot(h, ctx, va);
@@ -533,6 +535,14 @@ static bool translate(struct hart *h, uint64_t va, enum access acc, int size, ui
     int ctx = acc == ACCESS_EXEC ? h->code_ctx : h->data_ctx;
     unsigned mode = (unsigned)(h->satp >> SATP_MODE_SHIFT);
     bool translated = priv != PRIV_M && mode != SATP_MODE_BARE;
+    if (acc == ACCESS_WRITE && h->m->tlb_no_write) {
+        /* -check sends every store here: spare it the walk the TLB did */
+        struct tlb_entry *e = tlb_slot(h, ctx, va);
+        if ((va & ~0xfffULL) == e->tag_read && h->check_writable[ctx][(va >> 12) & (TLB_SIZE - 1)]) {
+            *pa = (uint64_t)((uintptr_t)(va + e->addend) - (uintptr_t)h->m->ram) + h->m->ram_base;
+            return true;
+        }
+    }
     struct walk_result w = {.pa = va};
     if (translated && !mmu_walk(h, va, acc, priv, &w))
         return false;

@@ -233,6 +233,9 @@ struct hart {
                                     page leaves it alone */
 
     struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
+    /* -check withholds every write tag (so stores are logged); this says
+     * which entries would have had one, so those stores skip the walk. */
+    uint8_t check_writable[TLB_CTXS][TLB_SIZE];
 };
 
 /* Give control back to the run loop at the next block boundary (the next
