@@ -586,9 +586,14 @@ static void tlb_flush_ctxs(struct hart *h, int first_ctx)
  * TLB has fewer slots than a superpage has pages, so look at each slot. */
 static void tlb_flush_range(struct hart *h, uint64_t base, uint64_t mask)
 {
+    /* The TLB is direct mapped by page number: the pages of a 2 MiB page can
+     * only sit in its 512 slots; a 1 GiB page may be anywhere. */
+    uint64_t npages = (mask + 1) >> 12;
+    unsigned slots = npages < TLB_SIZE ? (unsigned)npages : TLB_SIZE;
+    unsigned first = npages < TLB_SIZE ? (unsigned)(base >> 12) & (TLB_SIZE - 1) : 0;
     for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++) {
-        for (int i = 0; i < TLB_SIZE; i++) {
-            struct tlb_entry *e = &h->tlb[ctx][i];
+        for (unsigned k = 0; k < slots; k++) {
+            struct tlb_entry *e = &h->tlb[ctx][(first + k) & (TLB_SIZE - 1)];
             uint64_t page = e->tag_read != TLB_INVALID    ? e->tag_read
                             : e->tag_write != TLB_INVALID ? e->tag_write
                                                           : e->tag_exec;

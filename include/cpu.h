@@ -133,7 +133,7 @@ struct tlb_entry {
  * context of S or U is the data context with SUM = MXR = 0. */
 #define TLB_CTX_BARE 0
 #define TLB_CTXS 9
-#define TLB_LOG_SIZE 1024
+#define TLB_LOG_SIZE 4096
 _Static_assert(TLB_BITS == 12 && TLB_CTXS <= 16, "tlb_log packs ctx << 12 | index in 16 bits");
 
 /* Superpages (2 MiB, 1 GiB, ...) entered since the last full flush, so that
