@@ -4,12 +4,14 @@
  * bytes of a guest block; we decode one instruction at a time (decode.c,
  * the same struct insn the interpreter executes) and call its jit_<op>
  * emitter, which writes x86-64 through the encoder (x64.c) into a scratch
- * buffer.  Take `addi a0, a1, 5`:
+ * buffer.  Take `addi a0, a1, 5` in a block where a1 was already used:
  *
  *     decode      { op = OP_ADDI, rd = 10, rs1 = 11, imm = 5 }
- *     jit_alu_imm mov rax, [rbx-40]     ; x11  (rbx = &h->x[16])
- *                 add rax, 5
- *                 mov [rbx-48], rax     ; x10
+ *     jit_alu_imm reg_src(11) -> r8 (loaded by an earlier instruction)
+ *                 reg_dst(10) -> r9 (now dirty: the hart's copy is old)
+ *                 mov r9, r8  ;  add r9, 5          (x64_mov_rr, x64_alu_ri)
+ *
+ * and at the block's exit `mov [rbx-48], r9` writes x10 back (regs_flush).
  *
  * Host conventions, for as long as generated code runs:
  *     rbx   &h->x[16] (JIT_HART_BIAS bytes into the hart), so every guest
@@ -17,11 +19,12 @@
  *     r12   the guest pc (h->pc lives here; stored back on the way out)
  *     r13   instret (likewise)
  *     r14   h->dtlb, the TLB set of loads and stores
+ *     r15, rbp, r8-r11: guest registers cached inside a block ("Guest
+ *           registers" below); r15 and rbp survive helper calls
  *     rax, rcx, rdx, rsi, rdi, xmm0-2: scratch inside one guest instruction
- * Guest registers live in the hart between instructions (traces will keep
- * them in the remaining callee-saved registers, which blocks leave alone).
- * Before a helper that may look at h->pc or instret, r12 and r13 are stored
- * ("spilled"); the epilogue, the only way back to C, stores them too.
+ * Between blocks guest registers live in the hart.  Before a helper that
+ * may look at h->pc or instret, r12 and r13 are stored ("spilled"); the
+ * epilogue, the only way back to C, stores them too.
  *
  * The pc is not in the code.  Generated code is position independent in the
  * guest's address space: at block entry r12 holds the block's own virtual
@@ -31,15 +34,21 @@
  * for every virtual address the page is mapped at.  instret (r13) is
  * likewise brought up to date only at exits and before helpers.
  *
- * Shape of a block:
+ * Shape of a block (at most 64 instructions, never past its page):
  *     prologue    cmp r13, [insn_limit] ; jae exit_budget
  *     body        one straight-line sequence per guest instruction; memory
- *                 accesses probe the TLB inline
- *     exits       at the end of the body (branch: taken and fall-through)
+ *                 accesses probe the TLB inline; a forward conditional
+ *                 branch is a side exit and the body goes on after it
+ *     exits       jal, jalr, a backward branch, a system instruction or the
+ *                 page end end the body: flush, then chain (same page), probe
+ *                 the jump cache (jalr) or return to jit.c
  *     stubs       out-of-line slow paths: TLB misses calling mmu.c, FP
- *                 fallbacks calling fpu.c, NaN fix-ups, trap exits.  Slow
- *                 paths that rejoin the body never touch h->pc or instret,
- *                 so the body's bookkeeping stays true after them.
+ *                 fallbacks calling fpu.c, NaN fix-ups, side exits, trap
+ *                 exits.  Slow paths that rejoin the body never touch r12 or
+ *                 r13, so the body's bookkeeping stays true after them.
+ * A block whose last branch jumps back to its own start and whose registers
+ * all fit in host registers is a loop block: its back-edge checks the limit
+ * and jumps back inside the block, registers still in place.
  *
  * Anything hard or rare (CSRs, privileged instructions, AMOs, FP rounding
  * modes other than RNE, FP-to-integer conversions) calls jit_helper_exec,
