@@ -124,6 +124,7 @@ void jit_jcache_clear(struct hart *h)
 
 static void jcache_clear_all(struct jit *j)
 {
+    j->stats.jcache_clears_code++;
     for (int i = 0; i < j->m->nharts; i++)
         jit_jcache_clear(j->m->harts[i]);
 }
@@ -147,8 +148,18 @@ static bool jcache_may_hold(const struct hart *h, uint64_t va, unsigned shift)
 void jit_jcache_flush_page(struct hart *h, uint64_t va, uint64_t size)
 {
     unsigned shift = size >= (1ULL << 30) ? 30 : size >= (1ULL << 21) ? 21 : 12;
-    if (jcache_may_hold(h, va, shift))
-        jit_jcache_clear(h);
+    if (!jcache_may_hold(h, va, shift))
+        return;
+    /* Drop just the entries of that page, whatever their generation or
+     * flags: bits 12..47 of a tag are those of its pc (canonical addresses
+     * repeat bit 47 above, where the xor-ed generation and flags live).
+     * A scan costs a few microseconds; emptying the cache would cost the
+     * kernel its whole working set, looked up again in C. */
+    uint64_t mask = 0x0000ffffffffffffULL & ~((1ULL << shift) - 1);
+    uint64_t page = va & mask;
+    for (unsigned i = 0; i < JCACHE_SIZE; i++)
+        if ((h->jcache[i].tag & mask) == page)
+            h->jcache[i].tag = ~0ULL;
 }
 
 static void jcache_insert(struct hart *h, struct jit_cache_entry *e, uint64_t pc,

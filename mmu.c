@@ -607,6 +607,12 @@ void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
 {
     /* The jump cache maps virtual pcs to code: it goes with the TLB, all
      * of it when va may lie in a superpage (its other 4 KiB pages too). */
+    if (h->m->jit) {
+        if (all)
+            h->m->jit->stats.tlb_flushes_all++;
+        else
+            h->m->jit->stats.tlb_flushes_page++;
+    }
     if (h->jcache) {
         uint64_t size = 4096;
         for (int k = 0; k < h->nsuperpages; k++)

@@ -138,7 +138,7 @@ _Static_assert(TLB_BITS == 12 && TLB_CTXS <= 16, "tlb_log packs ctx << 12 | inde
 
 /* Superpages (2 MiB, 1 GiB, ...) entered since the last full flush, so that
  * an SFENCE.VMA of one address inside them flushes all their 4 KiB pages. */
-#define TLB_SUPERPAGES 8
+#define TLB_SUPERPAGES 64
 
 /* PMP: entries 0..15 (pmpcfg0 and pmpcfg2, pmpaddr0..15), mmu.c. */
 #define PMP_ENTRIES 16

@@ -98,6 +98,9 @@ static inline uint32_t jcache_index(uint64_t pc)
     X(lookups, "block lookups in C")                                           \
     X(jcache_misses, "jump cache misses in C")                                 \
     X(jcache_clears, "jump cache clears")                                      \
+    X(jcache_clears_code, "jump cache clears by code invalidation")            \
+    X(tlb_flushes_all, "TLB flushes: all (satp, sfence.vma x0)")               \
+    X(tlb_flushes_page, "TLB flushes: one page (sfence.vma va)")               \
     X(helper_calls, "helper calls")                                            \
     X(exits_lookup, "returns to C: jump cache miss")                           \
     X(exits_budget, "returns to C: slice over or kicked")                      \
