@@ -766,6 +766,15 @@ static bool jit_branch(struct tr *t)
         x64_alu_rr(t->b, true, ALU_CMP, a, reg_src(t, in->rs2));
     else
         x64_alu_ri(t->b, true, ALU_CMP, a, 0);
+    if (t->loop_head && (int64_t)t->off + in->imm == 0) {
+        /* a loop block's back-edge falls through, so an iteration takes
+         * one jump:  j!cc leave (out of line) ; <back-edge> */
+        uint8_t *leave = x64_jcc_rel32(t->b, x64_cc_not(cc[in->op]));
+        struct stub *st = new_stub(t, STUB_SIDE_EXIT, leave);
+        st->target = (int64_t)t->off + in->len;
+        emit_exit_to(t, t->s, &t->rc, 0, t->idx + 1);
+        return true;
+    }
     uint8_t *taken = x64_jcc_rel32(t->b, cc[in->op]);
     if (in->imm > 0) {
         struct stub *st = new_stub(t, STUB_SIDE_EXIT, taken);
