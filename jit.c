@@ -6,7 +6,7 @@
  * translates the pc to a physical address and finds the block by (physical
  * pc, code flags), translating it (jit_x64.c) when it is new.  Then it enters
  * generated code, which runs block after block — chained directly, or
- * through the jump cache probed inline — until the budget runs out, an
+ * through the jump cache probed inline — until instret reaches the limit, an
  * instruction traps, or a block needs something only C can do; generated
  * code then returns one enum jit_exit_code here.
  *

@@ -202,7 +202,7 @@ struct tr {
     uint8_t *insn_start[MAX_BLOCK_INSNS + 1]; /* -d out_asm */
 };
 
-/* -- Bookkeeping: pc, instret and budget ------------------------------------ */
+/* -- Bookkeeping: pc and instret ------------------------------------------- */
 
 /* add r12, off - s->pc_off */
 static void sync_pc(struct tr *t, struct sync *s, uint32_t off)
