@@ -496,7 +496,8 @@ void jit_create(struct machine *m, uint64_t size)
     j->m = m;
     j->size = (size_t)size;
     cache_map(j);
-    j->max_blocks = j->size / 128; /* blocks average 400+ bytes of code */
+    /* blocks average 400+ bytes of code; past a million records, flush */
+    j->max_blocks = j->size / 128 < (1u << 20) ? j->size / 128 : (1u << 20);
     j->blocks = calloc(j->max_blocks, sizeof *j->blocks);
     j->hash = calloc((size_t)1 << HASH_BITS, sizeof *j->hash);
     j->page_blocks = calloc(m->ram_size >> 12, sizeof *j->page_blocks);
