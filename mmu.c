@@ -266,7 +266,9 @@ static unsigned pmp_entry_perms(const struct hart *h, int i, int priv)
 static unsigned pmp_perms(const struct hart *h, uint64_t pa, uint64_t len, int priv)
 {
     uint64_t last = pa + len - 1;
-    for (int i = 0; i < PMP_ENTRIES; i++) {
+    /* Only entries that are on, lowest first: usually one (the SBI's). */
+    for (unsigned active = h->pmp_active; active; active &= active - 1) {
+        int i = __builtin_ctz(active);
         uint64_t lo, hi;
         if (!pmp_range(h, i, &lo, &hi) || pa >= hi || last < lo)
             continue;
@@ -323,6 +325,10 @@ void mmu_pmp_write(struct hart *h, unsigned csr, uint64_t value)
             h->pmpcfg[first + b] = cfg;
         }
     }
+    h->pmp_active = 0;
+    for (int i = 0; i < PMP_ENTRIES; i++)
+        if (pmp_mode(h, i) != PMP_OFF)
+            h->pmp_active |= (uint16_t)(1u << i);
     /* Every context, the M-mode one too: locked entries bind M, and MPRV
      * accesses fill S/U contexts.  PMP is written at boot, rarely after. */
     tlb_flush_ctxs(h, TLB_CTX_BARE);

@@ -207,6 +207,7 @@ struct hart {
 
     /* PMP: one cfg byte (L 0 0 A A X W R) and one address per entry */
     uint8_t pmpcfg[PMP_ENTRIES];
+    uint16_t pmp_active;  /* bit i: entry i is not OFF (mmu_pmp_write) */
     uint64_t pmpaddr[PMP_ENTRIES];
 
     /* Virtual ranges of superpages in the TLB: va & ~mask == base.  More
