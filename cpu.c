@@ -889,7 +889,7 @@ bool cpu_exec(struct hart *h, const struct insn *in, uint64_t *next_pc)
 
 /* -- Logging (-d in_asm, exec) ---------------------------------------------- */
 
-static bool ends_block(enum op op)
+bool cpu_ends_block(enum op op)
 {
     return (op >= OP_JAL && op <= OP_BGEU) || op == OP_ECALL || op == OP_EBREAK ||
            op == OP_SRET || op == OP_MRET || op == OP_WFI || op == OP_SFENCE_VMA ||
@@ -915,7 +915,7 @@ static void log_in_asm(struct hart *h)
         fprintf(m->logf, "0x%016llx:  %0*x  %s\n", (unsigned long long)pc,
                 in.len == 2 ? 4 : 8, in.raw, text);
         pc += in.len;
-        if (ends_block((enum op)in.op) || !(pc & 0xfff))
+        if (cpu_ends_block((enum op)in.op) || !(pc & 0xfff))
             break;
     }
     fputc('\n', m->logf);
@@ -1042,6 +1042,6 @@ void cpu_interp(struct hart *h)
         h->pc = next_pc;
         h->instret++;
         if (logging)
-            block_start = ends_block((enum op)in->op);
+            block_start = cpu_ends_block((enum op)in->op);
     }
 }

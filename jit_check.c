@@ -101,11 +101,8 @@ static void report(struct hart *h, const struct jit_block *blk, uint64_t vpc,
     const uint8_t *g = mmu_ram_ptr(h->m, blk->pa, blk->guest_bytes);
     int idx = 0;
     for (uint32_t off = 0; g && off < blk->guest_bytes; idx++) {
-        uint32_t bits = g[off] | (uint32_t)g[off + 1] << 8;
-        if ((bits & 3) == 3)
-            bits |= (uint32_t)g[off + 2] << 16 | (uint32_t)g[off + 3] << 24;
         struct insn in;
-        cpu_decode(bits, &in);
+        cpu_decode(cpu_insn_bits(g + off), &in);
         char text[96];
         disas_insn(text, sizeof text, vpc + off, &in);
         fprintf(f, "  %#018llx:  %-40s%s\n", (unsigned long long)(vpc + off), text,

@@ -1231,13 +1231,6 @@ static void emit_fp_stub(struct tr *t, const struct stub *st)
 
 /* -- One instruction ------------------------------------------------------------ */
 
-static bool ends_block(enum op op)
-{
-    return (op >= OP_JAL && op <= OP_BGEU) || op == OP_ECALL || op == OP_EBREAK ||
-           op == OP_SRET || op == OP_MRET || op == OP_WFI || op == OP_SFENCE_VMA ||
-           op == OP_FENCE_I || (op >= OP_CSRRW && op <= OP_CSRRCI) || op == OP_ILLEGAL;
-}
-
 static bool is_fp_op(enum op op)
 {
     return op >= OP_FLW && op <= OP_FMV_D_X;
@@ -1326,8 +1319,8 @@ static bool jit_insn(struct tr *t)
     case OP_FCVT_D_S: jit_fp_convert(t, false); break;
     default:
         /* CSRs, privileged instructions, ecall/ebreak, AMOs, the rest of FP */
-        jit_by_helper(t, ends_block(op));
-        return ends_block(op);
+        jit_by_helper(t, cpu_ends_block(op));
+        return cpu_ends_block(op);
     }
     return false;
 }
@@ -1367,10 +1360,7 @@ static void log_out_asm(struct tr *t, const uint8_t *guest, uint64_t vpc, int n)
             fprintf(log, "  -- prologue: the budget check\n");
         } else if (i < n) {
             struct insn in;
-            uint32_t bits = guest[off] | (uint32_t)guest[off + 1] << 8;
-            if ((bits & 3) == 3)
-                bits |= (uint32_t)guest[off + 2] << 16 | (uint32_t)guest[off + 3] << 24;
-            cpu_decode(bits, &in);
+            cpu_decode(cpu_insn_bits(guest + off), &in);
             char text[96];
             disas_insn(text, sizeof text, vpc + off, &in);
             fprintf(log, "  0x%016llx:  %s\n", (unsigned long long)(vpc + off), text);
@@ -1421,22 +1411,16 @@ static uint32_t scan_loop(const uint8_t *guest, uint32_t page_left)
 {
     uint32_t regs = 0, off = 0;
     for (int n = 0; n < MAX_BLOCK_INSNS; n++) {
-        if (off + 2 > page_left)
+        if (off + 2 > page_left || (off + 4 > page_left && (guest[off] & 3) == 3))
             return 0;
-        uint32_t bits = guest[off] | (uint32_t)guest[off + 1] << 8;
-        if ((bits & 3) == 3) {
-            if (off + 4 > page_left)
-                return 0;
-            bits |= (uint32_t)guest[off + 2] << 16 | (uint32_t)guest[off + 3] << 24;
-        }
         struct insn in;
-        cpu_decode(bits, &in);
+        cpu_decode(cpu_insn_bits(guest + off), &in);
         enum op op = (enum op)in.op;
         if (!loop_safe(op))
             return 0;
         regs |= 1u << in.rd | 1u << in.rs1 | 1u << in.rs2;
         bool forward_branch = op >= OP_BEQ && op <= OP_BGEU && in.imm > 0;
-        if (ends_block(op) && !forward_branch) {
+        if (cpu_ends_block(op) && !forward_branch) {
             bool back = (int64_t)off + in.imm == 0 && op != OP_JALR;
             regs &= ~1u;
             return back && __builtin_popcount(regs) <= NCACHE ? regs : 0;
@@ -1476,18 +1460,15 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     bool ended = false;
     int n = 0;
     while (!ended) {
-        uint32_t bits = guest[t->off] | (uint32_t)guest[t->off + 1] << 8;
-        bool wide = (bits & 3) == 3;
+        bool wide = (guest[t->off] & 3) == 3;
         if (n == MAX_BLOCK_INSNS || (j->max_insns && n == j->max_insns) ||
             t->nstubs > MAX_STUBS - 8 || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
             t->off + (wide ? 4u : 2u) > page_left) {
             emit_exit_to(t, t->s, &t->rc, t->off, t->idx); /* the next block goes on */
             break;
         }
-        if (wide)
-            bits |= (uint32_t)guest[t->off + 2] << 16 | (uint32_t)guest[t->off + 3] << 24;
         struct insn in;
-        cpu_decode(bits, &in);
+        cpu_decode(cpu_insn_bits(guest + t->off), &in);
         t->in = &in;
         t->insn_start[n] = b->p;
         ended = jit_insn(t);

@@ -259,6 +259,19 @@ static inline void cpu_charge_trap(struct hart *h)
         h->insn_limit--;
 }
 
+/* The 16 or 32 instruction bits at host memory p (the caller knows all
+ * of them are readable: a 32-bit instruction has 4 bytes there). */
+static inline uint32_t cpu_insn_bits(const uint8_t *p)
+{
+    uint32_t bits = p[0] | (uint32_t)p[1] << 8;
+    if ((bits & 3) == 3)
+        bits |= (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return bits;
+}
+
+/* Does op end a block (a control transfer or a system instruction)?  The
+ * JIT and the interpreter's -d logs draw blocks the same way. */
+bool cpu_ends_block(enum op op);
 /* Decode 16 or 32 bits of instruction into *in; unknown encodings become
  * OP_ILLEGAL.  Returns the length (2 or 4). */
 int cpu_decode(uint32_t bits, struct insn *in);
