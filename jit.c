@@ -42,7 +42,6 @@
 
 #define SCRATCH_SIZE (512u << 10) /* one block's host code, with room to spare */
 #define HASH_BITS 16
-#define MXCSR_DEFAULT 0x1f80u     /* all exceptions masked, round to nearest */
 
 static void die_jit(const char *what)
 {
@@ -411,6 +410,20 @@ void jit_fold_fflags(struct hart *h)
 
 /* -- The run loop ------------------------------------------------------------- */
 
+void jit_step_without_block(struct hart *h, bool fault)
+{
+    bool trapped = true;
+    if (fault) {
+        cpu_trap(h, h->trap_cause, h->trap_tval);
+    } else {
+        trapped = !cpu_step(h);
+        __builtin_ia32_ldmxcsr(JIT_MXCSR); /* fpu.c may have run */
+        h->m->jit->stats.interp_steps++;
+    }
+    if (trapped)
+        cpu_charge_trap(h); /* so a trap storm still yields */
+}
+
 /* Follow a JIT_EXIT_LINK: find the target and chain the link to it. */
 static void link_exit(struct jit *j, struct hart *h)
 {
@@ -428,7 +441,7 @@ static void link_exit(struct jit *j, struct hart *h)
 void jit_run(struct hart *h)
 {
     struct jit *j = h->m->jit;
-    __builtin_ia32_ldmxcsr(MXCSR_DEFAULT);
+    __builtin_ia32_ldmxcsr(JIT_MXCSR);
     while (cpu_has_budget(h)) {
         uint64_t pc = h->pc;
         struct jit_cache_entry *e = &h->jcache[jcache_index(pc)];
@@ -441,15 +454,7 @@ void jit_run(struct hart *h)
             bool fault;
             struct jit_block *blk = jit_find_block(h, &fault);
             if (!blk) {
-                if (fault) {
-                    cpu_trap(h, h->trap_cause, h->trap_tval);
-                    cpu_charge_trap(h);
-                } else {
-                    if (!cpu_step(h))
-                        cpu_charge_trap(h);
-                    __builtin_ia32_ldmxcsr(MXCSR_DEFAULT);
-                    j->stats.interp_steps++;
-                }
+                jit_step_without_block(h, fault);
                 continue;
             }
             code = blk->code;

@@ -184,7 +184,7 @@ static int run_pair(struct hart *h, struct check *c, const uint8_t *code, int *w
     m->wlog = &c->interp_log;
     for (uint64_t i = 0; i < steps; i++)
         cpu_step(h);
-    __builtin_ia32_ldmxcsr(0x1f80);
+    __builtin_ia32_ldmxcsr(JIT_MXCSR);
     m->wlog = NULL;
     const struct hart *jit_state = (const struct hart *)c->after_jit;
     return !same_state(jit_state, h) || !same_stores(&c->jit_log, &c->interp_log);
@@ -249,21 +249,12 @@ void jit_check_run(struct hart *h)
         fprintf(stderr, "dbt: out of memory\n");
         exit(2);
     }
-    struct jit *j = h->m->jit;
-    __builtin_ia32_ldmxcsr(0x1f80);
+    __builtin_ia32_ldmxcsr(JIT_MXCSR);
     while (cpu_has_budget(h)) {
         bool fault;
         struct jit_block *blk = jit_find_block(h, &fault);
         if (!blk) {
-            if (fault) {
-                cpu_trap(h, h->trap_cause, h->trap_tval);
-                cpu_charge_trap(h);
-            } else {
-                if (!cpu_step(h))
-                    cpu_charge_trap(h);
-                __builtin_ia32_ldmxcsr(0x1f80);
-                j->stats.interp_steps++;
-            }
+            jit_step_without_block(h, fault);
             continue;
         }
         if (h->m->log & (LOG_IN_ASM | LOG_EXEC))

@@ -126,7 +126,7 @@ static int helper_exec(struct hart *h, uint32_t raw, bool ends)
     j->stats.helper_calls++;
     jit_fold_fflags(h); /* the instruction may read or write fflags */
     bool ok = cpu_exec(h, cpu_decode_cached(h, raw), &next_pc);
-    __builtin_ia32_ldmxcsr(0x1f80); /* fpu.c kept its own books */
+    __builtin_ia32_ldmxcsr(JIT_MXCSR); /* fpu.c kept its own books */
     if (!ok)
         return HELPER_TRAP;
     if (ends)

@@ -180,6 +180,12 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
                    uint64_t vpc, struct x64_buf *b);
 /* Fold the host's accrued FP exception flags into h->fflags and clear them. */
 void jit_fold_fflags(struct hart *h);
+/* The MXCSR generated code expects: all exceptions masked, round to
+ * nearest, no flags accrued.  C that ran fpu.c restores it with this. */
+#define JIT_MXCSR 0x1f80u
+/* h->pc has no block (jit_find_block said so): take the fetch fault it
+ * recorded, or run the instruction in the interpreter. */
+void jit_step_without_block(struct hart *h, bool fault);
 /* Emit the trampolines at the start of the cache: enter, epilogue, the
  * shared exits and the dispatcher; sets j->enter and friends. */
 void jit_emit_trampolines(struct jit *j, struct x64_buf *b);
