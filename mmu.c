@@ -88,6 +88,12 @@ void mmu_set_watcher(struct machine *m, unsigned what, mmu_watch_fn fn, void *op
         }
 }
 
+/* Entry k of the fill log (cpu.h: ctx << 12 | index). */
+static struct tlb_entry *logged_entry(struct hart *h, unsigned k)
+{
+    return &h->tlb[h->tlb_log[k] >> 12][h->tlb_log[k] & (TLB_SIZE - 1)];
+}
+
 static void revoke_entry(struct tlb_entry *e, const uint8_t *host)
 {
     if (e->tag_write != TLB_INVALID && (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host)
@@ -104,7 +110,7 @@ static void revoke_write_tags(struct machine *m, uint64_t paddr, const uint8_t *
         revoke_entry(&h->tlb[TLB_CTX_BARE][(paddr >> 12) & (TLB_SIZE - 1)], host);
         if (!h->tlb_log_overflow) {
             for (unsigned k = 0; k < h->tlb_nlog; k++)
-                revoke_entry(&h->tlb[h->tlb_log[k] >> 12][h->tlb_log[k] & 0xfff], host);
+                revoke_entry(logged_entry(h, k), host);
             continue;
         }
         for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++)
@@ -575,7 +581,7 @@ static void tlb_flush_ctxs(struct hart *h, int first_ctx)
 {
     if (first_ctx == TLB_CTX_BARE + 1 && !h->tlb_log_overflow) {
         for (unsigned k = 0; k < h->tlb_nlog; k++) {
-            struct tlb_entry *e = &h->tlb[h->tlb_log[k] >> 12][h->tlb_log[k] & 0xfff];
+            struct tlb_entry *e = logged_entry(h, k);
             e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
         }
     } else {
