@@ -38,6 +38,8 @@ struct options {
     bool icount, stats;
     enum engine engine;
     uint64_t jit_cache_size;
+    bool no_traces;
+    int32_t trace_threshold;
 };
 
 /* -- Errors ----------------------------------------------------------------- */
@@ -417,11 +419,14 @@ static void usage(FILE *out)
         "  -check             run every block under the JIT and the interpreter and\n"
         "                     stop at the first difference (slow; for debugging)\n"
         "  -jit-cache SIZE    size of the translated code cache, 64K to 1G (default 64M)\n"
+        "  -no-traces         translate blocks only (no superblock traces)\n"
+        "  -trace-threshold N runs of a loop head before its trace is recorded\n"
+        "                     (default %d)\n"
         "  -stats             print instruction counts, speed and JIT statistics at exit\n"
         "  -dumpdtb FILE      write the device tree to FILE and exit\n"
         "  -h                 this help\n"
         "  -V                 version\n"
-        "Console: Ctrl-A x quits, Ctrl-A h helps.\n", MAX_HARTS);
+        "Console: Ctrl-A x quits, Ctrl-A h helps.\n", MAX_HARTS, TRACE_THRESHOLD_DEFAULT);
 }
 
 /* A size in MiB, or with a K, M or G suffix; `opt` names the option in
@@ -521,13 +526,14 @@ static void parse_args(int argc, char **argv, struct options *o)
         if (!strcmp(a, "-check")) { o->engine = ENGINE_CHECK; continue; }
         if (!strcmp(a, "-icount")) { o->icount = true; continue; }
         if (!strcmp(a, "-stats")) { o->stats = true; continue; }
+        if (!strcmp(a, "-no-traces")) { o->no_traces = true; continue; }
         if (!strcmp(a, "-s") || !strcmp(a, "-S") || !strcmp(a, "-gdb"))
             die("%s: the gdbstub is not part of this version yet", a);
 
         /* Options with an argument. */
         static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
                                                "-smp", "-drive", "-d", "-D", "-dumpdtb",
-                                               "-M", "-machine", "-jit-cache", NULL};
+                                               "-M", "-machine", "-jit-cache", "-trace-threshold", NULL};
         int k;
         for (k = 0; with_arg[k] && strcmp(a, with_arg[k]); k++)
             ;
@@ -545,6 +551,13 @@ static void parse_args(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "-d")) o->log = parse_log(v);
         else if (!strcmp(a, "-D")) o->logfile = v;
         else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
+        else if (!strcmp(a, "-trace-threshold")) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || end == v || n < 1 || n > 1000000000)
+                die("-trace-threshold %s: must be a number from 1 to 1000000000", v);
+            o->trace_threshold = (int32_t)n;
+        }
         else if (!strcmp(a, "-jit-cache")) {
             o->jit_cache_size = parse_bytes("-jit-cache", v);
             if (o->jit_cache_size < JIT_CACHE_MIN || o->jit_cache_size > JIT_CACHE_MAX)
@@ -627,8 +640,12 @@ int main(int argc, char **argv)
     if (!devices_create(&m, &o.drive))
         exit(2);
     htif_attach(&m);
-    if (o.engine != ENGINE_INTERP)
+    if (o.engine != ENGINE_INTERP) {
         jit_create(&m, o.jit_cache_size ? o.jit_cache_size : JIT_CACHE_DEFAULT);
+        m.jit->traces = !o.no_traces;
+        if (o.trace_threshold)
+            m.jit->trace_threshold = o.trace_threshold;
+    }
 
     uint64_t start = machine_host_ns();
     while (machine_run(&m) == MACHINE_RESET)

@@ -121,7 +121,7 @@ void jit_jcache_clear(struct hart *h)
         h->m->jit->stats.jcache_clears++;
 }
 
-static void jcache_clear_all(struct jit *j)
+void jit_jcache_clear_all(struct jit *j)
 {
     j->stats.jcache_clears_code++;
     for (int i = 0; i < j->m->nharts; i++)
@@ -178,14 +178,24 @@ static void jcache_insert(struct hart *h, struct jit_cache_entry *e, uint64_t pc
 void jit_flush(struct jit *j)
 {
     struct machine *m = j->m;
-    for (size_t i = 0; i < j->nblocks; i++)
-        if (j->blocks[i].valid)
-            mmu_unwatch_page(m, j->blocks[i].pa, WATCH_CODE);
+    for (size_t i = 0; i < j->nblocks; i++) {
+        struct jit_block *blk = &j->blocks[i];
+        if (blk->valid)
+            mmu_unwatch_page(m, blk->pa, WATCH_CODE);
+        if (blk->trace) {
+            struct trace_info *ti = blk->trace;
+            for (int k = 0; blk->valid && k < ti->npages; k++)
+                mmu_unwatch_page(m, ti->page_pa[k], WATCH_CODE);
+            free(ti);
+        }
+    }
     j->nblocks = 0;
     j->used = j->stubs_end;
     memset(j->hash, 0, sizeof *j->hash << HASH_BITS);
     memset(j->page_blocks, 0, (m->ram_size >> 12) * sizeof *j->page_blocks);
-    jcache_clear_all(j);
+    memset(j->page_traces, 0, (m->ram_size >> 12) * sizeof *j->page_traces);
+    trace_flush(j);
+    jit_jcache_clear_all(j);
     j->invalidations++;
     j->stats.flushes++;
 }
@@ -237,8 +247,10 @@ static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *
     j->used = (j->used + size + 15) & ~(size_t)15;
 }
 
-static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t pa,
-                                       uint32_t flags, const uint8_t *guest)
+struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint32_t flags,
+                                bool (*emit)(struct jit *, struct jit_block *,
+                                             struct x64_buf *, void *),
+                                void *arg)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         if (j->nblocks == j->max_blocks) {
@@ -252,7 +264,7 @@ static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t p
         uint8_t *at = j->rw + j->used;
         struct x64_buf b;
         x64_buf_init(&b, j->scratch, j->scratch_size, (intptr_t)exec_addr(j, at) - (intptr_t)j->scratch);
-        if (!jit_translate(j, blk, guest, h->pc, &b) || b.overflow)
+        if (!emit(j, blk, &b, arg) || b.overflow)
             return NULL; /* cannot happen with SCRATCH_SIZE; the interpreter steps */
         if ((size_t)(b.p - b.start) > j->size - j->used) {
             jit_flush(j); /* full: the addresses baked in are void, translate again */
@@ -268,14 +280,46 @@ static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t p
         blk->page_next = j->page_blocks[pi];
         j->page_blocks[pi] = blk;
         mmu_watch_page(j->m, pa, WATCH_CODE);
-        j->stats.blocks++;
-        j->stats.translated_insns += blk->ninsns;
         return blk;
     }
     return NULL;
 }
 
-const uint8_t *jit_translate_prefix(struct hart *h, int max)
+struct block_source {
+    const uint8_t *guest; /* host bytes of the first instruction */
+    uint64_t vpc;
+};
+
+static bool emit_block(struct jit *j, struct jit_block *blk, struct x64_buf *b, void *arg)
+{
+    const struct block_source *src = arg;
+    blk->counted = trace_is_head(j, blk->pa, blk->flags);
+    blk->hot = j->trace_threshold;
+    if (!jit_translate(j, blk, src->guest, src->vpc, b))
+        return false;
+    if (blk->counted || !trace_is_head(j, blk->pa, blk->flags))
+        return true;
+    /* it jumps back to its own start, a head it has only now found: again,
+     * counting (and with -d out_asm, logged twice) */
+    b->p = b->start;
+    blk->nlinks = 0;
+    blk->counted = true;
+    return jit_translate(j, blk, src->guest, src->vpc, b);
+}
+
+static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t pa,
+                                       uint32_t flags, const uint8_t *guest)
+{
+    struct block_source src = {guest, h->pc};
+    struct jit_block *blk = jit_new_block(j, pa, flags, emit_block, &src);
+    if (blk) {
+        j->stats.blocks++;
+        j->stats.translated_insns += blk->ninsns;
+    }
+    return blk;
+}
+
+const uint8_t *jit_translate_prefix(struct hart *h, const struct jit_block *like, int max)
 {
     struct jit *j = h->m->jit;
     static struct jit_block tmp;
@@ -288,11 +332,12 @@ const uint8_t *jit_translate_prefix(struct hart *h, int max)
     memset(&tmp, 0, sizeof tmp);
     tmp.pa = pa;
     tmp.flags = cpu_code_flags(h);
+    tmp.trace = like->trace;
     struct x64_buf b;
     x64_buf_init(&b, j->scratch, j->scratch_size,
                  (intptr_t)exec_addr(j, j->rw + j->used) - (intptr_t)j->scratch);
     j->max_insns = max;
-    bool ok = jit_translate(j, &tmp, host, h->pc, &b);
+    bool ok = tmp.trace ? jit_translate_trace(j, &tmp, &b) : jit_translate(j, &tmp, host, h->pc, &b);
     j->max_insns = 0;
     if (!ok || (size_t)(b.p - b.start) > j->size - j->used)
         return NULL;
@@ -357,8 +402,10 @@ static void unlink_from_target(struct jit_link *l)
     l->to = NULL;
 }
 
-static void invalidate_block(struct jit *j, struct jit_block *blk)
+void jit_invalidate_block(struct jit *j, struct jit_block *blk)
 {
+    if (!blk->valid)
+        return;
     blk->valid = false;
     hash_remove(j, blk);
     for (struct jit_link *l = blk->incoming; l; l = l->next_in) {
@@ -371,6 +418,37 @@ static void invalidate_block(struct jit *j, struct jit_block *blk)
         if (blk->links[i].to)
             unlink_from_target(&blk->links[i]);
     j->stats.blocks_invalidated++;
+    if (blk->trace)
+        trace_died(j, blk);
+}
+
+struct jit_block *jit_lookup(struct jit *j, uint64_t pa, uint32_t flags)
+{
+    return hash_find(j, pa, flags);
+}
+
+void jit_watch_trace_page(struct jit *j, struct jit_block *trace, int k)
+{
+    struct trace_page *tp = &trace->trace->pages[k];
+    size_t pi = page_index(j, trace->trace->page_pa[k]);
+    tp->trace = trace;
+    tp->next = j->page_traces[pi];
+    j->page_traces[pi] = tp;
+    mmu_watch_page(j->m, trace->trace->page_pa[k], WATCH_CODE);
+}
+
+void jit_redirect_incoming(struct jit *j, struct jit_block *from, struct jit_block *to)
+{
+    struct jit_link *l = from->incoming;
+    from->incoming = NULL;
+    while (l) {
+        struct jit_link *next = l->next_in;
+        patch_jump(j, l->jmp_field, to->code);
+        l->to = to;
+        l->next_in = to->incoming;
+        to->incoming = l;
+        l = next;
+    }
 }
 
 /* The watcher of code pages (mmu.c calls it after a write landed). */
@@ -380,10 +458,13 @@ static void jit_page_written(void *opaque, uint64_t paddr, uint64_t len)
     (void)len;
     size_t pi = page_index(j, paddr);
     for (struct jit_block *blk = j->page_blocks[pi]; blk; blk = blk->page_next)
-        invalidate_block(j, blk);
+        jit_invalidate_block(j, blk);
     j->page_blocks[pi] = NULL;
+    for (struct trace_page *tp = j->page_traces[pi]; tp; tp = tp->next)
+        jit_invalidate_block(j, tp->trace);
+    j->page_traces[pi] = NULL;
     mmu_unwatch_page(j->m, paddr, WATCH_CODE);
-    jcache_clear_all(j);
+    jit_jcache_clear_all(j);
     j->invalidations++;
     j->stats.inval_dma++; /* the store helper moves guest stores to inval_store */
 }
@@ -481,6 +562,9 @@ void jit_run(struct hart *h)
         case JIT_EXIT_BUDGET:
             j->stats.exits_budget++;
             break;
+        case JIT_EXIT_HOT:
+            trace_hot(h);
+            break;
         }
     }
 }
@@ -506,9 +590,10 @@ void jit_create(struct machine *m, uint64_t size)
     j->blocks = calloc(j->max_blocks, sizeof *j->blocks);
     j->hash = calloc((size_t)1 << HASH_BITS, sizeof *j->hash);
     j->page_blocks = calloc(m->ram_size >> 12, sizeof *j->page_blocks);
+    j->page_traces = calloc(m->ram_size >> 12, sizeof *j->page_traces);
     j->scratch_size = SCRATCH_SIZE;
     j->scratch = malloc(j->scratch_size);
-    if (!j->blocks || !j->hash || !j->page_blocks || !j->scratch)
+    if (!j->blocks || !j->hash || !j->page_blocks || !j->page_traces || !j->scratch)
         die_jit("out of memory");
     j->have_fma = host_has_fma() && !getenv("DBT_NO_FMA");
     j->selftest_bug = getenv("DBT_JIT_SELFTEST_BUG") != NULL;
@@ -521,6 +606,7 @@ void jit_create(struct machine *m, uint64_t size)
     }
     m->jit = j;
     j->no_chain = m->engine == ENGINE_CHECK || (m->log & (LOG_IN_ASM | LOG_EXEC));
+    trace_init(j, true, TRACE_THRESHOLD_DEFAULT);
     mmu_set_watcher(m, WATCH_CODE, jit_page_written, j);
     if (m->engine == ENGINE_CHECK)
         m->tlb_no_write = true; /* every store through the slow path, logged */
@@ -549,6 +635,7 @@ void jit_print_stats(struct jit *j, FILE *out)
 #define X(name, text) fprintf(out, "dbt: jit: %-44s %llu\n", text, (unsigned long long)j->stats.name);
     JIT_STATS(X)
 #undef X
+    trace_print_stats(j, out);
     fprintf(out, "dbt: jit: %-44s %zu of %zu KiB%s\n", "code cache used", j->used >> 10,
             j->size >> 10, j->wx_toggle ? " (W^X by mprotect)" : " (W^X, two mappings)");
     uint64_t probes[4] = {0};

@@ -199,7 +199,7 @@ static void bisect_and_report(struct hart *h, struct check *c, const struct jit_
     for (int k = 1; k <= blk->ninsns; k++) {
         undo(h->m, &c->interp_log);
         memcpy(h, c->before, HART_STATE);
-        const uint8_t *code = jit_translate_prefix(h, k);
+        const uint8_t *code = jit_translate_prefix(h, blk, k);
         if (!code || run_pair(h, c, code, &why) == 1) {
             bad = code ? k - 1 : -1;
             break;
@@ -231,6 +231,8 @@ static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
             j->stats.check_once++;
         if (why == JIT_EXIT_TRAP)
             cpu_charge_trap(h);
+        if (why == JIT_EXIT_HOT)
+            trace_hot(h);
         return;
     }
     j->stats.check_blocks++;

@@ -66,7 +66,8 @@
 #include "mmu.h"
 
 #define MAX_BLOCK_INSNS 64
-#define MAX_STUBS (MAX_BLOCK_INSNS * 3)
+#define MAX_TR_INSNS TRACE_MAX_INSNS /* a trace is translated by the same machinery */
+#define MAX_STUBS (MAX_TR_INSNS * 3)
 #define ROOM_PER_INSN 1024 /* bytes of host code one guest instruction may need */
 
 /* A field of the hart as a memory operand off rbx. */
@@ -150,7 +151,7 @@ static int jit_helper_exec_end(struct hart *h, uint32_t raw)
  * r12 == block pc + pc_off, and `count` instructions of the block have been
  * added to r13. */
 struct sync {
-    uint32_t pc_off;
+    int64_t pc_off;
     uint32_t count;
 };
 
@@ -167,7 +168,11 @@ struct regcache {
     uint32_t used[NCACHE];     /* last use, for LRU eviction */
 };
 
-enum stub_kind { STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN, STUB_SIDE_EXIT };
+enum stub_kind {
+    STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN, STUB_SIDE_EXIT,
+    STUB_HOT,       /* a counted block's countdown ran out */
+    STUB_JALR_MISS, /* a trace's indirect jump went elsewhere (target in rdx) */
+};
 
 /* An out-of-line path, emitted after the body. */
 struct stub {
@@ -175,9 +180,12 @@ struct stub {
     uint8_t *from;         /* the jcc's rel32 field that leads here */
     uint8_t *resume;       /* where the body continues */
     struct sync at;        /* the body's bookkeeping at the instruction */
-    uint32_t off, idx, len;/* the instruction: offset, index, length */
+    int64_t off;           /* the instruction: offset from the entry pc, */
+    uint32_t idx, len;     /* index and length */
     uint32_t info;         /* load info / store size / raw bits / NaN shape */
-    int64_t target;        /* side exit: the block offset it leaves for */
+    int64_t target;        /* side exit: the offset it leaves for, */
+    uint32_t count;        /* with this many instructions retired */
+    uint64_t pa_base, page_pa; /* where it was made (see struct tr) */
     int rs2;               /* store: the source register */
     bool fp;               /* store: from f[] */
     struct regcache before;/* host registers at the branch to the stub ... */
@@ -188,24 +196,36 @@ struct tr {
     struct jit *j;
     struct jit_block *blk;
     struct x64_buf *b;
+    const struct trace_info *ti; /* translating a trace, else NULL */
     uint32_t flags;        /* code flags */
     struct sync s;         /* the body's bookkeeping */
-    uint32_t off, idx;     /* the instruction being translated */
+    int64_t off;           /* the instruction being translated: offset of its
+                              virtual pc from the entry's (a trace's may be <0) */
+    uint32_t idx;          /* and its index */
     const struct insn *in;
+    /* Physical placement of the instruction, for chaining exits: offset o
+     * is at physical pa_base + o if that lies on page_pa, the
+     * instruction's own page (a block has one page; a trace many). */
+    uint64_t pa_base, page_pa;
+    int64_t next_off;      /* a trace: where its path goes after this one */
     bool fs_dirty_done;    /* mstatus.FS already set dirty in this block */
     bool stats;            /* count TLB and jump cache probes */
     struct regcache rc;    /* guest registers in host registers, now */
     uint32_t tick;
     uint8_t *loop_head;    /* a loop block: where the back-edge jumps, or NULL */
-    struct stub stubs[MAX_STUBS];
+    struct regcache head_rc;/* the registers as the loop head expects them */
     int nstubs;
-    uint8_t *insn_start[MAX_BLOCK_INSNS + 1]; /* -d out_asm */
+    /* the big arrays last: a translation clears only what is above */
+    struct stub stubs[MAX_STUBS];
+    uint8_t *insn_start[MAX_TR_INSNS + 1]; /* -d out_asm */
+    uint32_t insn_raw[MAX_TR_INSNS];       /* -d out_asm: the guest code */
+    int64_t insn_off[MAX_TR_INSNS];
 };
 
 /* -- Bookkeeping: pc and instret ------------------------------------------- */
 
 /* add r12, off - s->pc_off */
-static void sync_pc(struct tr *t, struct sync *s, uint32_t off)
+static void sync_pc(struct tr *t, struct sync *s, int64_t off)
 {
     if (s->pc_off != off)
         x64_alu_ri(t->b, true, ALU_ADD, R12, (int32_t)(off - s->pc_off));
@@ -227,11 +247,21 @@ static void spill_pc_instret(struct tr *t)
     x64_mov_mr(t->b, true, HART(instret), R13);
 }
 
+/* -stats in traces:  mov rax, &counter ; add qword [rax], n  (clobbers rax) */
+static void trace_count(struct tr *t, uint64_t *counter, uint32_t n)
+{
+    if (!t->ti || !t->stats || !n)
+        return;
+    x64_mov_ri(t->b, RAX, (uint64_t)(uintptr_t)counter);
+    x64_alu_mi(t->b, true, ALU_ADD, x64_at(RAX, 0), (int32_t)n);
+}
+
 /* Leave the block with h->pc and instret at instruction (off, idx). */
-static void emit_trap_exit(struct tr *t, struct sync s, uint32_t off, uint32_t idx)
+static void emit_trap_exit(struct tr *t, struct sync s, int64_t off, uint32_t idx)
 {
     sync_pc(t, &s, off);
     sync_count(t, &s, idx);
+    trace_count(t, &t->j->tstats->insns, idx);
     x64_jmp_to(t->b, t->j->exit_trap);
 }
 
@@ -244,7 +274,10 @@ static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
     st->at = t->s;
     st->off = t->off;
     st->idx = t->idx;
-    st->len = t->in->len;
+    st->len = t->in ? t->in->len : 0;
+    st->count = t->idx + 1;
+    st->pa_base = t->pa_base;
+    st->page_pa = t->page_pa;
     st->before = st->after = t->rc;
     return st;
 }
@@ -425,22 +458,45 @@ static void emit_jcache_probe(struct jit *j, struct x64_buf *b, bool stats)
     x64_jmp_m(b, x64_at(RCX, 8));
 }
 
-/* The back-edge of a loop block: its registers stay where they are.
- *     add r13, n ; add r12, -pc_off     ; r12 = the block's pc again
+/* Before a back-edge: move the registers from where rc has them to where
+ * the loop head expects them (t->head_rc, where every register counts as
+ * dirty).  First every slot that changes hands gives its dirty register
+ * back to the hart, then the slot is loaded with the head's register, so
+ * no order of moves can lose a value.  A loop block never evicts, so its
+ * back-edges need nothing. */
+static void emit_reconcile(struct tr *t, const struct regcache *rc)
+{
+    const struct regcache *head = &t->head_rc;
+    for (int i = 0; i < NCACHE; i++) {
+        unsigned g = rc->guest_of[i];
+        if (g && g != head->guest_of[i] && (rc->dirty & (1u << g)))
+            x64_mov_mr(t->b, true, XREG(g), cache_host[i]);
+    }
+    for (int i = 0; i < NCACHE; i++)
+        if (head->guest_of[i] && rc->guest_of[i] != head->guest_of[i])
+            x64_mov_rm(t->b, true, cache_host[i], XREG(head->guest_of[i]));
+}
+
+/* The back-edge of a loop block or loop trace: its registers stay in
+ * host registers.
+ *     <reconcile> ; add r13, n ; add r12, -pc_off   ; r12 = the entry pc again
  *     cmp r13, [insn_limit] ; jb loop_head
  *     <flush> ; jmp exit_budget          ; out of budget (or kicked) */
 static void emit_back_edge(struct tr *t, struct sync s, const struct regcache *rc,
                            uint32_t count)
 {
+    emit_reconcile(t, rc);
     sync_count(t, &s, count);
     sync_pc(t, &s, 0);
+    trace_count(t, &t->j->tstats->insns, count);
+    trace_count(t, &t->j->tstats->iterations, 1);
     x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
     x64_jcc_to(t->b, CC_B, t->loop_head + t->b->exec_delta);
-    emit_flush(t, rc);
+    emit_flush(t, &t->head_rc);
     x64_jmp_to(t->b, t->j->exit_budget);
 }
 
-/* Leave for the instruction at block offset `target` (may be off the page),
+/* Leave for the instruction at offset `target` (may be off the page),
  * `count` instructions retired.  On the same physical page the exit is a
  * link: a jmp that first asks jit.c to chain it, then goes straight to the
  * target block. */
@@ -455,20 +511,21 @@ static void emit_exit_to(struct tr *t, struct sync s, const struct regcache *rc,
     if (rc)
         emit_flush(t, rc);
     sync_count(t, &s, count);
-    if (target != (int64_t)s.pc_off)
-        x64_alu_ri(b, true, ALU_ADD, R12, (int32_t)(target - (int64_t)s.pc_off));
-    int64_t in_page = (int64_t)(t->blk->pa & 0xfff) + target;
+    trace_count(t, &t->j->tstats->insns, count);
+    if (target != s.pc_off)
+        x64_alu_ri(b, true, ALU_ADD, R12, (int32_t)(target - s.pc_off));
+    uint64_t target_pa = t->pa_base + (uint64_t)target;
     if (t->j->no_chain) {
         x64_jmp_to(b, t->j->exit_lookup);
         return;
     }
-    if (in_page < 0 || in_page >= 4096 || t->blk->nlinks == JIT_MAX_LINKS) {
+    if ((target_pa & ~0xfffULL) != t->page_pa || t->blk->nlinks == JIT_MAX_LINKS) {
         x64_jmp_to(b, t->j->dispatch);
         return;
     }
     struct jit_link *l = &t->blk->links[t->blk->nlinks++];
     l->from = t->blk;
-    l->target_pa = t->blk->pa + (uint64_t)target;
+    l->target_pa = target_pa;
     l->jmp_field = x64_jmp_rel32(b);          /* jmp next  (patched: jmp target) */
     l->unlinked_target = x64_here(b) + b->exec_delta;
     x64_mov_ri(b, RAX, (uint64_t)(uintptr_t)l);
@@ -485,6 +542,7 @@ static void emit_exit_dispatch(struct tr *t, struct sync s, const struct regcach
     if (rc)
         emit_flush(t, rc);
     sync_count(t, &s, count);
+    trace_count(t, &t->j->tstats->insns, count);
     x64_jmp_to(t->b, t->j->no_chain ? t->j->exit_lookup : t->j->dispatch);
 }
 
@@ -708,7 +766,15 @@ static void jit_div(struct tr *t)
 
 /* -- Control transfers ------------------------------------------------------- */
 
-/* jal:  x[rd] = pc + len ; exit to pc + imm */
+/* A jump back to `target` closes a loop: its target may head a trace. */
+static void note_backward(struct tr *t, int64_t target)
+{
+    uint64_t pa = t->pa_base + (uint64_t)target;
+    if (target <= t->off && (pa & ~0xfffULL) == t->page_pa)
+        trace_note_head(t->j, pa, t->flags);
+}
+
+/* jal:  x[rd] = pc + len ; exit to pc + imm (a trace goes on there) */
 static void jit_jal(struct tr *t)
 {
     const struct insn *in = t->in;
@@ -716,6 +782,9 @@ static void jit_jal(struct tr *t)
         pc_plus(t, in->len);
         store_x(t, in->rd, RAX);
     }
+    if (t->ti)
+        return;
+    note_backward(t, t->off + in->imm);
     emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->imm, t->idx + 1);
 }
 
@@ -731,6 +800,14 @@ static void jit_jalr(struct tr *t)
     if (in->rd) {
         pc_plus(t, in->len);
         store_x(t, in->rd, RAX);
+    }
+    if (t->ti) {
+        /* a trace goes on where the recorded path went, if it goes there:
+         *     lea rax, [r12 + next - pc_off] ; cmp rdx, rax ; jne miss */
+        x64_lea(b, true, RAX, x64_at(R12, (int32_t)(t->next_off - t->s.pc_off)));
+        x64_alu_rr(b, true, ALU_CMP, RDX, RAX);
+        new_stub(t, STUB_JALR_MISS, x64_jcc_rel32(b, CC_NE));
+        return;
     }
     x64_mov_rr(b, true, R12, RDX);
     emit_flush(t, &t->rc);
@@ -766,6 +843,16 @@ static bool jit_branch(struct tr *t)
         x64_alu_rr(t->b, true, ALU_CMP, a, reg_src(t, in->rs2));
     else
         x64_alu_ri(t->b, true, ALU_CMP, a, 0);
+    if (t->ti) {
+        /* a trace follows the recorded direction; the other is a side exit */
+        bool taken_on_path = t->next_off != t->off + in->len;
+        if (in->imm == in->len)
+            return false;
+        enum x64_cc leave = taken_on_path ? x64_cc_not(cc[in->op]) : cc[in->op];
+        struct stub *st = new_stub(t, STUB_SIDE_EXIT, x64_jcc_rel32(t->b, leave));
+        st->target = t->off + (taken_on_path ? in->len : in->imm);
+        return false;
+    }
     if (t->loop_head && (int64_t)t->off + in->imm == 0) {
         /* a loop block's back-edge falls through, so an iteration takes
          * one jump:  j!cc leave (out of line) ; <back-edge> */
@@ -781,6 +868,7 @@ static bool jit_branch(struct tr *t)
         st->target = (int64_t)t->off + in->imm;
         return false;
     }
+    note_backward(t, t->off + in->imm);
     emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->len, t->idx + 1);
     x64_patch_rel32(taken, x64_here(t->b));
     emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->imm, t->idx + 1);
@@ -1247,8 +1335,8 @@ static bool jit_insn(struct tr *t)
     switch (op) {
     case OP_LUI: jit_lui(t); break;
     case OP_AUIPC: jit_auipc(t); break;
-    case OP_JAL: jit_jal(t); return true;
-    case OP_JALR: jit_jalr(t); return true;
+    case OP_JAL: jit_jal(t); return !t->ti;
+    case OP_JALR: jit_jalr(t); return !t->ti;
     case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
         return jit_branch(t);
     case OP_LB: jit_load(t, 1, true, false); break;
@@ -1327,32 +1415,57 @@ static bool jit_insn(struct tr *t)
 
 /* -- Blocks ------------------------------------------------------------------ */
 
+/* A side exit: leave for st->target as the stub's instruction would. */
+static void emit_side_exit(struct tr *t, const struct stub *st)
+{
+    t->pa_base = st->pa_base;
+    t->page_pa = st->page_pa;
+    trace_count(t, &t->j->tstats->side_exits, 1);
+    emit_exit_to(t, st->at, &st->before, st->target, st->count);
+}
+
+/* A trace's indirect jump went elsewhere: rdx holds where. */
+static void emit_jalr_miss(struct tr *t, const struct stub *st)
+{
+    trace_count(t, &t->j->tstats->side_exits, 1);
+    x64_mov_rr(t->b, true, R12, RDX);
+    emit_exit_dispatch(t, st->at, &st->before, st->count);
+}
+
+/* A counted block's countdown ran out: back to C, nothing run yet. */
+static void emit_hot_exit(struct tr *t)
+{
+    x64_mov_ri(t->b, RAX, JIT_EXIT_HOT);
+    x64_jmp_to(t->b, t->j->epilogue);
+}
+
 static void emit_stubs(struct tr *t)
 {
     for (int i = 0; i < t->nstubs; i++) {
         const struct stub *st = &t->stubs[i];
         x64_patch_rel32(st->from, x64_here(t->b));
-        if (st->kind == STUB_LOAD || st->kind == STUB_STORE)
-            emit_memory_stub(t, st);
-        else if (st->kind == STUB_SIDE_EXIT)
-            emit_exit_to(t, st->at, &st->before, st->target, st->idx + 1);
-        else
-            emit_fp_stub(t, st);
+        switch (st->kind) {
+        case STUB_LOAD: case STUB_STORE: emit_memory_stub(t, st); break;
+        case STUB_SIDE_EXIT: emit_side_exit(t, st); break;
+        case STUB_JALR_MISS: emit_jalr_miss(t, st); break;
+        case STUB_HOT: emit_hot_exit(t); break;
+        case STUB_FP_FALLBACK: case STUB_NAN: emit_fp_stub(t, st); break;
+        }
     }
 }
 
 /* -d out_asm: the host code under each guest instruction, disassembled by
  * objdump when the host has it (dbt has no x86 disassembler of its own). */
-static void log_out_asm(struct tr *t, const uint8_t *guest, uint64_t vpc, int n)
+static void log_out_asm(struct tr *t, uint64_t vpc, int n)
 {
     struct machine *m = t->j->m;
     FILE *log = m->logf;
-    fprintf(log, "----------------\nOUT: block pa 0x%llx va 0x%llx, %d guest instructions, %zu host bytes at %p\n",
-            (unsigned long long)t->blk->pa, (unsigned long long)vpc, n,
+    const char *kind = !t->ti ? "block" : t->ti->loop ? "trace (loop)" : "trace";
+    fprintf(log, "----------------\nOUT: %s pa 0x%llx va 0x%llx, %d guest instructions, %zu host bytes at %p\n",
+            kind, (unsigned long long)t->blk->pa, (unsigned long long)vpc, n,
             (size_t)(t->b->p - t->b->start), (void *)(t->b->start + t->b->exec_delta));
     char path[] = "/tmp/dbt-out-asm-XXXXXX";
     int fd = mkstemp(path);
-    uint32_t off = 0;
     for (int i = -1; i <= n; i++) {
         const uint8_t *lo = i < 0 ? t->b->start : t->insn_start[i];
         const uint8_t *hi = i < 0 ? t->insn_start[0] : i < n ? t->insn_start[i + 1] : t->b->p;
@@ -1360,11 +1473,11 @@ static void log_out_asm(struct tr *t, const uint8_t *guest, uint64_t vpc, int n)
             fprintf(log, "  -- prologue: the budget check\n");
         } else if (i < n) {
             struct insn in;
-            cpu_decode(cpu_insn_bits(guest + off), &in);
+            cpu_decode(t->insn_raw[i], &in);
             char text[96];
-            disas_insn(text, sizeof text, vpc + off, &in);
-            fprintf(log, "  0x%016llx:  %s\n", (unsigned long long)(vpc + off), text);
-            off += in.len;
+            uint64_t pc = vpc + (uint64_t)t->insn_off[i];
+            disas_insn(text, sizeof text, pc, &in);
+            fprintf(log, "  0x%016llx:  %s\n", (unsigned long long)pc, text);
         } else {
             fprintf(log, "  -- exits and slow paths\n");
         }
@@ -1430,32 +1543,66 @@ static uint32_t scan_loop(const uint8_t *guest, uint32_t page_left)
     return 0;
 }
 
-bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
-                   uint64_t vpc, struct x64_buf *b)
+/* The translator's state, kept from one translation to the next: its stub
+ * and instruction arrays are large, and only what is above them is
+ * cleared. */
+static struct tr *tr_begin(struct jit *j, struct jit_block *blk, struct x64_buf *b)
 {
-    struct tr *t = calloc(1, sizeof *t);
-    if (!t)
-        return false;
+    static struct tr *t;
+    if (!t && !(t = malloc(sizeof *t)))
+        return NULL;
+    memset(t, 0, offsetof(struct tr, stubs));
     t->j = j;
     t->blk = blk;
     t->b = b;
     t->flags = blk->flags;
     t->stats = j->m->stats;
+    t->pa_base = blk->pa;
+    t->page_pa = blk->pa & ~0xfffULL;
     rc_init(&t->rc);
+    return t;
+}
 
-    /* prologue:  cmp r13, [insn_limit] ; jae exit_budget */
+/* prologue:  cmp r13, [insn_limit] ; jae exit_budget
+ * and for a candidate trace head (blk->counted) the countdown:
+ *     mov rax, &blk->hot ; sub dword [rax], 1 ; jz hot (out of line) */
+static void emit_prologue(struct tr *t)
+{
+    struct x64_buf *b = t->b;
     x64_alu_rm(b, true, ALU_CMP, R13, HART(insn_limit));
-    x64_jcc_to(b, CC_AE, j->exit_budget);
+    x64_jcc_to(b, CC_AE, t->j->exit_budget);
+    if (t->blk->counted) {
+        x64_mov_ri(b, RAX, (uint64_t)(uintptr_t)&t->blk->hot);
+        x64_alu_mi(b, false, ALU_SUB, x64_at(RAX, 0), 1);
+        new_stub(t, STUB_HOT, x64_jcc_rel32(b, CC_E));
+    }
+    trace_count(t, &t->j->tstats->entries, 1);
+}
 
+/* A loop: load `regs` once, before the loop head, as the back-edge will
+ * find them; every one counts as dirty from the head on (an exit cannot
+ * know which ones an earlier iteration wrote), so exits store them all. */
+static void emit_loop_head(struct tr *t, uint32_t regs)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (regs & (1u << r))
+            reg_src(t, r);
+    t->rc.dirty = regs;
+    t->head_rc = t->rc;
+    t->loop_head = t->b->p;
+}
+
+bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
+                   uint64_t vpc, struct x64_buf *b)
+{
+    struct tr *t = tr_begin(j, blk, b);
+    if (!t)
+        return false;
+    emit_prologue(t);
     uint32_t page_left = 4096 - (uint32_t)(blk->pa & 0xfff);
     uint32_t loop_regs = j->max_insns ? 0 : scan_loop(guest, page_left);
-    if (loop_regs) { /* load the loop's registers once: mov host, [x(r)] */
-        for (unsigned r = 1; r < 32; r++)
-            if (loop_regs & (1u << r))
-                reg_src(t, r);
-        t->rc.dirty = loop_regs;
-        t->loop_head = b->p;
-    }
+    if (loop_regs)
+        emit_loop_head(t, loop_regs);
     t->insn_start[0] = b->p;
     bool ended = false;
     int n = 0;
@@ -1463,7 +1610,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
         bool wide = (guest[t->off] & 3) == 3;
         if (n == MAX_BLOCK_INSNS || (j->max_insns && n == j->max_insns) ||
             t->nstubs > MAX_STUBS - 8 || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
-            t->off + (wide ? 4u : 2u) > page_left) {
+            t->off + (wide ? 4 : 2) > page_left) {
             emit_exit_to(t, t->s, &t->rc, t->off, t->idx); /* the next block goes on */
             break;
         }
@@ -1471,6 +1618,8 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
         cpu_decode(cpu_insn_bits(guest + t->off), &in);
         t->in = &in;
         t->insn_start[n] = b->p;
+        t->insn_raw[n] = in.raw;
+        t->insn_off[n] = t->off;
         ended = jit_insn(t);
         t->off += in.len;
         t->idx++;
@@ -1481,14 +1630,151 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
         }
     }
     t->insn_start[n] = b->p;
+    t->in = NULL;
     emit_stubs(t);
     blk->ninsns = (uint16_t)n;
     blk->guest_bytes = (uint16_t)t->off;
     if ((j->m->log & LOG_OUT_ASM) && !b->overflow)
-        log_out_asm(t, guest, vpc, n);
-    bool ok = !b->overflow;
-    free(t);
-    return ok;
+        log_out_asm(t, vpc, n);
+    return !b->overflow;
+}
+
+/* -- Traces -----------------------------------------------------------------------
+ * A trace (trace.c) is a recorded path: instructions with their offsets
+ * from the head's virtual pc, which need not be contiguous.  It is
+ * translated by the same emitters as a block, one instruction after the
+ * other, with three differences:
+ *   - branches and jumps do not end it: the recorded direction is the
+ *     fall-through, the other one a side exit (jit_branch); an indirect
+ *     jump compares its target with the recorded one (jit_jalr);
+ *   - entering a virtual page the trace has not checked yet costs a guard:
+ *     the page must still map to the physical page it was recorded on
+ *     (probing the fetch TLB as jit.c's lookup would), else the trace
+ *     side-exits there and the ordinary lookup takes over.  Within one run
+ *     of a trace nothing can change the mapping: instructions that could
+ *     (CSRs, sfence.vma, traps) are never in a trace;
+ *   - a loop trace keeps its most used registers in host registers from
+ *     one iteration to the next; its back-edge moves the others back
+ *     (emit_reconcile) and checks the budget, where interrupts are taken.
+ * Guest registers stay in host registers across the whole path: block
+ * boundaries cost nothing. */
+
+/* The trace's virtual page that offset `off` lies in, counted from the
+ * head's page (the head's page offset is that of its physical pc). */
+static int64_t vpage_of(const struct jit_block *blk, int64_t off)
+{
+    return ((int64_t)(blk->pa & 0xfff) + off) >> 12;
+}
+
+/* The page guard before instruction `off` (physical pc pa):
+ *     lea rsi, [r12 + off - pc_off]           ; its virtual pc
+ *     mov rax, [ctlb] ; mov ecx, esi ; shr ecx, 7 ; and ecx, 255 << 5
+ *     add rax, rcx ; mov rcx, rsi ; and rcx, ~0xfff
+ *     cmp rcx, [rax + tag_exec] ; jne leave   ; not mapped for fetch (now)
+ *     add rsi, [rax + addend] ; mov rcx, host(pa) ; cmp rsi, rcx ; jne leave */
+static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
+{
+    struct x64_buf *b = t->b;
+    const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 1);
+    x64_lea(b, true, RSI, x64_at(R12, (int32_t)(off - t->s.pc_off)));
+    x64_mov_rm(b, true, RAX, HART(ctlb));
+    x64_mov_rr(b, false, RCX, RSI);
+    x64_shift_ri(b, false, SHIFT_SHR, RCX, 12 - 5);
+    x64_alu_ri(b, false, ALU_AND, RCX, (TLB_SIZE - 1) << 5);
+    x64_alu_rr(b, true, ALU_ADD, RAX, RCX);
+    x64_mov_rr(b, true, RCX, RSI);
+    x64_alu_ri(b, true, ALU_AND, RCX, ~0xfff);
+    x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, tag_exec)));
+    struct stub *unmapped = new_stub(t, STUB_SIDE_EXIT, x64_jcc_rel32(b, CC_NE));
+    x64_alu_rm(b, true, ALU_ADD, RSI, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
+    x64_mov_ri(b, RCX, (uint64_t)(uintptr_t)host);
+    x64_alu_rr(b, true, ALU_CMP, RSI, RCX);
+    struct stub *moved = new_stub(t, STUB_SIDE_EXIT, x64_jcc_rel32(b, CC_NE));
+    /* leave before the instruction: no link, the page is not known */
+    unmapped->target = moved->target = off;
+    unmapped->count = moved->count = t->idx;
+    unmapped->page_pa = moved->page_pa = ~0ULL;
+}
+
+/* How often each guest register is named in the trace. */
+static uint32_t most_used_regs(const struct trace_info *ti)
+{
+    int uses[32] = {0};
+    for (int i = 0; i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        uses[in.rd]++, uses[in.rs1]++, uses[in.rs2]++;
+    }
+    uses[0] = 0;
+    uint32_t regs = 0;
+    for (int k = 0; k < NCACHE; k++) {
+        int best = 0;
+        for (int r = 1; r < 32; r++)
+            if (!(regs & (1u << r)) && uses[r] > uses[best])
+                best = r;
+        if (!best)
+            break;
+        regs |= 1u << best;
+    }
+    return regs;
+}
+
+bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b)
+{
+    const struct trace_info *ti = blk->trace;
+    struct tr *t = tr_begin(j, blk, b);
+    if (!t)
+        return false;
+    t->ti = ti;
+    emit_prologue(t);
+    if (ti->loop && !j->max_insns)
+        emit_loop_head(t, most_used_regs(ti));
+    int64_t checked[TRACE_MAX_PAGES + 1] = {vpage_of(blk, 0)};
+    int nchecked = 1;
+    int n = 0;
+    for (; n < ti->n; n++) {
+        const struct trace_insn *ri = &ti->insn[n];
+        if (t->nstubs > MAX_STUBS - 8 || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
+            (j->max_insns && n == j->max_insns))
+            break;
+        t->off = ri->delta;
+        t->insn_start[n] = b->p;
+        int64_t vpage = vpage_of(blk, ri->delta);
+        bool known = false;
+        for (int k = 0; k < nchecked; k++)
+            known |= checked[k] == vpage;
+        if (!known) {
+            emit_page_guard(t, ri->delta, ri->pa);
+            if (nchecked <= TRACE_MAX_PAGES)
+                checked[nchecked++] = vpage;
+        }
+        t->pa_base = ri->pa - (uint64_t)ri->delta;
+        t->page_pa = ri->pa & ~0xfffULL;
+        t->next_off = n + 1 < ti->n ? ti->insn[n + 1].delta : ti->end_delta;
+        struct insn in;
+        cpu_decode(ri->raw, &in);
+        t->in = &in;
+        t->insn_raw[n] = in.raw;
+        t->insn_off[n] = ri->delta;
+        if (jit_insn(t)) { /* the recorder leaves out what ends blocks */
+            n++;
+            break;
+        }
+        t->idx++;
+        if (n + 1 == ti->n) /* the path goes on: around the loop, or out */
+            emit_exit_to(t, t->s, &t->rc, ti->end_delta, t->idx);
+    }
+    if (n < ti->n && n > 0 && t->idx == (uint32_t)n) /* cut short: go on in blocks */
+        emit_exit_to(t, t->s, &t->rc, ti->insn[n].delta, t->idx);
+    t->insn_start[n] = b->p;
+    t->in = NULL;
+    emit_stubs(t);
+    blk->ninsns = (uint16_t)n;
+    blk->guest_bytes = 0;
+    j->stats.translated_insns += (uint64_t)n;
+    if ((j->m->log & LOG_OUT_ASM) && !b->overflow)
+        log_out_asm(t, ti->head_vpc, n);
+    return !b->overflow && n > 0;
 }
 
 /* -- Trampolines ---------------------------------------------------------------- */

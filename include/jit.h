@@ -24,6 +24,8 @@ enum jit_exit_code {
     JIT_EXIT_TRAP,   /* an instruction trapped: h->pc is its pc, the cause in
                         h->trap_cause / trap_tval */
     JIT_EXIT_LINK,   /* a direct exit not yet chained: h->jit_link says which */
+    JIT_EXIT_HOT,    /* a candidate trace head's counter ran out (h->pc = its
+                        pc, nothing of it run yet): record a trace (trace.c) */
 };
 
 /* -- Blocks ------------------------------------------------------------------
@@ -48,6 +50,8 @@ struct jit_link {
 
 #define JIT_MAX_LINKS 4
 
+struct trace_info;
+
 struct jit_block {
     uint64_t pa;               /* guest physical pc of the first instruction */
     uint32_t flags;            /* code flags the block was translated for */
@@ -56,6 +60,10 @@ struct jit_block {
     uint8_t *code;             /* exec address of the entry */
     uint32_t code_size;
     bool valid;
+    bool counted;              /* a candidate trace head: its prologue counts */
+    uint8_t trace_tries;       /* traces recorded from here that failed or died */
+    int32_t hot;               /* the prologue's countdown to JIT_EXIT_HOT */
+    struct trace_info *trace;  /* non-NULL: this is a trace (trace.c), not a block */
     struct jit_block *hash_next;   /* same (pa, flags) hash bucket */
     struct jit_block *page_next;   /* same physical page */
     struct jit_link links[JIT_MAX_LINKS]; /* its direct exits to the same page */
@@ -108,7 +116,14 @@ static inline uint32_t jcache_index(uint64_t pc)
     X(exits_link, "returns to C: chain a new link")                            \
     X(interp_steps, "instructions interpreted (page-straddling)")             \
     X(check_blocks, "blocks checked (-check)")                                 \
-    X(check_once, "blocks run once: MMIO or SBI (-check)")
+    X(check_once, "blocks run once: MMIO or SBI (-check)")                     \
+    X(trace_heads, "candidate trace heads")                                    \
+    X(trace_hot, "trace heads turned hot")                                     \
+    X(traces, "traces formed")                                                 \
+    X(traces_loop, "traces formed: loops")                                     \
+    X(trace_insns_formed, "guest instructions in traces formed")               \
+    X(traces_invalidated, "traces invalidated")                                \
+    X(trace_blacklisted, "trace heads given up")
 
 struct jit_stats {
 #define X(name, text) uint64_t name;
@@ -142,6 +157,13 @@ struct jit {
     struct jit_block **hash;   /* (pa, flags) -> blocks */
     struct jit_block **page_blocks; /* per RAM page: its blocks */
     uint64_t invalidations;    /* bumped whenever blocks are invalidated */
+    struct trace_page **page_traces; /* per RAM page: traces that cover it */
+
+    /* Traces (trace.c) */
+    bool traces;               /* off with -no-traces, -interp */
+    int32_t trace_threshold;   /* -trace-threshold: runs of a head before recording */
+    struct trace_heads *heads; /* the candidate heads: (pa, flags) */
+    struct trace_stats *tstats;/* -stats: counters generated code bumps */
 
     uint8_t *scratch;          /* translation buffer */
     size_t scratch_size;
@@ -170,8 +192,9 @@ void jit_print_stats(struct jit *j, FILE *out);
  * straddles a page, for the interpreter).  *fault tells which. */
 struct jit_block *jit_find_block(struct hart *h, bool *fault);
 /* -check: translate the first `max` instructions at h->pc afresh into a
- * block that is not registered anywhere (the next flush reclaims it). */
-const uint8_t *jit_translate_prefix(struct hart *h, int max);
+ * block (or, when `like` is a trace, that trace) that is not registered
+ * anywhere (the next flush reclaims it). */
+const uint8_t *jit_translate_prefix(struct hart *h, const struct jit_block *like, int max);
 /* Enter generated code at `code` with h; returns an enum jit_exit_code. */
 int jit_enter(struct jit *j, struct hart *h, const uint8_t *code);
 /* Translate the block at guest physical pc `pa` (host bytes at `guest`,
@@ -191,5 +214,79 @@ void jit_step_without_block(struct hart *h, bool fault);
 void jit_emit_trampolines(struct jit *j, struct x64_buf *b);
 /* Chain a link to its target block (both valid, same flags). */
 void jit_chain(struct jit *j, struct jit_link *l, struct jit_block *to);
+/* Mark a block dead: out of the hash, links into and out of it undone. */
+void jit_invalidate_block(struct jit *j, struct jit_block *blk);
+/* The valid block or trace for (pa, flags), NULL if none. */
+struct jit_block *jit_lookup(struct jit *j, uint64_t pa, uint32_t flags);
+/* Register page k of a trace: writes to it invalidate the trace. */
+void jit_watch_trace_page(struct jit *j, struct jit_block *trace, int k);
+/* Point every chained jump into `from` at `to` instead. */
+void jit_redirect_incoming(struct jit *j, struct jit_block *from, struct jit_block *to);
+/* Empty every hart's jump cache. */
+void jit_jcache_clear_all(struct jit *j);
+/* A new block record and room for its code: translate with `emit`, install
+ * and register it on its first page (traces add their other pages).  NULL
+ * when it could not be translated; the cache may have been flushed. */
+struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint32_t flags,
+                                bool (*emit)(struct jit *, struct jit_block *,
+                                             struct x64_buf *, void *),
+                                void *arg);
+
+/* -- Traces (trace.c, compiled by jit_x64.c) -------------------------------
+ * A hot path through several blocks, recorded as the interpreter runs it
+ * and compiled as one unit: see trace.c's opening comment. */
+#define TRACE_MAX_INSNS 256
+#define TRACE_MAX_PAGES 8
+
+struct trace_insn {
+    int64_t delta;             /* its virtual pc less the head's */
+    uint64_t pa;               /* its physical pc */
+    uint32_t raw;              /* its bits, as recorded */
+};
+
+/* A trace's page membership: one node in j->page_traces[page]. */
+struct trace_page {
+    struct jit_block *trace;
+    struct trace_page *next;
+};
+
+struct trace_info {
+    int n;                     /* instructions */
+    bool loop;                 /* the path goes back to the head */
+    int64_t end_delta;         /* where the path goes after the last one */
+    uint64_t head_vpc;         /* as recorded (for logs; the code is position independent) */
+    struct jit_block *head;    /* the block it stands in for */
+    int npages;
+    uint64_t page_pa[TRACE_MAX_PAGES];
+    struct trace_page pages[TRACE_MAX_PAGES];
+    struct trace_insn insn[];  /* n of them */
+};
+
+/* Counters trace code bumps under -stats (absolute addresses in the code). */
+struct trace_stats {
+    uint64_t entries;          /* trace entries from outside */
+    uint64_t iterations;       /* loop traces: back-edges taken */
+    uint64_t side_exits;       /* left before the end of the path */
+    uint64_t insns;            /* guest instructions retired inside traces */
+};
+
+/* Set up traces (jit_create: on, with the default threshold). */
+#define TRACE_THRESHOLD_DEFAULT 50
+void trace_init(struct jit *j, bool enabled, int32_t threshold);
+/* The translator met a backward branch or a trace exit to (pa, flags):
+ * make its block a candidate head (its prologue will count). */
+void trace_note_head(struct jit *j, uint64_t pa, uint32_t flags);
+/* Whether a block at (pa, flags) should count (translation asks). */
+bool trace_is_head(struct jit *j, uint64_t pa, uint32_t flags);
+/* JIT_EXIT_HOT: record and compile a trace from h->pc. */
+void trace_hot(struct hart *h);
+/* A trace died (its page was written): re-arm its head, or give up. */
+void trace_died(struct jit *j, struct jit_block *trace);
+/* Forget every candidate head (a full flush). */
+void trace_flush(struct jit *j);
+/* -stats */
+void trace_print_stats(struct jit *j, FILE *out);
+/* Compile a recorded trace into b (jit_x64.c). */
+bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b);
 
 #endif

@@ -4,10 +4,11 @@
 # runs in M-mode from its ELF entry and ends through HTIF with exit status 0
 # (pass) or the number of its failing case, having printed a FAIL line.
 #
-# Every program runs three times: `./dbt -bios none` (the default engine, the
-# JIT), `./dbt -interp -bios none` (the interpreter alone) and `./dbt -check
-# -bios none` (both in lockstep), one TAP line per run; a failing run's output is
-# passed on as diagnostics.  Nothing is built here: a program whose .elf is
+# Every program runs five times: `./dbt -bios none` (the default engine, the
+# JIT), `./dbt -interp -bios none` (the interpreter alone), `./dbt -check
+# -bios none` (both in lockstep), and the JIT and -check again with
+# `-trace-threshold 1` (every loop head a trace at once), one TAP line per
+# run; a failing run's output is passed on as diagnostics.  Nothing is built here: a program whose .elf is
 # missing is a failure that says so.
 #
 # Environment:
@@ -33,7 +34,7 @@ timeout=${DBT_TIMEOUT:-60}
 if [ -n "$DBT_EMU" ]; then
     modes="emu"
 else
-    modes="default -interp -check"
+    modes="default -interp -check traces1 check-traces1"
 fi
 # Programs that test dbt's own choices (see the comment atop each).
 dbt_only="dbt_only virt_irq smc_self jit_faults uart_thre"
@@ -60,6 +61,10 @@ for src in "$@"; do
         case $mode in
         emu)     label="$name"; cmd="$DBT_EMU $elf" ;;
         default) label="$name"; cmd="./dbt -bios none $elf" ;;
+        traces1) label="$name (-trace-threshold 1)"
+                 cmd="./dbt -trace-threshold 1 -bios none $elf" ;;
+        check-traces1) label="$name (-check -trace-threshold 1)"
+                 cmd="./dbt -check -trace-threshold 1 -bios none $elf" ;;
         *)       label="$name ($mode)"; cmd="./dbt $mode -bios none $elf" ;;
         esac
         if [ ! -f "$elf" ]; then

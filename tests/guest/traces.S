@@ -1,0 +1,283 @@
+/* traces.S — superblock traces: hot paths over several blocks and pages.
+ *
+ * Each loop here runs far more often than dbt's trace threshold (50 by
+ * default; tests/20-guest.t also runs every program with 1), so its path
+ * becomes a trace; then the path changes under it.  Expected values are
+ * sums with a closed form, given beside each case.
+ *
+ *   1  a loop over several blocks, with an if-else and a call to another
+ *      page: sum over i < 1000 of (i odd ? 3i : i / 2)
+ *        = 3 * 250000 + 124750 = 874750
+ *   2  the loop's path changes half-way: a branch that was not taken is
+ *      taken (a side exit), a branch that was taken is not, and an
+ *      indirect call goes to another function (the jalr guard):
+ *      sum over i < 1000 of (i < 500 ? i + 1 : 2i + 7)
+ *        = 125250 + (2 * 374750 + 3500) = 878250
+ *   3  a load faults in the second iteration of a loop that is a trace
+ *      (after 300 good runs of it): mcause, mepc, mtval, and the loop's
+ *      registers are exactly those of the faulting iteration
+ *   4  a store (and fence.i) into the code of a function a trace calls,
+ *      on another page than the trace's head: the next run sees the new
+ *      code: 200 calls returning 5, then 200 returning 9
+ *   5  a machine timer interrupt reaches a hart spinning in a loop trace
+ *      of three blocks, and mepc lies in the loop
+ *   6  Sv39, S-mode: a trace calls a function on another virtual page;
+ *      the page is remapped to other code and fenced: the trace's page
+ *      guard must notice (200 * 0x111, then 200 * 0x222)
+ */
+#define TEST_AREA "traces"
+#include "test.h"
+#include "vm.h"
+
+#define CLINT_MTIMECMP0 0x02004000
+#define CLINT_MTIME 0x0200bff8
+#define MIP_MTIP (1 << IRQ_MTI)
+#define VA_FN 0x7fff0000 /* near the code: a trace may span 1 GiB at most */
+
+/* In S-mode run the instructions; their ecall (or trap) resumes in M. */
+#define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
+
+main:
+    CASE(1, "a loop trace over blocks and pages")
+    li a0, 1000
+    call loop1
+    CHECK(a0, 874750)
+
+    CASE(2, "side exits: branches both ways, an indirect call elsewhere")
+    li a0, 1000
+    li a1, 500
+    call loop2
+    CHECK(a0, 878250)
+
+    CASE(3, "a fault in the second iteration of a loop trace")
+    li s4, 300
+1:  la a0, good_ptrs            /* warm: every pointer good */
+    li a1, 4
+    call loop3
+    CHECK(a0, 10)               /* 1 + 2 + 3 + 4 */
+    addi s4, s4, -1
+    bnez s4, 1b
+    TRAP_ARM(2f)
+    la a0, bad_ptrs             /* the second pointer has no memory */
+    li a1, 4
+    call loop3
+    j fail
+2:  CHECK_CAUSE(CAUSE_LOAD_ACCESS)
+    CHECK_EPC(loop3_load)
+    CHECK_TVAL(NO_MEMORY_1)
+    CHECK(s1, 1)                /* i of the faulting iteration */
+    CHECK(s2, 1)                /* the sum of the first one */
+
+    CASE(4, "a store into code a trace covers, on its second page")
+    li a0, 200
+    call loop4
+    CHECK(a0, 1000)             /* 200 * 5 */
+    la t0, get_val
+    lw t1, 0(t0)                /* li a0, 5  ->  li a0, 9 */
+    li t2, (9 - 5) << 20
+    add t1, t1, t2
+    sw t1, 0(t0)
+    fence.i
+    li a0, 200
+    call loop4
+    CHECK(a0, 1800)             /* 200 * 9 */
+
+    CASE(5, "a timer interrupt in a long loop trace")
+    la t0, irq_handler
+    csrw mtvec, t0
+    la t0, irq_rec
+    sd zero, 0(t0)
+    la t1, 1f
+    sd t1, 16(t0)
+    li t0, MIP_MTIP
+    csrw mie, t0
+    li t0, CLINT_MTIME
+    ld t1, 0(t0)
+    li t2, 20000                /* 2 ms at 10 MHz: well inside the trace */
+    add t1, t1, t2
+    li t0, CLINT_MTIMECMP0
+    sd t1, 0(t0)
+    li a0, 0
+    li a1, 2000000000
+    csrsi mstatus, MSTATUS_MIE
+spin_head:
+    andi t2, a0, 7
+    beqz t2, 3f
+    addi a0, a0, 1
+    j 4f
+3:  addi a0, a0, 3
+4:  addi a1, a1, -1
+spin_last:
+    bnez a1, spin_head
+    j fail                      /* the interrupt never came */
+1:  la t0, m_trap_entry
+    csrw mtvec, t0
+    CHECK_MEM(irq_cause, INTERRUPT | IRQ_MTI)
+    ld t0, irq_epc
+    la t1, spin_head
+    bltu t0, t1, fail
+    la t1, spin_last
+    bgtu t0, t1, fail
+    li t1, 1000
+    bltu a0, t1, fail           /* it ran a while first */
+
+    CASE(6, "Sv39: a trace's second page remapped")
+    li a0, LEVELS_SV39
+    call vm_setup
+    MAP_LABEL(VA_FN, fn_a, PTE_LEAF | PTE_R | PTE_X, 0, LEVELS_SV39)
+    mv s1, a0                   /* s1: the PTE */
+    IN_S(sfence.vma; li a0, 200; call loop6; mv s2, a0)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s2, 200 * 0x111)
+    la t0, fn_b                 /* point the PTE at fn_b's page */
+    srli t0, t0, 12
+    slli t0, t0, 10
+    ori t0, t0, PTE_LEAF | PTE_R | PTE_X
+    sd t0, 0(s1)
+    IN_S(sfence.vma; li a0, 200; call loop6; mv s2, a0)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s2, 200 * 0x222)
+    csrw satp, zero
+    sfence.vma
+
+    j pass
+
+/* a0 = sum over i < a0 of (i odd ? 3i : i / 2), with a call per odd i */
+loop1:
+    addi sp, sp, -16
+    sd ra, 0(sp)
+    mv s0, a0                   /* s0: n */
+    li s1, 0                    /* s1: i */
+    li s2, 0                    /* s2: sum */
+1:  andi t2, s1, 1
+    beqz t2, 2f
+    mv a0, s1
+    call triple                 /* on another page */
+    add s2, s2, a0
+    j 3f
+2:  srli t2, s1, 1
+    add s2, s2, t2
+3:  addi s1, s1, 1
+    bltu s1, s0, 1b
+    mv a0, s2
+    ld ra, 0(sp)
+    addi sp, sp, 16
+    ret
+
+/* a0 = sum over i < a0 of (i < a1 ? i + 1 : 2i + 7) */
+loop2:
+    addi sp, sp, -16
+    sd ra, 0(sp)
+    mv s0, a0                   /* s0: n */
+    mv s3, a1                   /* s3: where the path changes */
+    li s1, 0
+    li s2, 0
+1:  bgeu s1, s3, 2f             /* not taken while i < a1 */
+    addi s2, s2, 1
+    la t3, plus_i
+    j 3f
+2:  addi s2, s2, 7
+    la t3, plus_2i
+3:  mv a0, s1
+    jalr t3                     /* a0 = i or 2i */
+    add s2, s2, a0
+    addi s1, s1, 1
+    bltu s1, s0, 1b
+    mv a0, s2
+    ld ra, 0(sp)
+    addi sp, sp, 16
+    ret
+
+/* a0 = sum of *p[i] for i < a1, p = a0 (s1: i, s2: the sum) */
+loop3:
+    li s1, 0
+    li s2, 0
+1:  slli t2, s1, 3
+    add t2, t2, a0
+    ld t3, 0(t2)
+loop3_load:
+    ld t4, 0(t3)
+    add s2, s2, t4
+    addi s1, s1, 1
+    bltu s1, a1, 1b
+    mv a0, s2
+    ret
+
+/* a0 = the sum of a0 calls of get_val */
+loop4:
+    addi sp, sp, -16
+    sd ra, 0(sp)
+    mv s0, a0
+    li s2, 0
+1:  call get_val
+    add s2, s2, a0
+    addi s0, s0, -1
+    bnez s0, 1b
+    mv a0, s2
+    ld ra, 0(sp)
+    addi sp, sp, 16
+    ret
+
+/* S-mode: a0 = the sum of a0 calls of the function at VA_FN */
+loop6:
+    mv t6, ra                   /* the calls below overwrite ra */
+    mv t4, a0
+    li t5, 0
+    li t3, VA_FN
+1:  jalr t3
+    add t5, t5, a0
+    addi t4, t4, -1
+    bnez t4, 1b
+    mv a0, t5
+    jr t6
+
+    .balign 4                   /* mtvec holds a 4-byte aligned base */
+irq_handler:
+    csrr t0, mcause
+    sd t0, irq_cause, t1
+    csrr t0, mepc
+    sd t0, irq_epc, t1
+    csrw mie, zero
+    li t0, CLINT_MTIMECMP0
+    li t1, -1
+    sd t1, 0(t0)
+    ld t0, irq_resume
+    jr t0
+
+/* Functions on pages of their own, so that traces calling them cross. */
+    .balign 4096
+triple:
+    slli t0, a0, 1
+    add a0, a0, t0
+    ret
+plus_i:
+    ret
+plus_2i:
+    slli a0, a0, 1
+    ret
+    .balign 4
+    .option push
+    .option norvc               /* a 32-bit addi, so case 4 can patch it */
+get_val:
+    li a0, 5                    /* case 4 rewrites the immediate */
+    ret
+    .option pop
+    .balign 4096
+fn_a:
+    li a0, 0x111
+    ret
+    .balign 4096
+fn_b:
+    li a0, 0x222
+    ret
+    .balign 4096
+
+    .data
+    .balign 8
+values: .dword 1, 2, 3, 4
+good_ptrs: .dword values, values + 8, values + 16, values + 24
+bad_ptrs: .dword values, NO_MEMORY_1, values + 16, values + 24
+irq_rec:
+irq_cause: .dword 0
+irq_epc: .dword 0
+irq_resume: .dword 0

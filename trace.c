@@ -1,0 +1,423 @@
+/* trace.c — superblock traces: which code is hot, recording its path, and
+ * putting the compiled trace in place of its head block.
+ *
+ * Blocks end at every branch, so a hot loop spread over several blocks
+ * pays at each block boundary: guest registers go back to the hart, the
+ * next block checks the budget and loads them again.  A trace is the path
+ * that code actually takes, compiled as one unit (jit_x64.c,
+ * jit_translate_trace): registers stay in host registers along the whole
+ * path and, for a loop, from one iteration to the next.
+ *
+ * Life of a trace:
+ *   candidate  the translator meets a backward branch or jal (the end of a
+ *              loop) and calls trace_note_head() with its target; trace
+ *              side exits make their targets candidates too.  The block at
+ *              a candidate head gets a countdown in its prologue (hot,
+ *              initially -trace-threshold); a block translated before it
+ *              became a candidate is retranslated.
+ *   hot        the countdown reaches zero: generated code returns
+ *              JIT_EXIT_HOT with h->pc at the head, nothing of it run.
+ *   recording  trace_hot() runs the interpreter from the head, one
+ *              instruction at a time, writing down each instruction's
+ *              virtual offset from the head, physical pc and bits, until
+ *              the path is back at the head (a loop trace), reaches another
+ *              trace, meets a system instruction or an instruction already
+ *              on the path, or hits a limit.  The interpreter is the
+ *              reference, so recording is ordinary execution.  Exceptions,
+ *              interrupts (a kick ends the slice), mode changes and code
+ *              written meanwhile abort the recording.
+ *   compiled   the path becomes one jit_block with a trace_info, found by
+ *              its head's (pa, flags) ahead of the head block, registered
+ *              with every physical page it covers; jumps chained to the
+ *              head are pointed at it.
+ *   dead       a write to any of its pages invalidates it (jit.c); the head
+ *              block, if it lives, counts again.  A head whose recordings
+ *              abort or whose traces keep dying is given up (blacklisted)
+ *              after TRACE_MAX_TRIES.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbt.h"
+#include "jit.h"
+#include "mmu.h"
+
+#define TRACE_MAX_TRIES 3
+#define TRACE_MIN_INSNS 3     /* a non-loop path shorter than this is not worth it */
+#define TRACE_MAX_DELTA ((1 << 30) - 1) /* differences of two offsets fit an imm32 */
+#define NEVER INT32_MAX       /* a countdown that will not run out */
+
+/* Why a recording stopped, successfully (ends) or not (aborts). */
+#define TRACE_ENDS(X)                                                          \
+    X(loop, "back at the head: loop traces")                                   \
+    X(other_head, "at another trace")                                          \
+    X(repeat, "at an instruction already on the path")                         \
+    X(system, "before a system instruction")                                   \
+    X(length, "at the length limit")                                           \
+    X(pages, "at the page limit")
+#define TRACE_ABORTS(X)                                                        \
+    X(trap, "an exception")                                                    \
+    X(budget, "an interrupt or the slice's end")                               \
+    X(mode, "a privilege or FP mode change")                                   \
+    X(fetch, "code outside RAM or straddling pages")                           \
+    X(code_changed, "code written while recording")                            \
+    X(too_far, "a path too far from its head")                                 \
+    X(too_short, "a path too short to be worth it")                            \
+    X(compile, "a trace that would not compile")
+
+enum trace_end {
+#define X(name, text) END_##name,
+    TRACE_ENDS(X)
+#undef X
+    NUM_ENDS
+};
+enum trace_abort {
+#define X(name, text) ABORT_##name,
+    TRACE_ABORTS(X)
+#undef X
+    NUM_ABORTS
+};
+
+/* The candidate heads: an open-addressed set of pa << 4 | flags. */
+struct trace_heads {
+    uint64_t *keys;            /* 0 = empty */
+    size_t size, used;
+    uint64_t ends[NUM_ENDS], aborts[NUM_ABORTS];
+};
+
+/* The recorder's states: one step of recording moves between them. */
+enum rec_state { REC_RECORDING, REC_ENDED, REC_ABORTED };
+
+struct recorder {
+    struct hart *h;
+    struct jit *j;
+    uint32_t flags;
+    uint64_t head_vpc;
+    enum trace_end end;
+    enum trace_abort abort;
+    struct trace_info *ti;     /* room for TRACE_MAX_INSNS */
+};
+
+/* -- Candidate heads ------------------------------------------------------------ */
+
+static uint64_t head_key(uint64_t pa, uint32_t flags)
+{
+    return pa << 4 | (flags & 15) | 1ULL << 63; /* never 0 */
+}
+
+static size_t head_slot(const struct trace_heads *s, uint64_t key)
+{
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 20) & (s->size - 1);
+    while (s->keys[i] && s->keys[i] != key)
+        i = (i + 1) & (s->size - 1);
+    return i;
+}
+
+static void heads_grow(struct trace_heads *s)
+{
+    uint64_t *old = s->keys;
+    size_t old_size = s->size;
+    s->size = old_size ? old_size * 2 : 4096;
+    s->keys = calloc(s->size, sizeof *s->keys);
+    if (!s->keys) {
+        fprintf(stderr, "dbt: out of memory\n");
+        exit(2);
+    }
+    for (size_t i = 0; i < old_size; i++)
+        if (old[i])
+            s->keys[head_slot(s, old[i])] = old[i];
+    free(old);
+}
+
+bool trace_is_head(struct jit *j, uint64_t pa, uint32_t flags)
+{
+    struct trace_heads *s = j->heads;
+    if (!j->traces || !s->used)
+        return false;
+    uint64_t key = head_key(pa, flags);
+    return s->keys[head_slot(s, key)] == key;
+}
+
+void trace_note_head(struct jit *j, uint64_t pa, uint32_t flags)
+{
+    struct trace_heads *s = j->heads;
+    if (!j->traces)
+        return;
+    if (2 * (s->used + 1) > s->size)
+        heads_grow(s);
+    uint64_t key = head_key(pa, flags);
+    size_t i = head_slot(s, key);
+    if (s->keys[i] == key)
+        return;
+    s->keys[i] = key;
+    s->used++;
+    j->stats.trace_heads++;
+    /* A block translated before it was a candidate does not count: make
+     * it be translated again (rare: loops are mostly entered at the top). */
+    struct jit_block *old = jit_lookup(j, pa, flags);
+    if (old && !old->trace && !old->counted) {
+        jit_invalidate_block(j, old);
+        jit_jcache_clear_all(j);
+    }
+}
+
+void trace_flush(struct jit *j)
+{
+    struct trace_heads *s = j->heads;
+    if (s->keys)
+        memset(s->keys, 0, s->size * sizeof *s->keys);
+    s->used = 0;
+}
+
+void trace_init(struct jit *j, bool enabled, int32_t threshold)
+{
+    j->traces = enabled;
+    j->trace_threshold = threshold > 0 ? threshold : 1;
+    j->heads = calloc(1, sizeof *j->heads);
+    j->tstats = calloc(1, sizeof *j->tstats);
+    if (!j->heads || !j->tstats) {
+        fprintf(stderr, "dbt: out of memory\n");
+        exit(2);
+    }
+    heads_grow(j->heads);
+}
+
+/* -- Recording ------------------------------------------------------------------ */
+
+static enum rec_state ended(struct recorder *r, enum trace_end why)
+{
+    r->end = why;
+    return REC_ENDED;
+}
+
+static enum rec_state aborted(struct recorder *r, enum trace_abort why)
+{
+    r->abort = why;
+    return REC_ABORTED;
+}
+
+static bool is_jump(enum op op)
+{
+    return op >= OP_JAL && op <= OP_BGEU;
+}
+
+static bool on_path(const struct trace_info *ti, int64_t delta)
+{
+    for (int i = 0; i < ti->n; i++)
+        if (ti->insn[i].delta == delta)
+            return true;
+    return false;
+}
+
+/* The index of pa's page among the trace's pages, adding it; -1 if full. */
+static int page_of(struct trace_info *ti, uint64_t pa)
+{
+    uint64_t page = pa & ~0xfffULL;
+    for (int k = 0; k < ti->npages; k++)
+        if (ti->page_pa[k] == page)
+            return k;
+    if (ti->npages == TRACE_MAX_PAGES)
+        return -1;
+    ti->page_pa[ti->npages] = page;
+    return ti->npages++;
+}
+
+/* Record the instruction at h->pc and run it. */
+static enum rec_state record_step(struct recorder *r)
+{
+    struct hart *h = r->h;
+    struct trace_info *ti = r->ti;
+    int64_t delta = (int64_t)(h->pc - r->head_vpc);
+    if (ti->n > 0 && delta == 0)
+        return ended(r, END_loop);
+    if (!cpu_has_budget(h))
+        return aborted(r, ABORT_budget);
+    if (cpu_code_flags(h) != r->flags)
+        return aborted(r, ABORT_mode);
+    if (delta > TRACE_MAX_DELTA || delta < -TRACE_MAX_DELTA)
+        return aborted(r, ABORT_too_far);
+    uint64_t pa;
+    if (!mmu_translate(h, h->pc, ACCESS_EXEC, &pa))
+        return aborted(r, ABORT_trap); /* the run loop takes the fault */
+    const uint8_t *host = mmu_ram_ptr(h->m, pa, 2);
+    if (!host || ((pa & 0xfff) == 0xffe && (host[0] & 3) == 3))
+        return aborted(r, ABORT_fetch);
+    if (ti->n > 0) {
+        struct jit_block *other = jit_lookup(r->j, pa, r->flags);
+        if (other && other->trace)
+            return ended(r, END_other_head);
+        if (on_path(ti, delta))
+            return ended(r, END_repeat);
+        if (ti->n == TRACE_MAX_INSNS)
+            return ended(r, END_length);
+    }
+    if (page_of(ti, pa) < 0)
+        return ended(r, END_pages);
+    struct insn in;
+    cpu_decode(cpu_insn_bits(host), &in);
+    enum op op = (enum op)in.op;
+    if (cpu_ends_block(op) && !is_jump(op))
+        return ended(r, END_system);
+    ti->insn[ti->n++] = (struct trace_insn){.delta = delta, .pa = pa, .raw = in.raw};
+    uint64_t invalidations = r->j->invalidations;
+    bool ok = cpu_step(h);
+    __builtin_ia32_ldmxcsr(JIT_MXCSR); /* fpu.c may have run */
+    if (!ok) {
+        cpu_charge_trap(h);
+        return aborted(r, ABORT_trap);
+    }
+    if (invalidations != r->j->invalidations)
+        return aborted(r, ABORT_code_changed);
+    return REC_RECORDING;
+}
+
+/* -- Forming a trace ------------------------------------------------------------- */
+
+static bool emit_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b, void *arg)
+{
+    blk->trace = arg;
+    blk->hot = NEVER;
+    return jit_translate_trace(j, blk, b);
+}
+
+/* The targets a trace may leave for become candidate heads themselves, so
+ * a second hot path out of a loop gets its own trace. */
+static void note_exit_targets(struct jit *j, const struct trace_info *ti, uint32_t flags)
+{
+    for (int i = 0; i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        if (in.op < OP_BEQ || in.op > OP_BGEU)
+            continue;
+        int64_t next = i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
+        int64_t other = next == ti->insn[i].delta + in.len ? in.imm : in.len;
+        uint64_t pa = ti->insn[i].pa + (uint64_t)other;
+        if ((pa & ~0xfffULL) == (ti->insn[i].pa & ~0xfffULL))
+            trace_note_head(j, pa, flags);
+    }
+}
+
+/* Put a compiled trace in its head's place. */
+static void install_trace(struct jit *j, struct jit_block *trace, struct jit_block *head)
+{
+    struct trace_info *ti = trace->trace;
+    for (int k = 1; k < ti->npages; k++)
+        jit_watch_trace_page(j, trace, k);
+    ti->head = head;
+    if (head) {
+        head->hot = NEVER;
+        jit_redirect_incoming(j, head, trace);
+    }
+    jit_jcache_clear_all(j); /* they may send the head's pc to the head block */
+    j->stats.traces++;
+    j->stats.traces_loop += ti->loop;
+    j->stats.trace_insns_formed += (uint64_t)ti->n;
+    note_exit_targets(j, ti, trace->flags);
+}
+
+/* A head that did not give a trace: try again later, or give up. */
+static void retry_later(struct jit *j, struct jit_block *head)
+{
+    if (!head || !head->valid)
+        return;
+    if (++head->trace_tries >= TRACE_MAX_TRIES) {
+        head->hot = NEVER;
+        j->stats.trace_blacklisted++;
+    } else {
+        head->hot = j->trace_threshold;
+    }
+}
+
+void trace_died(struct jit *j, struct jit_block *trace)
+{
+    struct jit_block *head = trace->trace->head;
+    j->stats.traces_invalidated++;
+    if (head && head->valid && head->pa == trace->pa && head->flags == trace->flags)
+        retry_later(j, head);
+}
+
+void trace_hot(struct hart *h)
+{
+    struct jit *j = h->m->jit;
+    uint32_t flags = cpu_code_flags(h);
+    uint64_t pa;
+    if (!mmu_translate(h, h->pc, ACCESS_EXEC, &pa))
+        return; /* the run loop meets the fault itself */
+    struct jit_block *head = jit_lookup(j, pa, flags);
+    if (!head)
+        return;
+    if (head->trace || !j->traces) {
+        head->hot = NEVER;
+        return;
+    }
+    j->stats.trace_hot++;
+    struct trace_info *ti =
+        calloc(1, sizeof *ti + TRACE_MAX_INSNS * sizeof ti->insn[0]);
+    if (!ti) {
+        retry_later(j, head);
+        return;
+    }
+    struct recorder r = {.h = h, .j = j, .flags = flags, .head_vpc = h->pc, .ti = ti};
+    ti->head_vpc = h->pc;
+    uint64_t flushes = j->stats.flushes;
+    enum rec_state state = REC_RECORDING;
+    while (state == REC_RECORDING)
+        state = record_step(&r);
+    if (j->stats.flushes != flushes)
+        head = NULL; /* a flush on the way took the head block with it */
+    switch (state) {
+    case REC_ENDED:
+        ti->loop = r.end == END_loop;
+        ti->end_delta = (int64_t)(h->pc - r.head_vpc);
+        if (!ti->loop && ti->n < TRACE_MIN_INSNS) {
+            r.abort = ABORT_too_short;
+            break;
+        }
+        j->heads->ends[r.end]++;
+        struct jit_block *trace = jit_new_block(j, pa, flags, emit_trace, ti);
+        if (trace) {
+            if (j->stats.flushes != flushes)
+                head = NULL;
+            install_trace(j, trace, head && head->valid ? head : NULL);
+            return;
+        }
+        r.abort = ABORT_compile;
+        break;
+    case REC_ABORTED:
+    case REC_RECORDING:
+        break;
+    }
+    j->heads->aborts[r.abort]++;
+    free(ti);
+    retry_later(j, head);
+}
+
+/* -- Statistics ------------------------------------------------------------------- */
+
+void trace_print_stats(struct jit *j, FILE *out)
+{
+    struct trace_heads *s = j->heads;
+    struct trace_stats *ts = j->tstats;
+    if (!j->traces) {
+        fprintf(out, "dbt: trace: %-42s\n", "off (-no-traces)");
+        return;
+    }
+#define X(name, text) fprintf(out, "dbt: trace: ended %-36s %llu\n", text, (unsigned long long)s->ends[END_##name]);
+    TRACE_ENDS(X)
+#undef X
+#define X(name, text) fprintf(out, "dbt: trace: aborted by %-31s %llu\n", text, (unsigned long long)s->aborts[ABORT_##name]);
+    TRACE_ABORTS(X)
+#undef X
+    uint64_t total = 0;
+    for (int i = 0; i < j->m->nharts; i++)
+        total += j->m->harts[i]->instret;
+    fprintf(out, "dbt: trace: %-42s %llu\n", "entries", (unsigned long long)ts->entries);
+    fprintf(out, "dbt: trace: %-42s %llu\n", "loop iterations", (unsigned long long)ts->iterations);
+    if (ts->entries + ts->iterations)
+        fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "side exits (per entry or iteration)",
+                100.0 * (double)ts->side_exits / (double)(ts->entries + ts->iterations),
+                (unsigned long long)ts->side_exits);
+    if (total)
+        fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "guest instructions run in traces",
+                100.0 * (double)ts->insns / (double)total, (unsigned long long)total);
+}
