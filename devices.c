@@ -277,8 +277,7 @@ void devices_poll(struct machine *m)
     rtc_check_alarm(&d->rtc);
 }
 
-/* The earliest timer deadline after now, in mtime ticks, or UINT64_MAX. */
-static uint64_t next_deadline(struct machine *m, uint64_t now)
+uint64_t devices_next_deadline(struct machine *m, uint64_t now)
 {
     uint64_t next = clint_next_deadline(&m->dev->clint, now);
     for (int i = 0; i < m->nharts; i++) {
@@ -301,7 +300,7 @@ void devices_idle(struct machine *m)
             return;
 
     uint64_t wait_ns = IDLE_MAX_NS;
-    uint64_t deadline = next_deadline(m, now);
+    uint64_t deadline = devices_next_deadline(m, now);
     if (deadline != UINT64_MAX && (deadline - now) < wait_ns / NS_PER_TICK)
         wait_ns = (deadline - now) * NS_PER_TICK;
     uint64_t alarm_ns = rtc_ns_to_alarm(&d->rtc);

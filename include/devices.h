@@ -62,12 +62,18 @@ void devices_reset(struct machine *m);
 void devices_destroy(struct machine *m);
 /* Between slices: timer lines, host input into the UART, RTC alarm. */
 void devices_poll(struct machine *m);
+/* The earliest timer deadline after now, in mtime ticks, or UINT64_MAX. */
+uint64_t devices_next_deadline(struct machine *m, uint64_t now);
 /* Every running hart waits in WFI: sleep until the next timer deadline or
  * host input (the run loop calls devices_poll next). */
 void devices_idle(struct machine *m);
 
 /* Guest console output (SBI DBCN and legacy putchar, HTIF): stdout, unbuffered. */
 void console_write(struct machine *m, const void *buf, size_t len);
+/* The signal (SIGINT, SIGTERM, ...) that stopped the machine, or 0. */
+int console_exit_signal(void);
+/* "dbt: terminated by signal N" on stderr. */
+void console_say_signal(int sig);
 /* SBI legacy getchar: the next input byte, or -1. */
 int console_getchar(struct machine *m);
 
@@ -125,6 +131,9 @@ struct console {
     bool escape;        /* Ctrl-A seen, the command key comes next */
     bool raw;           /* we put the terminal in raw mode */
     uint64_t next_poll; /* mtime at which to look at stdin again */
+    char panic_line[120]; /* "Kernel panic - not syncing: ..." as it comes */
+    size_t panic_len;     /* bytes of it matched or collected so far */
+    bool panic_seen;      /* reported: watch no more */
 };
 
 /* virtio-blk: one split virtqueue. */

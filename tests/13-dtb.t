@@ -156,7 +156,7 @@ dump default
 check_fixed default 1
 is "$(get x /memory@80000000 reg)/$(get s /memory@80000000 device_type)" \
     "0 80000000 0 20000000/memory" "default: 512 MiB of RAM at 0x80000000"
-ok not has_prop /chosen bootargs
+is "$(get s /chosen bootargs)" "earlycon=sbi" "default: bootargs earlycon=sbi (early console)"
 ok not has_prop /chosen linux,initrd-start
 ok not has_prop /chosen linux,initrd-end
 ok has_node /soc/virtio_mmio@10001000
