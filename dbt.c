@@ -37,7 +37,16 @@ struct options {
     enum panic_action panic_action;
     uint64_t ram_size;
     int smp;
-    struct devices_config drive;
+    struct devices_config disks; /* slot i: the i-th disk */
+    int nslots;                  /* slots taken by -drive and -device */
+    const char *device_ref[VIRTIO_SLOTS]; /* -device ...,drive=ID: fill slot i later */
+    struct named_drive {                  /* -drive if=none,id=ID */
+        const char *id;
+        struct drive_config cfg;
+        bool used;
+    } named[VIRTIO_SLOTS];
+    int nnamed;
+    bool snapshot;
     unsigned log;
     bool icount, icount_sleep, stats;
     int icount_shift;
@@ -447,7 +456,10 @@ static void usage(FILE *out)
         "  -m SIZE            RAM size in MiB, or with a suffix K, M, G, T, maybe a\n"
         "                     fraction (1.5G); default 512M, at most 64G\n"
         "  -smp [cpus=]N[,sockets=S,cores=C,threads=T]   harts, 1 to %d (default 1)\n"
-        "  -drive file=IMG[,format=raw][,readonly=on]   virtio-blk disk\n"
+        "  -drive file=IMG[,format=raw][,readonly=on][,snapshot=on][,if=virtio]\n"
+        "                     a virtio-blk disk on the next of 8 virtio-mmio slots\n"
+        "                     (/dev/vda, vdb, ... in order); if=none,id=ID waits for\n"
+        "  -device virtio-blk-device,drive=ID   which takes the next slot\n"
         "  -snapshot          keep disk writes in memory\n"
         "  -no-reboot         exit when the guest reboots\n"
         "  -action panic=none|shutdown|exit-failure\n"
@@ -631,27 +643,124 @@ static unsigned parse_log(const char *s)
     return mask;
 }
 
-/* -drive file=IMG[,format=raw][,if=virtio|none][,readonly=on|off] */
+/* -drive file=IMG[,format=raw][,if=virtio|none][,id=ID][,readonly=on|off]
+ * [,snapshot=on|off][,media=disk][,cache=...][,aio=...]: one virtio-blk
+ * device each, on the next free slot; if=none waits for a -device. */
+struct drive_parse {
+    struct drive_config cfg;
+    const char *id;
+    bool if_none;
+};
+
+static bool on_off(const char *opt, const char *all, const char *key, const char *v)
+{
+    if (strcmp(v, "on") && strcmp(v, "off"))
+        die("%s %s: %s=%s: say on or off", opt, all, key, v);
+    return !strcmp(v, "on");
+}
+
+static void drive_item(const char *opt, const char *all, const char *key, const char *v,
+                       void *ctx)
+{
+    struct drive_parse *d = ctx;
+    if (!strcmp(key, "file"))
+        d->cfg.path = strdup(v);
+    else if (!strcmp(key, "format") && strcmp(v, "raw"))
+        die("%s %s: only format=raw is supported", opt, all);
+    else if (!strcmp(key, "if") && strcmp(v, "virtio") && strcmp(v, "none"))
+        die("%s %s: if=%s: this machine has if=virtio and if=none only", opt, all, v);
+    else if (!strcmp(key, "if"))
+        d->if_none = !strcmp(v, "none");
+    else if (!strcmp(key, "id"))
+        d->id = strdup(v);
+    else if (!strcmp(key, "readonly"))
+        d->cfg.readonly = on_off(opt, all, key, v);
+    else if (!strcmp(key, "snapshot"))
+        d->cfg.snapshot = on_off(opt, all, key, v);
+    else if (!strcmp(key, "media") && strcmp(v, "disk"))
+        die("%s %s: only media=disk is supported", opt, all);
+    else if (strcmp(key, "format") && strcmp(key, "media") && strcmp(key, "cache") &&
+             strcmp(key, "aio"))
+        die("%s %s: unknown parameter '%s'", opt, all, key);
+}
+
+static void take_slot(const char *opt, const char *s, struct options *o)
+{
+    if (o->nslots == VIRTIO_SLOTS)
+        die("%s %s: more than %d disks (the machine has %d virtio-mmio slots)", opt, s,
+            VIRTIO_SLOTS, VIRTIO_SLOTS);
+    o->nslots++;
+}
+
 static void parse_drive(const char *s, struct options *o)
 {
-    char *copy = strdup(s), *save = NULL;
-    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (!strncmp(t, "file=", 5))
-            o->drive.drive_path = strdup(t + 5);
-        else if (!strcmp(t, "format=raw") || !strncmp(t, "if=", 3) || !strncmp(t, "id=", 3))
-            ;
-        else if (!strncmp(t, "format=", 7))
-            die("-drive %s: only format=raw is supported", s);
-        else if (!strcmp(t, "readonly=on"))
-            o->drive.drive_readonly = true;
-        else if (!strcmp(t, "readonly=off"))
-            o->drive.drive_readonly = false;
-        else
-            die("-drive %s: unknown parameter '%s'", s, t);
-    }
-    free(copy);
-    if (!o->drive.drive_path || !*o->drive.drive_path)
+    struct drive_parse d = {0};
+    parse_keyvals("-drive", s, NULL, drive_item, &d);
+    if (!d.cfg.path || !*d.cfg.path)
         die("-drive %s: file=IMG is required", s);
+    if (!d.if_none) {
+        take_slot("-drive", s, o);
+        o->disks.drive[o->nslots - 1] = d.cfg;
+        return;
+    }
+    if (!d.id)
+        die("-drive %s: if=none needs an id=NAME for -device virtio-blk-device,drive=NAME", s);
+    for (int i = 0; i < o->nnamed; i++)
+        if (!strcmp(o->named[i].id, d.id))
+            die("-drive %s: id=%s is given twice", s, d.id);
+    if (o->nnamed == VIRTIO_SLOTS)
+        die("-drive %s: more than %d disks", s, VIRTIO_SLOTS);
+    o->named[o->nnamed++] = (struct named_drive){d.id, d.cfg, false};
+}
+
+/* -device virtio-blk-device,drive=ID[,bus=...]: the if=none drive ID on the
+ * next free slot.  Nothing else can be plugged in here. */
+static void device_item(const char *opt, const char *all, const char *key, const char *v,
+                        void *ctx)
+{
+    const char **drive = ctx;
+    if (!strcmp(key, "driver") && !strcmp(v, "virtio-blk-pci"))
+        die("%s %s: this machine has no PCI bus: use virtio-blk-device (virtio-mmio)", opt, all);
+    if (!strcmp(key, "driver") && strcmp(v, "virtio-blk-device"))
+        die("%s %s: unknown device '%s' (only virtio-blk-device,drive=ID exists)", opt, all, v);
+    if (!strcmp(key, "drive"))
+        *drive = strdup(v);
+    else if (strcmp(key, "driver") && strcmp(key, "bus") && strcmp(key, "id"))
+        die("%s %s: unknown parameter '%s'", opt, all, key);
+}
+
+static void parse_device(const char *s, struct options *o)
+{
+    const char *drive = NULL;
+    parse_keyvals("-device", s, "driver", device_item, &drive);
+    if (!drive)
+        die("-device %s: drive=ID is required (with -drive if=none,id=ID,file=...)", s);
+    take_slot("-device", s, o);
+    o->device_ref[o->nslots - 1] = drive;
+}
+
+/* Put each if=none drive where its -device asked; every one must be used. */
+static void resolve_drives(struct options *o)
+{
+    for (int slot = 0; slot < o->nslots; slot++) {
+        const char *ref = o->device_ref[slot];
+        int i;
+        for (i = 0; ref && i < o->nnamed && strcmp(o->named[i].id, ref); i++)
+            ;
+        if (ref && i == o->nnamed)
+            die("-device virtio-blk-device,drive=%s: no -drive if=none,id=%s", ref, ref);
+        if (ref && o->named[i].used)
+            die("-device virtio-blk-device,drive=%s: that drive is already in use", ref);
+        if (ref) {
+            o->named[i].used = true;
+            o->disks.drive[slot] = o->named[i].cfg;
+        }
+        o->disks.drive[slot].snapshot |= o->snapshot;
+    }
+    for (int i = 0; i < o->nnamed; i++)
+        if (!o->named[i].used)
+            die("-drive if=none,id=%s: no -device virtio-blk-device,drive=%s uses it",
+                o->named[i].id, o->named[i].id);
 }
 
 /* -action panic=none|shutdown|exit-failure[,reboot=reset|shutdown] */
@@ -716,7 +825,7 @@ static void parse_args(int argc, char **argv, struct options *o)
             a++; /* --option works too */
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) { usage(stdout); exit(0); }
         if (!strcmp(a, "-V") || !strcmp(a, "-version")) { printf("dbt %s\n", DBT_VERSION); exit(0); }
-        if (!strcmp(a, "-snapshot")) { o->drive.drive_snapshot = true; continue; }
+        if (!strcmp(a, "-snapshot")) { o->snapshot = true; continue; }
         if (!strcmp(a, "-nographic") || !strcmp(a, "-no-traces"))
             continue;
         if (!strcmp(a, "-interp")) { o->engine = ENGINE_INTERP; continue; }
@@ -754,6 +863,7 @@ static void parse_args(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "-bios")) o->bios = v;
         else if (!strcmp(a, "-m")) o->ram_size = parse_size(v);
         else if (!strcmp(a, "-drive")) parse_drive(v, o);
+        else if (!strcmp(a, "-device")) parse_device(v, o);
         else if (!strcmp(a, "-d")) o->log = parse_log(v);
         else if (!strcmp(a, "-D")) o->logfile = v;
         else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
@@ -776,6 +886,7 @@ static void parse_args(int argc, char **argv, struct options *o)
     if (!o->kernel && o->bios && !strcmp(o->bios, "none"))
         die("-bios none needs a kernel to start");
     make_bootargs(o);
+    resolve_drives(o);
 }
 
 static void print_stats(struct machine *m, uint64_t start_ns)
@@ -838,7 +949,7 @@ int main(int argc, char **argv)
         return 0;
     }
     boot(&m, &o);
-    if (!devices_create(&m, &o.drive))
+    if (!devices_create(&m, &o.disks))
         exit(2);
     htif_attach(&m);
     if (o.engine != ENGINE_INTERP)

@@ -12,7 +12,7 @@
 #define RAM_BASE 0x80000000ULL
 #define KERNEL_OFFSET 0x200000ULL /* Linux Image at RAM + 2 MiB */
 #define MAX_HARTS 8
-#define MAX_REGIONS 16
+#define MAX_REGIONS 24
 #define TIMEBASE_HZ 10000000ULL /* mtime ticks at 10 MHz */
 #define ICOUNT_SHIFT_DEFAULT 3  /* -icount: one timebase tick per 8 instructions */
 
