@@ -126,7 +126,7 @@ static void check_stuck(struct machine *m, struct hart *h, uint64_t instret, uin
         return;
     char what[160];
     snprintf(what, sizeof what,
-             "hart %llu is stuck: trap after trap at pc %#llx (cause %llu, tval %#llx), "
+             "hart %llu is stuck: trap after trap at pc 0x%llx (cause %llu, tval 0x%llx), "
              "no instruction retired",
              (unsigned long long)h->hartid, (unsigned long long)h->pc,
              (unsigned long long)h->trap_cause, (unsigned long long)h->trap_tval);
