@@ -46,9 +46,12 @@
  * atexit() function take no argument, yet must find the settings to put
  * back.  Written once, before the handlers are installed. */
 static struct {
-    struct termios saved;
+    struct termios saved, raw_settings;
     int fd;
-    volatile sig_atomic_t raw; /* the terminal is in raw mode now */
+    volatile sig_atomic_t raw;     /* the terminal is in raw mode now */
+    volatile sig_atomic_t resume;  /* stopped from raw mode: raw again on SIGCONT */
+    volatile sig_atomic_t exit_signal; /* the signal that asked us to end */
+    struct machine *m;             /* the machine to stop on that signal */
     bool hooks_installed;
 } tty_state;
 
@@ -74,11 +77,51 @@ static void say_signal(int sig)
     }
 }
 
+/* SIGINT, SIGTERM, SIGHUP...: the first one stops the machine, and main()
+ * leaves as on any exit (the -D log flushed, the terminal restored), then
+ * says "terminated by signal N" with status 128 + N.  machine_exit only
+ * stores flags and zeroes budgets.  A second signal, or one before the
+ * machine runs, ends the process at once. */
 static void on_exit_signal(int sig)
 {
+    if (tty_state.m && !tty_state.exit_signal) {
+        tty_state.exit_signal = sig;
+        machine_exit(tty_state.m, 128 + sig);
+        return;
+    }
     tty_restore();
     say_signal(sig);
     _exit(128 + sig);
+}
+
+/* Ctrl-Z (or kill -TSTP): the shell gets its terminal back in the state it
+ * left it, then we stop; SIGCONT (fg) puts raw mode back. */
+static void on_stop_signal(int sig)
+{
+    int saved_errno = errno;
+    tty_state.resume = tty_state.raw;
+    tty_restore();
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, mine;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, &mine);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig); /* stops here until SIGCONT */
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    sigaction(sig, &mine, NULL);
+    errno = saved_errno;
+}
+
+static void on_cont_signal(int sig)
+{
+    int saved_errno = errno;
+    (void)sig;
+    if (tty_state.resume && tcsetattr(tty_state.fd, TCSANOW, &tty_state.raw_settings) == 0)
+        tty_state.raw = 1;
+    tty_state.resume = 0;
+    errno = saved_errno;
 }
 
 /* Installed with SA_RESETHAND: the re-raised signal takes its default
@@ -110,6 +153,18 @@ static void install_tty_hooks(void)
         install_handler(exit_signals[i], on_exit_signal, 0);
     for (size_t i = 0; i < sizeof fatal_signals / sizeof *fatal_signals; i++)
         install_handler(fatal_signals[i], on_fatal_signal, SA_RESETHAND);
+    install_handler(SIGTSTP, on_stop_signal, SA_RESTART);
+    install_handler(SIGCONT, on_cont_signal, SA_RESTART);
+}
+
+int console_exit_signal(void)
+{
+    return tty_state.exit_signal;
+}
+
+void console_say_signal(int sig)
+{
+    say_signal(sig);
 }
 
 /* cfmakeraw() without clearing OPOST. */
@@ -120,13 +175,13 @@ static bool tty_make_raw(int fd)
         return false;
     tty_state.saved = t;
     tty_state.fd = fd;
-    install_tty_hooks();
     t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
     t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
     t.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
     t.c_cflag |= CS8;
     t.c_cc[VMIN] = 1;
     t.c_cc[VTIME] = 0;
+    tty_state.raw_settings = t;
     tty_state.raw = 1;
     if (tcsetattr(fd, TCSANOW, &t) < 0) {
         tty_state.raw = 0;
@@ -137,8 +192,37 @@ static bool tty_make_raw(int fd)
 
 /* -- Output ---------------------------------------------------------------------- */
 
+/* Linux says "Kernel panic - not syncing: <why>" and then spins for ever
+ * (panic_timeout 0): the user sees a machine that does nothing.  Output is
+ * watched for that text; at the end of its line the machine hears of it. */
+#define PANIC_TEXT "Kernel panic - not syncing"
+
+static void watch_panic(struct console *c, const uint8_t *p, size_t len)
+{
+    static const size_t text_len = sizeof PANIC_TEXT - 1;
+    for (size_t i = 0; i < len && !c->panic_seen; i++) {
+        if (c->panic_len < text_len) {
+            c->panic_len = p[i] == PANIC_TEXT[c->panic_len] ? c->panic_len + 1
+                                                              : p[i] == PANIC_TEXT[0];
+            continue;
+        }
+        if (p[i] != '\n' && p[i] != '\r' && c->panic_len < sizeof c->panic_line - 1) {
+            c->panic_line[c->panic_len++] = (char)p[i];
+            continue;
+        }
+        memcpy(c->panic_line, PANIC_TEXT, text_len);
+        c->panic_line[c->panic_len] = 0;
+        c->panic_seen = true;
+        char what[sizeof c->panic_line + 40];
+        snprintf(what, sizeof what, "the guest kernel panicked: \"%s\"", c->panic_line);
+        machine_guest_panic(c->m, what);
+    }
+}
+
 void console_write(struct machine *m, const void *buf, size_t len)
 {
+    if (m && m->dev)
+        watch_panic(&m->dev->console, buf, len);
     int fd = m && m->dev ? m->dev->console.out_fd : STDOUT_FILENO;
     const uint8_t *p = buf;
     while (len) {
@@ -276,6 +360,8 @@ void console_create(struct machine *m, struct console *c)
     c->m = m;
     c->in_fd = STDIN_FILENO;
     c->out_fd = STDOUT_FILENO;
+    install_tty_hooks();
+    tty_state.m = m;
     if (isatty(c->in_fd))
         c->raw = tty_make_raw(c->in_fd);
 }
@@ -289,6 +375,7 @@ void console_reset(struct console *c)
 
 void console_destroy(struct console *c)
 {
+    tty_state.m = NULL;
     if (c->raw)
         tty_restore();
     c->raw = false;

@@ -922,24 +922,49 @@ static void log_in_asm(struct hart *h)
     h->trap_cause = trap_cause, h->trap_tval = trap_tval;
 }
 
-/* A set of block start addresses already shown by in_asm. */
+/* Double the set of shown block starts; false when memory runs out. */
+static bool seen_grow(struct machine *m)
+{
+    size_t cap = m->seen_capacity ? m->seen_capacity * 2 : 1 << 16;
+    uint64_t *old = m->seen_blocks, *keys = calloc(cap, sizeof *keys);
+    if (!keys)
+        return false;
+    for (size_t i = 0; i < m->seen_capacity; i++) {
+        if (!old[i])
+            continue;
+        size_t k = (size_t)(old[i] * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+        while (keys[k])
+            k = (k + 1) & (cap - 1);
+        keys[k] = old[i];
+    }
+    free(old);
+    m->seen_blocks = keys;
+    m->seen_capacity = cap;
+    return true;
+}
+
+/* A set of block start addresses already shown by in_asm.  It grows as
+ * needed; if memory runs out, in_asm stops, saying so in the log and on
+ * stderr, rather than leaving a log that silently lacks blocks. */
 static bool first_time_seen(struct hart *h, uint64_t pc)
 {
     struct machine *m = h->m;
     uint64_t key = (pc << 2 | h->priv) + 1;
-    if (!m->seen_blocks) {
-        m->seen_capacity = 1 << 16;
-        m->seen_blocks = calloc(m->seen_capacity, sizeof *m->seen_blocks);
-        if (!m->seen_blocks)
-            return false;
+    if ((m->seen_count + 1) * 2 > m->seen_capacity && !seen_grow(m)) {
+        const char *msg = "dbt: -d in_asm: out of memory for the set of logged blocks; "
+                          "in_asm logging stops here\n";
+        fputs(msg, m->logf);
+        if (m->logf != stderr)
+            fputs(msg, stderr);
+        m->log &= ~(unsigned)LOG_IN_ASM;
+        return false;
     }
     size_t mask = m->seen_capacity - 1;
     for (size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL) & mask;; i = (i + 1) & mask) {
         if (m->seen_blocks[i] == key)
             return false;
         if (m->seen_blocks[i] == 0) {
-            if (++m->seen_count * 2 > m->seen_capacity)
-                return false; /* full enough: stop logging new blocks */
+            m->seen_count++;
             m->seen_blocks[i] = key;
             return true;
         }

@@ -9,6 +9,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -31,11 +32,24 @@
 
 struct options {
     const char *kernel, *initrd, *append, *bios, *dumpdtb, *logfile;
+    char *bootargs; /* -append, and earlycon=sbi unless it names an earlycon */
+    bool no_reboot;
+    enum panic_action panic_action;
     uint64_t ram_size;
     int smp;
-    struct devices_config drive;
+    struct devices_config disks; /* slot i: the i-th disk */
+    int nslots;                  /* slots taken by -drive and -device */
+    const char *device_ref[VIRTIO_SLOTS]; /* -device ...,drive=ID: fill slot i later */
+    struct named_drive {                  /* -drive if=none,id=ID */
+        const char *id;
+        struct drive_config cfg;
+        bool used;
+    } named[VIRTIO_SLOTS];
+    int nnamed;
+    bool snapshot;
     unsigned log;
-    bool icount, stats;
+    bool icount, icount_sleep, stats;
+    int icount_shift;
     enum engine engine;
     uint64_t jit_cache_size;
     bool no_traces;
@@ -60,14 +74,19 @@ static void die(const char *fmt, ...)
 
 struct file_image {
     const char *path;
-    uint8_t *data;
+    uint8_t *data; /* mapped read-only, whole file */
     size_t size;
 };
 
-static struct file_image read_file(const char *what, const char *path)
+/* Open a file to load and map it.  O_NONBLOCK keeps open() of a FIFO from
+ * waiting for a writer; anything but a regular file is refused.  A file
+ * that is not ELF must fit in `max` bytes (the RAM): that is checked from
+ * its size, before anything is read.  An ELF file may be larger (debug
+ * information): only its segments are copied, and place() checks them. */
+static struct file_image read_file(const char *what, const char *path, uint64_t max)
 {
     struct file_image f = {.path = path};
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     if (fd < 0)
         die("%s %s: %s", what, path, strerror(errno));
@@ -79,21 +98,24 @@ static struct file_image read_file(const char *what, const char *path)
         close(fd);
         die("%s %s: empty file", what, path);
     }
-    f.size = (size_t)st.st_size;
-    f.data = malloc(f.size);
-    if (!f.data)
-        die("%s %s: out of memory", what, path);
-    size_t done = 0;
-    while (done < f.size) {
-        ssize_t n = read(fd, f.data + done, f.size - done);
-        if (n <= 0) {
-            close(fd);
-            die("%s %s: read error: %s", what, path, n < 0 ? strerror(errno) : "short read");
-        }
-        done += (size_t)n;
+    char magic[SELFMAG] = {0};
+    bool elf = pread(fd, magic, SELFMAG, 0) == SELFMAG && !memcmp(magic, ELFMAG, SELFMAG);
+    if (!elf && (uint64_t)st.st_size > max) {
+        close(fd);
+        die("%s %s: %llu bytes, larger than the RAM (%llu MiB; try a larger -m)", what, path,
+            (unsigned long long)st.st_size, (unsigned long long)(max >> 20));
     }
+    f.size = (size_t)st.st_size;
+    f.data = mmap(NULL, f.size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
+    if (f.data == MAP_FAILED)
+        die("%s %s: cannot read: %s", what, path, strerror(errno));
     return f;
+}
+
+static void free_file(struct file_image *f)
+{
+    munmap(f->data, f->size);
 }
 
 /* Copy len bytes to guest physical address pa, or die naming the file. */
@@ -102,9 +124,9 @@ static void place(struct machine *m, const struct file_image *f, uint64_t pa,
 {
     uint8_t *dst = mmu_ram_ptr(m, pa, zero_to);
     if (!dst)
-        die("%s: does not fit in RAM (%#llx..%#llx; RAM is %#llx..%#llx, try a larger -m)",
-            f->path, (unsigned long long)pa, (unsigned long long)(pa + zero_to),
-            (unsigned long long)m->ram_base, (unsigned long long)(m->ram_base + m->ram_size));
+        die("%s: does not fit in RAM (%#llx bytes at %#llx; RAM is %#llx bytes at %#llx, "
+            "try a larger -m)", f->path, (unsigned long long)zero_to, (unsigned long long)pa,
+            (unsigned long long)m->ram_size, (unsigned long long)m->ram_base);
     memcpy(dst, src, len);
     memset(dst + len, 0, zero_to - len);
 }
@@ -156,9 +178,14 @@ static void elf_find_htif(struct machine *m, const struct file_image *f, const E
     }
 }
 
-/* Load an ELF by its program headers; returns the entry point and the end
- * of the highest segment. */
-static uint64_t load_elf(struct machine *m, const struct file_image *f, uint64_t *end)
+/* Where a loaded image lies in guest physical memory: [start, end). */
+struct span {
+    uint64_t start, end;
+};
+
+/* Load an ELF by its program headers; returns the entry point and the span
+ * of its segments. */
+static uint64_t load_elf(struct machine *m, const struct file_image *f, struct span *at)
 {
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)f->data;
     if (f->size < sizeof *eh)
@@ -173,15 +200,20 @@ static uint64_t load_elf(struct machine *m, const struct file_image *f, uint64_t
 
     const Elf64_Phdr *ph = (const Elf64_Phdr *)(f->data + eh->e_phoff);
     int loaded = 0;
-    *end = 0;
+    *at = (struct span){UINT64_MAX, 0};
     for (int i = 0; i < eh->e_phnum; i++) {
         if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
             continue;
-        if (!in_file(f, ph[i].p_offset, ph[i].p_filesz) || ph[i].p_filesz > ph[i].p_memsz)
+        if (ph[i].p_filesz > ph[i].p_memsz)
+            die("%s: segment %d: p_filesz %#llx is larger than p_memsz %#llx", f->path, i,
+                (unsigned long long)ph[i].p_filesz, (unsigned long long)ph[i].p_memsz);
+        if (!in_file(f, ph[i].p_offset, ph[i].p_filesz))
             die("%s: segment %d lies outside the file (truncated ELF?)", f->path, i);
         place(m, f, ph[i].p_paddr, f->data + ph[i].p_offset, ph[i].p_filesz, ph[i].p_memsz);
-        if (ph[i].p_paddr + ph[i].p_memsz > *end)
-            *end = ph[i].p_paddr + ph[i].p_memsz;
+        if (ph[i].p_paddr < at->start)
+            at->start = ph[i].p_paddr;
+        if (ph[i].p_paddr + ph[i].p_memsz > at->end)
+            at->end = ph[i].p_paddr + ph[i].p_memsz;
         loaded++;
     }
     if (!loaded)
@@ -191,14 +223,14 @@ static uint64_t load_elf(struct machine *m, const struct file_image *f, uint64_t
 }
 
 /* Load a kernel or firmware file at `base` (raw, Image) or where its ELF
- * headers say; returns the entry point. */
+ * headers say; returns the entry point and sets the span it occupies. */
 static uint64_t load_image(struct machine *m, const char *what, const char *path,
-                           uint64_t base, uint64_t *end)
+                           uint64_t base, struct span *at)
 {
-    struct file_image f = read_file(what, path);
+    struct file_image f = read_file(what, path, m->ram_size);
     uint64_t entry = base;
     if (is_elf(&f)) {
-        entry = load_elf(m, &f, end);
+        entry = load_elf(m, &f, at);
     } else {
         uint64_t size = f.size;
         if (is_linux_image(&f)) {
@@ -208,9 +240,9 @@ static uint64_t load_image(struct machine *m, const char *what, const char *path
                 size = image_size;
         }
         place(m, &f, base, f.data, f.size, size);
-        *end = base + size;
+        *at = (struct span){base, base + size};
     }
-    free(f.data);
+    free_file(&f);
     return entry;
 }
 
@@ -260,12 +292,12 @@ static uint64_t initrd_address(const struct machine *m, uint64_t kernel_end)
 static void load_initrd(struct machine *m, const char *path, uint64_t kernel_end,
                         struct boot_layout *b)
 {
-    struct file_image f = read_file("-initrd", path);
+    struct file_image f = read_file("-initrd", path, m->ram_size);
     uint64_t start = initrd_address(m, kernel_end);
     place(m, &f, start, f.data, f.size, f.size);
     b->initrd_start = start;
     b->initrd_end = start + f.size;
-    free(f.data);
+    free_file(&f);
 }
 
 /* The device tree of this machine, with /chosen from the options; returns
@@ -277,7 +309,7 @@ static size_t build_dtb(struct machine *m, const struct options *o, uint64_t ini
     if (getrandom(rng, sizeof rng, 0) != (ssize_t)sizeof rng)
         memset(rng, 0x5a, sizeof rng);
     struct fdt_config cfg = {
-        .bootargs = o->append ? o->append : "",
+        .bootargs = o->bootargs,
         .initrd_start = initrd_start,
         .initrd_end = initrd_end,
         .rng_seed = rng,
@@ -325,29 +357,44 @@ static uint64_t place_fw_dynamic_info(struct machine *m, uint64_t kernel_entry, 
     return at;
 }
 
+/* QEMU refuses firmware and kernel that would be loaded over each other
+ * ("ROM regions are overlapping"); so do we. */
+static void check_overlap(const struct options *o, struct span fw, struct span kernel)
+{
+    if (fw.start < kernel.end && kernel.start < fw.end)
+        die("-bios %s (%#llx..%#llx) and -kernel %s (%#llx..%#llx) overlap in RAM "
+            "(ROM regions are overlapping)", o->bios, (unsigned long long)fw.start,
+            (unsigned long long)fw.end, o->kernel, (unsigned long long)kernel.start,
+            (unsigned long long)kernel.end);
+}
+
 static void boot_load(struct machine *m, const struct options *o, struct boot_layout *b)
 {
-    uint64_t end = m->ram_base;
+    struct span at = {m->ram_base, m->ram_base};
+    uint64_t end;
     bool bios_none = o->bios && !strcmp(o->bios, "none");
     bool builtin_sbi = !o->bios || !strcmp(o->bios, "default");
     memset(b, 0, sizeof *b);
     m->tohost = m->fromhost = 0;
 
     if (bios_none) {
-        b->entry = b->kernel_entry = load_image(m, "-kernel", o->kernel, m->ram_base, &end);
+        b->entry = b->kernel_entry = load_image(m, "-kernel", o->kernel, m->ram_base, &at);
     } else if (builtin_sbi) {
         b->entry = b->kernel_entry =
-            load_image(m, "-kernel", o->kernel, m->ram_base + KERNEL_OFFSET, &end);
+            load_image(m, "-kernel", o->kernel, m->ram_base + KERNEL_OFFSET, &at);
     } else {
-        uint64_t fw_end;
-        b->entry = load_image(m, "-bios", o->bios, m->ram_base, &fw_end);
-        end = fw_end;
-        if (o->kernel)
+        struct span fw;
+        b->entry = load_image(m, "-bios", o->bios, m->ram_base, &fw);
+        at = fw;
+        if (o->kernel) {
             b->kernel_entry =
-                load_image(m, "-kernel", o->kernel, m->ram_base + KERNEL_OFFSET, &end);
-        if (end < fw_end)
-            end = fw_end;
+                load_image(m, "-kernel", o->kernel, m->ram_base + KERNEL_OFFSET, &at);
+            check_overlap(o, fw, at);
+        }
+        if (at.end < fw.end)
+            at.end = fw.end;
     }
+    end = at.end;
     if (o->initrd)
         load_initrd(m, o->initrd, end, b);
     uint64_t info_at = place_dtb(m, o, b->initrd_end > end ? b->initrd_end : end, bios_none, b);
@@ -404,17 +451,31 @@ static void usage(FILE *out)
         "Runs a RISC-V RV64GC machine (QEMU virt layout) on this host.\n\n"
         "  -kernel FILE       kernel: Linux Image, ELF or raw binary\n"
         "  -initrd FILE       initial ramdisk\n"
-        "  -append STRING     kernel command line\n"
+        "  -append STRING     kernel command line; with the built-in SBI earlycon=sbi is\n"
+        "                     added unless STRING names an earlycon (say earlycon=none)\n"
         "  -bios FILE|none    M-mode firmware (e.g. OpenSBI fw_jump.bin); 'none' starts\n"
         "                     the kernel in M-mode; default: the built-in SBI\n"
-        "  -m SIZE            RAM size in MiB, or with suffix K, M, G (default 512M)\n"
-        "  -smp N             number of harts, 1 to %d (default 1)\n"
-        "  -drive file=IMG[,format=raw][,readonly=on]   virtio-blk disk\n"
+        "  -m SIZE            RAM size in MiB, or with a suffix K, M, G, T, maybe a\n"
+        "                     fraction (1.5G); default 512M, at most 64G\n"
+        "  -smp [cpus=]N[,sockets=S,cores=C,threads=T]   harts, 1 to %d (default 1)\n"
+        "  -drive file=IMG[,format=raw][,readonly=on][,snapshot=on][,if=virtio]\n"
+        "                     a virtio-blk disk on the next of 8 virtio-mmio slots\n"
+        "                     (/dev/vda, vdb, ... in order); if=none,id=ID waits for\n"
+        "  -device virtio-blk-device,drive=ID   which takes the next slot\n"
         "  -snapshot          keep disk writes in memory\n"
+        "  -no-reboot         exit when the guest reboots\n"
+        "  -action panic=none|shutdown|exit-failure\n"
+        "                     when the guest kernel panics or a hart is stuck in a trap\n"
+        "                     loop (one 'dbt:' line says so): keep running (none, the\n"
+        "                     default), exit 0 (shutdown) or exit 1 (exit-failure)\n"
         "  -nographic         console on stdio (always the case)\n"
         "  -d ITEMS           log: in_asm,out_asm,exec,int,mmu,syscall (comma separated)\n"
         "  -D FILE            write the log to FILE instead of stderr\n"
-        "  -icount            time follows retired instructions (deterministic)\n"
+        "  -icount [shift=N][,sleep=on|off]\n"
+        "                     time follows retired instructions, 2^N per tick (10 MHz);\n"
+        "                     while all harts wait in WFI time jumps to the next timer\n"
+        "                     (sleep=off, the default of bare -icount: deterministic)\n"
+        "                     or runs at real speed (sleep=on, QEMU's default)\n"
         "  -interp            run the interpreter alone (no translation)\n"
         "  -check             run every block under the JIT and the interpreter and\n"
         "                     stop at the first difference (slow; for debugging)\n"
@@ -429,34 +490,141 @@ static void usage(FILE *out)
         "Console: Ctrl-A x quits, Ctrl-A h helps.\n", MAX_HARTS, TRACE_THRESHOLD_DEFAULT);
 }
 
-/* A size in MiB, or with a K, M or G suffix; `opt` names the option in
- * messages.  0 for anything that is not a size. */
+/* A size as QEMU writes it: a number, maybe with a fraction ("1.5G"), and
+ * a suffix B, K, M, G, T, P or E (a bare number means MiB).  Dies on
+ * anything else; sizes past 2^64 come back as UINT64_MAX. */
 static uint64_t parse_bytes(const char *opt, const char *s)
 {
+    static const char suffixes[] = "BKMGTPE";
     char *end;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
+    if (s[0] < '0' || s[0] > '9')
         die("%s %s: not a size", opt, s);
-    uint64_t unit = 1 << 20;
-    if (*end == 'K' || *end == 'k') unit = 1 << 10, end++;
-    else if (*end == 'M' || *end == 'm') unit = 1 << 20, end++;
-    else if (*end == 'G' || *end == 'g') unit = 1ULL << 30, end++;
+    unsigned long long whole = strtoull(s, &end, 10);
+    double frac = 0;
+    if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
+        char *frac_end;
+        frac = strtod(end, &frac_end); /* ".5": the fraction alone */
+        end = frac_end;
+    }
+    int shift = 20;
+    const char *unit = *end ? strchr(suffixes, *end & ~0x20) : NULL;
+    if (unit && *end) {
+        shift = 10 * (int)(unit - suffixes);
+        end++;
+    }
     if (*end)
-        die("%s %s: not a size", opt, s);
-    if (v > (64ULL << 30) / unit)
-        return 0;
-    return v * unit;
+        die("%s %s: not a size (try 512M, 1.5G)", opt, s);
+    if (errno == ERANGE || (shift && whole > (UINT64_MAX >> shift) - 1))
+        return UINT64_MAX;
+    return ((uint64_t)whole << shift) + (uint64_t)(frac * (double)(1ULL << shift));
 }
+
+#define RAM_MAX (64ULL << 30)
 
 static uint64_t parse_size(const char *s)
 {
     uint64_t bytes = parse_bytes("-m", s);
-    if (bytes == 0)
-        die("-m %s: RAM size must be between 1 MiB and 64 GiB", s);
+    if (bytes > RAM_MAX)
+        die("-m %s: too large: RAM is at most %lluG here", s, RAM_MAX >> 30);
     if (bytes < (1 << 20) || bytes % 4096)
         die("-m %s: RAM size must be at least 1 MiB, in whole pages", s);
     return bytes;
+}
+
+/* A key=value list of QEMU's shape ("4,sockets=1,cores=4"): calls
+ * fn(key, value) for each item; a bare first item gets the key `first`. */
+static void parse_keyvals(const char *opt, const char *s, const char *first,
+                          void (*fn)(const char *opt, const char *all, const char *key,
+                                     const char *value, void *ctx),
+                          void *ctx)
+{
+    char *copy = strdup(s), *save = NULL;
+    bool at_first = true;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(t, '=');
+        if (eq)
+            *eq = 0;
+        else if (!at_first || !first)
+            die("%s %s: '%s' is not key=value", opt, s, t);
+        fn(opt, s, eq ? t : first, eq ? eq + 1 : t, ctx);
+        at_first = false;
+    }
+    free(copy);
+}
+
+static long parse_count(const char *opt, const char *all, const char *key, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end || n < 0 || n > 1 << 20)
+        die("%s %s: %s=%s is not a number", opt, all, key, v);
+    return n;
+}
+
+/* -smp [cpus=]N[,sockets=S][,cores=C][,threads=T][,maxcpus=M], as QEMU. */
+struct smp_spec {
+    long cpus, maxcpus, product;
+};
+
+static void smp_item(const char *opt, const char *all, const char *key, const char *v, void *ctx)
+{
+    struct smp_spec *p = ctx;
+    long n = parse_count(opt, all, key, v);
+    if (!strcmp(key, "cpus"))
+        p->cpus = n;
+    else if (!strcmp(key, "maxcpus"))
+        p->maxcpus = n;
+    else if (!strcmp(key, "sockets") || !strcmp(key, "cores") || !strcmp(key, "threads") ||
+             !strcmp(key, "dies") || !strcmp(key, "clusters"))
+        p->product *= n;
+    else
+        die("%s %s: unknown parameter '%s' (cpus, sockets, cores, threads, maxcpus)", opt, all,
+            key);
+}
+
+static int parse_smp(const char *s)
+{
+    struct smp_spec p = {0, 0, 1};
+    parse_keyvals("-smp", s, "cpus", smp_item, &p);
+    if (!p.cpus)
+        p.cpus = p.product;
+    if (p.product != 1 && p.product != p.cpus)
+        die("-smp %s: sockets*cores*threads is %ld, not cpus=%ld", s, p.product, p.cpus);
+    if (p.maxcpus && p.maxcpus != p.cpus)
+        die("-smp %s: maxcpus (CPU hotplug) is not supported: give maxcpus=cpus", s);
+    if (p.cpus < 1 || p.cpus > MAX_HARTS)
+        die("-smp %s: the number of harts must be 1 to %d", s, MAX_HARTS);
+    return (int)p.cpus;
+}
+
+/* -icount [shift=]N[,sleep=on|off][,align=off]; bare -icount is shift=3
+ * with sleep=off (deterministic), given QEMU's syntax sleep defaults to on. */
+static void icount_item(const char *opt, const char *all, const char *key, const char *v,
+                        void *ctx)
+{
+    struct options *o = ctx;
+    if (!strcmp(key, "shift") && !strcmp(v, "auto"))
+        die("%s %s: shift=auto is not supported: give shift=N (0 to 10)", opt, all);
+    if (!strcmp(key, "shift")) {
+        long n = parse_count(opt, all, key, v);
+        if (n > 10)
+            die("%s %s: shift must be 0 to 10", opt, all);
+        o->icount_shift = (int)n;
+    } else if (!strcmp(key, "sleep") && (!strcmp(v, "on") || !strcmp(v, "off"))) {
+        o->icount_sleep = !strcmp(v, "on");
+    } else if (!strcmp(key, "align") && !strcmp(v, "off")) {
+        /* the default; align=on is QEMU's host-speed throttling */
+    } else {
+        die("%s %s: unsupported '%s=%s' (shift=N, sleep=on|off)", opt, all, key, v);
+    }
+}
+
+/* Does argument s look like -icount's optional argument? */
+static bool is_icount_arg(const char *s)
+{
+    return s && (isdigit((unsigned char)s[0]) || !strncmp(s, "shift=", 6) ||
+                 !strncmp(s, "sleep=", 6) || !strncmp(s, "align=", 6));
 }
 
 static unsigned parse_log(const char *s)
@@ -480,27 +648,170 @@ static unsigned parse_log(const char *s)
     return mask;
 }
 
-/* -drive file=IMG[,format=raw][,if=virtio|none][,readonly=on|off] */
+/* -drive file=IMG[,format=raw][,if=virtio|none][,id=ID][,readonly=on|off]
+ * [,snapshot=on|off][,media=disk][,cache=...][,aio=...]: one virtio-blk
+ * device each, on the next free slot; if=none waits for a -device. */
+struct drive_parse {
+    struct drive_config cfg;
+    const char *id;
+    bool if_none;
+};
+
+static bool on_off(const char *opt, const char *all, const char *key, const char *v)
+{
+    if (strcmp(v, "on") && strcmp(v, "off"))
+        die("%s %s: %s=%s: say on or off", opt, all, key, v);
+    return !strcmp(v, "on");
+}
+
+static void drive_item(const char *opt, const char *all, const char *key, const char *v,
+                       void *ctx)
+{
+    struct drive_parse *d = ctx;
+    if (!strcmp(key, "file"))
+        d->cfg.path = strdup(v);
+    else if (!strcmp(key, "format") && strcmp(v, "raw"))
+        die("%s %s: only format=raw is supported", opt, all);
+    else if (!strcmp(key, "if") && strcmp(v, "virtio") && strcmp(v, "none"))
+        die("%s %s: if=%s: this machine has if=virtio and if=none only", opt, all, v);
+    else if (!strcmp(key, "if"))
+        d->if_none = !strcmp(v, "none");
+    else if (!strcmp(key, "id"))
+        d->id = strdup(v);
+    else if (!strcmp(key, "readonly"))
+        d->cfg.readonly = on_off(opt, all, key, v);
+    else if (!strcmp(key, "snapshot"))
+        d->cfg.snapshot = on_off(opt, all, key, v);
+    else if (!strcmp(key, "media") && strcmp(v, "disk"))
+        die("%s %s: only media=disk is supported", opt, all);
+    else if (strcmp(key, "format") && strcmp(key, "media") && strcmp(key, "cache") &&
+             strcmp(key, "aio"))
+        die("%s %s: unknown parameter '%s'", opt, all, key);
+}
+
+static void take_slot(const char *opt, const char *s, struct options *o)
+{
+    if (o->nslots == VIRTIO_SLOTS)
+        die("%s %s: more than %d disks (the machine has %d virtio-mmio slots)", opt, s,
+            VIRTIO_SLOTS, VIRTIO_SLOTS);
+    o->nslots++;
+}
+
 static void parse_drive(const char *s, struct options *o)
 {
-    char *copy = strdup(s), *save = NULL;
-    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (!strncmp(t, "file=", 5))
-            o->drive.drive_path = strdup(t + 5);
-        else if (!strcmp(t, "format=raw") || !strncmp(t, "if=", 3) || !strncmp(t, "id=", 3))
-            ;
-        else if (!strncmp(t, "format=", 7))
-            die("-drive %s: only format=raw is supported", s);
-        else if (!strcmp(t, "readonly=on"))
-            o->drive.drive_readonly = true;
-        else if (!strcmp(t, "readonly=off"))
-            o->drive.drive_readonly = false;
-        else
-            die("-drive %s: unknown parameter '%s'", s, t);
-    }
-    free(copy);
-    if (!o->drive.drive_path || !*o->drive.drive_path)
+    struct drive_parse d = {0};
+    parse_keyvals("-drive", s, NULL, drive_item, &d);
+    if (!d.cfg.path || !*d.cfg.path)
         die("-drive %s: file=IMG is required", s);
+    if (!d.if_none) {
+        take_slot("-drive", s, o);
+        o->disks.drive[o->nslots - 1] = d.cfg;
+        return;
+    }
+    if (!d.id)
+        die("-drive %s: if=none needs an id=NAME for -device virtio-blk-device,drive=NAME", s);
+    for (int i = 0; i < o->nnamed; i++)
+        if (!strcmp(o->named[i].id, d.id))
+            die("-drive %s: id=%s is given twice", s, d.id);
+    if (o->nnamed == VIRTIO_SLOTS)
+        die("-drive %s: more than %d disks", s, VIRTIO_SLOTS);
+    o->named[o->nnamed++] = (struct named_drive){d.id, d.cfg, false};
+}
+
+/* -device virtio-blk-device,drive=ID[,bus=...]: the if=none drive ID on the
+ * next free slot.  Nothing else can be plugged in here. */
+static void device_item(const char *opt, const char *all, const char *key, const char *v,
+                        void *ctx)
+{
+    const char **drive = ctx;
+    if (!strcmp(key, "driver") && !strcmp(v, "virtio-blk-pci"))
+        die("%s %s: this machine has no PCI bus: use virtio-blk-device (virtio-mmio)", opt, all);
+    if (!strcmp(key, "driver") && strcmp(v, "virtio-blk-device"))
+        die("%s %s: unknown device '%s' (only virtio-blk-device,drive=ID exists)", opt, all, v);
+    if (!strcmp(key, "drive"))
+        *drive = strdup(v);
+    else if (strcmp(key, "driver") && strcmp(key, "bus") && strcmp(key, "id"))
+        die("%s %s: unknown parameter '%s'", opt, all, key);
+}
+
+static void parse_device(const char *s, struct options *o)
+{
+    const char *drive = NULL;
+    parse_keyvals("-device", s, "driver", device_item, &drive);
+    if (!drive)
+        die("-device %s: drive=ID is required (with -drive if=none,id=ID,file=...)", s);
+    take_slot("-device", s, o);
+    o->device_ref[o->nslots - 1] = drive;
+}
+
+/* Put each if=none drive where its -device asked; every one must be used. */
+static void resolve_drives(struct options *o)
+{
+    for (int slot = 0; slot < o->nslots; slot++) {
+        const char *ref = o->device_ref[slot];
+        int i;
+        for (i = 0; ref && i < o->nnamed && strcmp(o->named[i].id, ref); i++)
+            ;
+        if (ref && i == o->nnamed)
+            die("-device virtio-blk-device,drive=%s: no -drive if=none,id=%s", ref, ref);
+        if (ref && o->named[i].used)
+            die("-device virtio-blk-device,drive=%s: that drive is already in use", ref);
+        if (ref) {
+            o->named[i].used = true;
+            o->disks.drive[slot] = o->named[i].cfg;
+        }
+        o->disks.drive[slot].snapshot |= o->snapshot;
+    }
+    for (int i = 0; i < o->nnamed; i++)
+        if (!o->named[i].used)
+            die("-drive if=none,id=%s: no -device virtio-blk-device,drive=%s uses it",
+                o->named[i].id, o->named[i].id);
+}
+
+/* -action panic=none|shutdown|exit-failure[,reboot=reset|shutdown] */
+static void action_item(const char *opt, const char *all, const char *key, const char *v,
+                        void *ctx)
+{
+    struct options *o = ctx;
+    if (!strcmp(key, "panic") && !strcmp(v, "none"))
+        o->panic_action = PANIC_NONE;
+    else if (!strcmp(key, "panic") && !strcmp(v, "shutdown"))
+        o->panic_action = PANIC_SHUTDOWN;
+    else if (!strcmp(key, "panic") && !strcmp(v, "exit-failure"))
+        o->panic_action = PANIC_EXIT_FAILURE;
+    else if (!strcmp(key, "reboot") && (!strcmp(v, "reset") || !strcmp(v, "shutdown")))
+        o->no_reboot = !strcmp(v, "shutdown");
+    else
+        die("%s %s: unsupported '%s=%s' (panic=none|shutdown|exit-failure, "
+            "reboot=reset|shutdown)", opt, all, key, v);
+}
+
+static void parse_action(const char *s, struct options *o)
+{
+    parse_keyvals("-action", s, NULL, action_item, o);
+}
+
+/* Linux on RISC-V keeps COMMAND_LINE_SIZE (1024) bytes of bootargs,
+ * NUL included, and cuts the rest without a word. */
+#define LINUX_CMDLINE_MAX 1023
+
+/* The kernel command line: -append, and with the built-in SBI (which has
+ * the debug console) earlycon=sbi, so a kernel talks from its first
+ * instructions on instead of from when its serial driver starts. */
+static void make_bootargs(struct options *o)
+{
+    const char *append = o->append ? o->append : "";
+    bool builtin_sbi = !o->bios || !strcmp(o->bios, "default");
+    bool early = builtin_sbi && !strstr(append, "earlycon");
+    size_t len = strlen(append) + sizeof " earlycon=sbi";
+    o->bootargs = malloc(len);
+    if (!o->bootargs)
+        die("out of memory");
+    snprintf(o->bootargs, len, "%s%s%s", append, early && *append ? " " : "",
+             early ? "earlycon=sbi" : "");
+    if (strlen(o->bootargs) > LINUX_CMDLINE_MAX)
+        fprintf(stderr, "dbt: warning: the kernel command line is %zu bytes; Linux keeps "
+                "only the first %d\n", strlen(o->bootargs), LINUX_CMDLINE_MAX);
 }
 
 static void parse_args(int argc, char **argv, struct options *o)
@@ -519,21 +830,31 @@ static void parse_args(int argc, char **argv, struct options *o)
             a++; /* --option works too */
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) { usage(stdout); exit(0); }
         if (!strcmp(a, "-V") || !strcmp(a, "-version")) { printf("dbt %s\n", DBT_VERSION); exit(0); }
-        if (!strcmp(a, "-snapshot")) { o->drive.drive_snapshot = true; continue; }
+        if (!strcmp(a, "-snapshot")) { o->snapshot = true; continue; }
         if (!strcmp(a, "-nographic") || !strcmp(a, "-no-traces"))
             continue;
         if (!strcmp(a, "-interp")) { o->engine = ENGINE_INTERP; continue; }
         if (!strcmp(a, "-check")) { o->engine = ENGINE_CHECK; continue; }
-        if (!strcmp(a, "-icount")) { o->icount = true; continue; }
+        if (!strcmp(a, "-icount")) {
+            o->icount = true;
+            o->icount_shift = ICOUNT_SHIFT_DEFAULT;
+            if (is_icount_arg(argv[i + 1])) {
+                o->icount_sleep = true; /* QEMU's default once shift= is given */
+                parse_keyvals("-icount", argv[++i], "shift", icount_item, o);
+            }
+            continue;
+        }
         if (!strcmp(a, "-stats")) { o->stats = true; continue; }
         if (!strcmp(a, "-no-traces")) { o->no_traces = true; continue; }
+        if (!strcmp(a, "-no-reboot")) { o->no_reboot = true; continue; }
         if (!strcmp(a, "-s") || !strcmp(a, "-S") || !strcmp(a, "-gdb"))
             die("%s: the gdbstub is not part of this version yet", a);
 
         /* Options with an argument. */
         static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
                                                "-smp", "-drive", "-d", "-D", "-dumpdtb",
-                                               "-M", "-machine", "-jit-cache", "-trace-threshold", NULL};
+                                               "-M", "-machine", "-jit-cache", "-action",
+                                               "-device", "-trace-threshold", NULL};
         int k;
         for (k = 0; with_arg[k] && strcmp(a, with_arg[k]); k++)
             ;
@@ -548,9 +869,11 @@ static void parse_args(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "-bios")) o->bios = v;
         else if (!strcmp(a, "-m")) o->ram_size = parse_size(v);
         else if (!strcmp(a, "-drive")) parse_drive(v, o);
+        else if (!strcmp(a, "-device")) parse_device(v, o);
         else if (!strcmp(a, "-d")) o->log = parse_log(v);
         else if (!strcmp(a, "-D")) o->logfile = v;
         else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
+        else if (!strcmp(a, "-action")) parse_action(v, o);
         else if (!strcmp(a, "-trace-threshold")) {
             char *end;
             long n = strtol(v, &end, 10);
@@ -568,17 +891,15 @@ static void parse_args(int argc, char **argv, struct options *o)
             if (strcmp(v, "virt") && strncmp(v, "virt,", 5))
                 die("%s %s: only the 'virt' machine exists", a, v);
         } else if (!strcmp(a, "-smp")) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end || n < 1 || n > MAX_HARTS)
-                die("-smp %s: the number of harts must be 1 to %d", v, MAX_HARTS);
-            o->smp = (int)n;
+            o->smp = parse_smp(v);
         }
     }
     if (!o->kernel && !o->dumpdtb && !(o->bios && strcmp(o->bios, "none") && strcmp(o->bios, "default")))
         die("no kernel given (try -h)");
     if (!o->kernel && o->bios && !strcmp(o->bios, "none"))
         die("-bios none needs a kernel to start");
+    make_bootargs(o);
+    resolve_drives(o);
 }
 
 static void print_stats(struct machine *m, uint64_t start_ns)
@@ -602,10 +923,10 @@ static void write_dtb_file(struct machine *m, const struct options *o)
 {
     uint64_t initrd_start = 0, initrd_end = 0;
     if (o->initrd) {
-        struct file_image f = read_file("-initrd", o->initrd);
+        struct file_image f = read_file("-initrd", o->initrd, m->ram_size);
         initrd_start = initrd_address(m, m->ram_base + KERNEL_OFFSET);
         initrd_end = initrd_start + f.size;
-        free(f.data);
+        free_file(&f);
     }
     static uint8_t dtb[DTB_MAX];
     size_t size = build_dtb(m, o, initrd_start, initrd_end, dtb, sizeof dtb);
@@ -625,6 +946,10 @@ int main(int argc, char **argv)
         die("-D %s: %s", o.logfile, strerror(errno));
     m.log = o.log;
     m.icount = o.icount;
+    m.icount_shift = o.icount_shift;
+    m.icount_sleep = o.icount_sleep;
+    m.no_reboot = o.no_reboot;
+    m.panic_action = o.panic_action;
     m.time_origin_ns = machine_host_ns();
     m.engine = o.engine;
     m.stats = o.stats;
@@ -637,7 +962,7 @@ int main(int argc, char **argv)
         return 0;
     }
     boot(&m, &o);
-    if (!devices_create(&m, &o.drive))
+    if (!devices_create(&m, &o.disks))
         exit(2);
     htif_attach(&m);
     if (o.engine != ENGINE_INTERP) {
@@ -654,5 +979,9 @@ int main(int argc, char **argv)
         print_stats(&m, start);
     devices_destroy(&m);
     fflush(m.logf);
+    if (console_exit_signal()) {
+        console_say_signal(console_exit_signal());
+        return 128 + console_exit_signal();
+    }
     return m.exit_code;
 }

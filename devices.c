@@ -230,10 +230,16 @@ bool devices_create(struct machine *m, const struct devices_config *cfg)
      * behind. */
     m->dev = d;
     d->plic.m = m;
-    if (!virtio_blk_create(m, &d->blk, cfg)) {
-        free(d);
-        m->dev = NULL;
-        return false;
+    int regions = m->nregions;
+    for (int i = 0; i < VIRTIO_SLOTS; i++) {
+        if (!virtio_blk_create(m, &d->blk[i], i, cfg ? &cfg->drive[i] : NULL)) {
+            while (i-- > 0)
+                virtio_blk_destroy(&d->blk[i]);
+            m->nregions = regions; /* forget the windows of those slots */
+            free(d);
+            m->dev = NULL;
+            return false;
+        }
     }
     plic_create(m, &d->plic);
     clint_create(m, &d->clint);
@@ -251,7 +257,8 @@ void devices_reset(struct machine *m)
     struct devices *d = m->dev;
     clint_reset(&d->clint);
     uart_reset(&d->uart);
-    virtio_blk_reset(&d->blk);
+    for (int i = 0; i < VIRTIO_SLOTS; i++)
+        virtio_blk_reset(&d->blk[i]);
     rtc_reset(&d->rtc);
     console_reset(&d->console);
     plic_reset(&d->plic); /* last: every line is low again by now */
@@ -263,7 +270,8 @@ void devices_destroy(struct machine *m)
     if (!d)
         return;
     console_destroy(&d->console);
-    virtio_blk_destroy(&d->blk);
+    for (int i = 0; i < VIRTIO_SLOTS; i++)
+        virtio_blk_destroy(&d->blk[i]);
     free(d);
     m->dev = NULL;
 }
@@ -277,8 +285,7 @@ void devices_poll(struct machine *m)
     rtc_check_alarm(&d->rtc);
 }
 
-/* The earliest timer deadline after now, in mtime ticks, or UINT64_MAX. */
-static uint64_t next_deadline(struct machine *m, uint64_t now)
+uint64_t devices_next_deadline(struct machine *m, uint64_t now)
 {
     uint64_t next = clint_next_deadline(&m->dev->clint, now);
     for (int i = 0; i < m->nharts; i++) {
@@ -301,7 +308,7 @@ void devices_idle(struct machine *m)
             return;
 
     uint64_t wait_ns = IDLE_MAX_NS;
-    uint64_t deadline = next_deadline(m, now);
+    uint64_t deadline = devices_next_deadline(m, now);
     if (deadline != UINT64_MAX && (deadline - now) < wait_ns / NS_PER_TICK)
         wait_ns = (deadline - now) * NS_PER_TICK;
     uint64_t alarm_ns = rtc_ns_to_alarm(&d->rtc);

@@ -405,11 +405,14 @@ static void add_soc(struct fdt *f, const struct machine *m)
     fdt_prop_u32(f, "clock-frequency", UART_CLOCK_HZ);
     fdt_end_node(f);
 
-    /* Always listed, as on QEMU: without a disk the transport is there with
-     * device ID 0, which the virtio-mmio driver skips. */
-    begin_device(f, "virtio_mmio", VIRTIO_BASE, VIRTIO_SIZE,
-                 (const char *const[]){"virtio,mmio", NULL}, IRQ_VIRTIO);
-    fdt_end_node(f);
+    /* All eight slots, always, as on QEMU: an empty one answers device ID 0,
+     * which the virtio-mmio driver skips.  Listed by address, so Linux
+     * probes slot 0 first and the first -drive becomes /dev/vda. */
+    for (int i = 0; i < VIRTIO_SLOTS; i++) {
+        begin_device(f, "virtio_mmio", VIRTIO_BASE + (uint64_t)i * VIRTIO_SIZE, VIRTIO_SIZE,
+                     (const char *const[]){"virtio,mmio", NULL}, IRQ_VIRTIO + i);
+        fdt_end_node(f);
+    }
     fdt_end_node(f);
 }
 

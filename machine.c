@@ -21,7 +21,7 @@
 #include "jit.h"
 
 #define SLICE_INSNS 20000    /* instructions a hart runs before yielding */
-#define ICOUNT_SHIFT 3       /* -icount: one timebase tick per 8 instructions */
+#define NS_PER_TICK (1000000000ULL / TIMEBASE_HZ)
 
 /* -- Time -------------------------------------------------------------------- */
 
@@ -37,7 +37,7 @@ uint64_t machine_time(struct machine *m)
     if (m->time_frozen)
         return m->time_frozen;
     if (m->icount)
-        return m->icount_insns >> ICOUNT_SHIFT;
+        return m->icount_insns >> m->icount_shift;
     return (machine_host_ns() - m->time_origin_ns) / (1000000000ULL / TIMEBASE_HZ);
 }
 
@@ -61,8 +61,25 @@ void machine_exit(struct machine *m, int code)
 
 void machine_reset(struct machine *m)
 {
+    if (m->no_reboot) {
+        machine_exit(m, 0); /* QEMU's -no-reboot */
+        return;
+    }
     m->reset_requested = true;
     stop_all_harts(m);
+}
+
+void machine_guest_panic(struct machine *m, const char *what)
+{
+    if (m->panic_reported)
+        return;
+    m->panic_reported = true;
+    fprintf(stderr, "dbt: %s\n", what);
+    fflush(stderr);
+    if (m->panic_action == PANIC_SHUTDOWN)
+        machine_exit(m, 0);
+    else if (m->panic_action == PANIC_EXIT_FAILURE)
+        machine_exit(m, 1);
 }
 
 void machine_init_pages(struct machine *m)
@@ -100,10 +117,26 @@ static void run_engine(struct machine *m, struct hart *h)
     }
 }
 
+/* A whole slice of traps and not one instruction retired: every trap lands
+ * on a handler that traps again (a bad entry point, a random blob run as
+ * firmware, mtvec pointing nowhere).  Nothing can ever change that. */
+static void check_stuck(struct machine *m, struct hart *h, uint64_t instret, uint64_t traps)
+{
+    if (h->instret != instret || h->ntraps - traps < SLICE_INSNS / 2)
+        return;
+    char what[160];
+    snprintf(what, sizeof what,
+             "hart %llu is stuck: trap after trap at pc 0x%llx (cause %llu, tval 0x%llx), "
+             "no instruction retired",
+             (unsigned long long)h->hartid, (unsigned long long)h->pc,
+             (unsigned long long)h->trap_cause, (unsigned long long)h->trap_tval);
+    machine_guest_panic(m, what);
+}
+
 /* Run hart h for one slice; returns the instructions and traps it took. */
 static uint64_t run_slice(struct machine *m, struct hart *h)
 {
-    uint64_t start = h->instret + h->ntraps;
+    uint64_t start = h->instret + h->ntraps, instret = h->instret, traps = h->ntraps;
     h->exit_request = 0;
     h->interrupt_check = true; /* the Sstc timer may have passed */
     for (;;) {
@@ -119,7 +152,29 @@ static uint64_t run_slice(struct machine *m, struct hart *h)
     }
     h->insn_limit = 0;
     h->reservation_valid = false;
+    check_stuck(m, h, instret, traps);
     return h->instret + h->ntraps - start;
+}
+
+/* -icount and every hart in WFI: no instruction runs, so no time would
+ * pass.  sleep=off jumps to the next timer deadline at once (deterministic;
+ * with no timer armed, time stands still while we wait for input);
+ * sleep=on lets time pass at real speed while devices_idle() sleeps. */
+static void icount_idle(struct machine *m)
+{
+    uint64_t now = machine_time(m);
+    uint64_t deadline = devices_next_deadline(m, now);
+    uint64_t ticks;
+    if (!m->icount_sleep && deadline != UINT64_MAX) {
+        ticks = deadline - now;
+    } else {
+        uint64_t start = machine_host_ns();
+        devices_idle(m);
+        ticks = m->icount_sleep ? (machine_host_ns() - start) / NS_PER_TICK : 0;
+        if (ticks > deadline - now)
+            ticks = deadline - now;
+    }
+    m->icount_insns += ticks << m->icount_shift;
 }
 
 enum machine_stop machine_run(struct machine *m)
@@ -142,7 +197,7 @@ enum machine_stop machine_run(struct machine *m)
         if (any_wakes)
             continue;
         if (m->icount)
-            m->icount_insns += 10000ULL << ICOUNT_SHIFT; /* idle: 1 ms of guest time */
+            icount_idle(m);
         else
             devices_idle(m);
     }

@@ -33,7 +33,11 @@
  *
  * -snapshot keeps modified 4 KiB blocks in a hash in memory and never writes
  * the image, which is opened read-only.  Without -drive the transport is
- * still there with device ID 0, as QEMU virt leaves its empty slots. */
+ * still there with device ID 0, as QEMU virt leaves its empty slots.
+ *
+ * Each -drive is one such device on its own slot (devices.c creates eight,
+ * as QEMU's virt has).  A host write error is the guest's I/O error, and is
+ * said once per disk on stderr too: a full host disk should not go unseen. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -201,6 +205,8 @@ static bool pwrite_all(int fd, const uint8_t *buf, size_t len, uint64_t off)
         ssize_t n = pwrite(fd, buf + done, len - done, (off_t)(off + done));
         if (n < 0 && errno == EINTR)
             continue;
+        if (n == 0)
+            errno = EIO; /* no progress and no reason given */
         if (n <= 0)
             return false;
         done += (size_t)n;
@@ -298,12 +304,25 @@ static bool disk_read(struct disk *d, uint64_t off, uint8_t *buf, size_t len)
     return true;
 }
 
+/* A host I/O error while writing: the guest gets IOERR, the user hears of
+ * it once per disk (the guest may well keep quiet about it). */
+static bool disk_host_error(struct disk *d, const char *what)
+{
+    if (!d->write_error_reported) {
+        d->write_error_reported = true;
+        fprintf(stderr, "dbt: -drive file=%s: %s: %s (the guest gets an I/O error)\n",
+                d->path ? d->path : "?", what, strerror(errno));
+        fflush(stderr);
+    }
+    return false;
+}
+
 static bool disk_write(struct disk *d, uint64_t off, uint8_t *buf, size_t len)
 {
     if (d->readonly)
         return false;
     if (!d->snapshot)
-        return pwrite_all(d->fd, buf, len, off);
+        return pwrite_all(d->fd, buf, len, off) || disk_host_error(d, "host write error");
     while (len) {
         size_t in = (size_t)(off % OVERLAY_BLOCK);
         size_t piece = len < OVERLAY_BLOCK - in ? len : OVERLAY_BLOCK - in;
@@ -321,7 +340,8 @@ static bool disk_flush(struct disk *d)
     if (d->readonly || d->snapshot)
         return true;
     /* A file system that cannot sync (EINVAL, EROFS) has nothing to flush. */
-    return fdatasync(d->fd) == 0 || errno == EINVAL || errno == EROFS;
+    return fdatasync(d->fd) == 0 || errno == EINVAL || errno == EROFS ||
+           disk_host_error(d, "host flush error");
 }
 
 static bool disk_in_range(const struct disk *d, uint64_t sector, uint64_t len)
@@ -339,11 +359,12 @@ static bool disk_fail(struct disk *d, const char *path, const char *why)
     return false;
 }
 
-static bool disk_open(struct disk *d, const struct devices_config *cfg)
+static bool disk_open(struct disk *d, const struct drive_config *cfg)
 {
-    const char *path = cfg->drive_path;
-    d->readonly = cfg->drive_readonly;
-    d->snapshot = cfg->drive_snapshot;
+    const char *path = cfg->path;
+    d->path = path;
+    d->readonly = cfg->readonly;
+    d->snapshot = cfg->snapshot;
     bool writes = !d->readonly && !d->snapshot;
     d->fd = open(path, (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (d->fd < 0)
@@ -553,7 +574,7 @@ static bool blk_serve(struct virtio_blk *b, const uint8_t *desc, uint16_t head, 
 
 static void blk_update_irq(struct virtio_blk *b)
 {
-    plic_set_irq(b->m, IRQ_VIRTIO, b->interrupt_status != 0);
+    plic_set_irq(b->m, b->irq, b->interrupt_status != 0);
 }
 
 /* 2.1.2: the device is broken until the driver resets it. */
@@ -794,18 +815,21 @@ void virtio_blk_reset(struct virtio_blk *b)
     blk_update_irq(b);
 }
 
-bool virtio_blk_create(struct machine *m, struct virtio_blk *b, const struct devices_config *cfg)
+bool virtio_blk_create(struct machine *m, struct virtio_blk *b, int slot,
+                       const struct drive_config *drive)
 {
     memset(b, 0, sizeof *b);
     b->m = m;
+    b->irq = IRQ_VIRTIO + slot;
     b->disk.fd = -1;
-    if (cfg && cfg->drive_path) {
-        if (!disk_open(&b->disk, cfg))
+    if (drive && drive->path) {
+        if (!disk_open(&b->disk, drive))
             return false;
         b->present = true;
     }
     virtio_blk_reset(b);
-    mmu_add_region(m, &(struct mmio_region){VIRTIO_BASE, VIRTIO_SIZE, b, blk_read, blk_write});
+    uint64_t base = VIRTIO_BASE + (uint64_t)slot * VIRTIO_SIZE;
+    mmu_add_region(m, &(struct mmio_region){base, VIRTIO_SIZE, b, blk_read, blk_write});
     return true;
 }
 

@@ -12,8 +12,9 @@
 #define RAM_BASE 0x80000000ULL
 #define KERNEL_OFFSET 0x200000ULL /* Linux Image at RAM + 2 MiB */
 #define MAX_HARTS 8
-#define MAX_REGIONS 16
+#define MAX_REGIONS 24
 #define TIMEBASE_HZ 10000000ULL /* mtime ticks at 10 MHz */
+#define ICOUNT_SHIFT_DEFAULT 3  /* -icount: one timebase tick per 8 instructions */
 
 /* -d log categories */
 enum log_mask {
@@ -50,6 +51,13 @@ struct wlog {
     bool overflow;
 };
 
+/* What a guest in a hopeless state gets (-action panic=...). */
+enum panic_action {
+    PANIC_NONE,         /* say so once and keep running, as QEMU */
+    PANIC_SHUTDOWN,     /* exit with status 0 */
+    PANIC_EXIT_FAILURE, /* exit with status 1 */
+};
+
 /* The exit codes of machine_run(). */
 enum machine_stop { MACHINE_EXIT, MACHINE_RESET };
 
@@ -83,6 +91,8 @@ struct machine {
     /* mtime: with icount it follows retired instructions, else the host
      * monotonic clock at TIMEBASE_HZ since time_origin_ns. */
     bool icount;
+    bool icount_sleep;      /* sleep=on: idle time passes at real speed */
+    int icount_shift;       /* 2^shift instructions per tick */
     uint64_t icount_insns;  /* instructions retired by all harts */
     uint64_t time_origin_ns;
 
@@ -96,6 +106,9 @@ struct machine {
     bool exit_requested;  /* stop the run loop and exit with exit_code */
     int exit_code;
     bool reset_requested; /* reboot: reset harts and devices, boot again */
+    bool no_reboot;       /* -no-reboot: a guest reboot ends the run */
+    enum panic_action panic_action; /* -action panic=... */
+    bool panic_reported;  /* the one line about a hopeless guest is out */
 };
 
 /* Host monotonic clock in ns. */
@@ -110,5 +123,8 @@ uint64_t machine_time(struct machine *m);
 void machine_exit(struct machine *m, int code);
 /* Ask for a reboot (sifive,test reset, SBI SRST cold/warm reboot). */
 void machine_reset(struct machine *m);
+/* The guest is beyond help (kernel panic, a hart stuck in a trap loop):
+ * print "dbt: <what>" once, then act as -action panic= says. */
+void machine_guest_panic(struct machine *m, const char *what);
 
 #endif

@@ -29,12 +29,13 @@
 #define PLIC_SIZE 0x600000ULL
 #define UART_BASE 0x10000000ULL
 #define UART_SIZE 0x100ULL
-#define VIRTIO_BASE 0x10001000ULL
+#define VIRTIO_BASE 0x10001000ULL /* slot i at VIRTIO_BASE + i * VIRTIO_SIZE */
 #define VIRTIO_SIZE 0x1000ULL
+#define VIRTIO_SLOTS 8            /* virtio-mmio transports, as on QEMU virt */
 
 #define UART_CLOCK_HZ 3686400 /* the 16550's input clock: baud divisors only */
 #define PLIC_NDEV 95          /* interrupt sources 1..95, as on QEMU virt */
-#define IRQ_VIRTIO 1          /* PLIC source numbers */
+#define IRQ_VIRTIO 1          /* PLIC source numbers; slot i has IRQ_VIRTIO + i */
 #define IRQ_UART 10
 #define IRQ_RTC 11
 
@@ -45,10 +46,15 @@
 
 /* -- What dbt.c calls -------------------------------------------------------- */
 
+/* One -drive: a virtio-blk device on its own virtio-mmio slot. */
+struct drive_config {
+    const char *path; /* file=; NULL: an empty slot */
+    bool snapshot;    /* -snapshot or snapshot=on: writes stay in memory */
+    bool readonly;    /* readonly=on */
+};
+
 struct devices_config {
-    const char *drive_path; /* -drive file=; NULL: an empty virtio-mmio slot */
-    bool drive_snapshot;    /* -snapshot: writes stay in memory */
-    bool drive_readonly;    /* readonly=on */
+    struct drive_config drive[VIRTIO_SLOTS]; /* slot i: /dev/vda, vdb, ... in order */
 };
 
 /* Create every device, register its MMIO window and set m->dev; on error
@@ -62,12 +68,18 @@ void devices_reset(struct machine *m);
 void devices_destroy(struct machine *m);
 /* Between slices: timer lines, host input into the UART, RTC alarm. */
 void devices_poll(struct machine *m);
+/* The earliest timer deadline after now, in mtime ticks, or UINT64_MAX. */
+uint64_t devices_next_deadline(struct machine *m, uint64_t now);
 /* Every running hart waits in WFI: sleep until the next timer deadline or
  * host input (the run loop calls devices_poll next). */
 void devices_idle(struct machine *m);
 
 /* Guest console output (SBI DBCN and legacy putchar, HTIF): stdout, unbuffered. */
 void console_write(struct machine *m, const void *buf, size_t len);
+/* The signal (SIGINT, SIGTERM, ...) that stopped the machine, or 0. */
+int console_exit_signal(void);
+/* "dbt: terminated by signal N" on stderr. */
+void console_say_signal(int sig);
 /* SBI legacy getchar: the next input byte, or -1. */
 int console_getchar(struct machine *m);
 
@@ -125,6 +137,9 @@ struct console {
     bool escape;        /* Ctrl-A seen, the command key comes next */
     bool raw;           /* we put the terminal in raw mode */
     uint64_t next_poll; /* mtime at which to look at stdin again */
+    char panic_line[120]; /* "Kernel panic - not syncing: ..." as it comes */
+    size_t panic_len;     /* bytes of it matched or collected so far */
+    bool panic_seen;      /* reported: watch no more */
 };
 
 /* virtio-blk: one split virtqueue. */
@@ -147,6 +162,8 @@ struct overlay {
 
 struct disk {
     int fd;
+    const char *path;   /* for messages */
+    bool write_error_reported; /* a host write error was said on stderr */
     uint64_t size; /* bytes the guest sees: a whole number of sectors */
     bool readonly, snapshot;
     struct overlay overlay;
@@ -162,6 +179,7 @@ struct blk_seg {
 
 struct virtio_blk {
     struct machine *m;
+    int irq;      /* PLIC source: IRQ_VIRTIO + slot */
     bool present; /* a drive is attached (else device ID 0) */
     uint32_t status;
     uint32_t device_features_sel, driver_features_sel;
@@ -190,7 +208,7 @@ struct devices {
     struct plic plic;
     struct uart uart;
     struct console console;
-    struct virtio_blk blk;
+    struct virtio_blk blk[VIRTIO_SLOTS];
     struct rtc rtc;
 };
 
@@ -215,8 +233,10 @@ void uart_receive(struct uart *u, uint8_t byte);
 /* Take the next received byte out of the FIFO, or -1. */
 int uart_take(struct uart *u);
 
-/* Open the drive (prints the error line itself) and register the window. */
-bool virtio_blk_create(struct machine *m, struct virtio_blk *b, const struct devices_config *cfg);
+/* Open the drive, if any (prints the error line itself), and register the
+ * window of virtio-mmio slot `slot`. */
+bool virtio_blk_create(struct machine *m, struct virtio_blk *b, int slot,
+                       const struct drive_config *drive);
 void virtio_blk_reset(struct virtio_blk *b);
 void virtio_blk_destroy(struct virtio_blk *b);
 

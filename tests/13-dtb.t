@@ -156,7 +156,7 @@ dump default
 check_fixed default 1
 is "$(get x /memory@80000000 reg)/$(get s /memory@80000000 device_type)" \
     "0 80000000 0 20000000/memory" "default: 512 MiB of RAM at 0x80000000"
-ok not has_prop /chosen bootargs
+is "$(get s /chosen bootargs)" "earlycon=sbi" "default: bootargs earlycon=sbi (early console)"
 ok not has_prop /chosen linux,initrd-start
 ok not has_prop /chosen linux,initrd-end
 ok has_node /soc/virtio_mmio@10001000
@@ -194,6 +194,9 @@ v=/soc/virtio_mmio@10001000
 is "$(get s $v compatible)/$(get x $v reg)/$(get u $v interrupts)" \
     "virtio,mmio/0 10001000 0 1000/1" "full: virtio-mmio with -drive"
 is "$(get u $v interrupt-parent)" "$(get u /soc/plic@c000000 phandle)" "full: virtio irq on the plic"
+v=/soc/virtio_mmio@10008000
+is "$(get s $v compatible)/$(get x $v reg)/$(get u $v interrupts)" \
+    "virtio,mmio/0 10008000 0 1000/8" "full: eight virtio-mmio slots, the last at 0x10008000, irq 8"
 
 # -- Biggest: 8 harts, RAM above 4 GiB needs the high size cell -----------------
 dump big -m 4G -smp 8

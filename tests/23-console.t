@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """23-console.t -- the console as a person at a terminal meets it: dbt runs
 on a pseudo-terminal, puts it in raw mode, and restores it on every way out
-(Ctrl-A x, SIGTERM, the guest powering off); Ctrl-A h prints help; keys
+(Ctrl-A x, SIGTERM, the guest powering off) and while stopped by Ctrl-Z
+(SIGTSTP), raw again after fg (SIGCONT); Ctrl-A h prints help; keys
 reach the guest's UART one by one.  The guest is built here: it echoes each
 byte from the UART back (as "<c>"), and powers off on 'q'."""
 import os, pty, select, shutil, signal, subprocess, sys, tempfile, termios, time
@@ -59,11 +60,14 @@ def read_until(fd, pattern, timeout=20):
             buf += chunk
     return buf
 
-def start(elf):
+def start(elf, new_session=True):
+    """dbt on a new pty.  new_session=False: in a process group of its own
+    in our session, so that (not orphaned) SIGTSTP can stop it."""
     master, slave = pty.openpty()
     before = termios.tcgetattr(slave)
+    where = {"start_new_session": True} if new_session else {"process_group": 0}
     p = subprocess.Popen([os.path.join(ROOT, "dbt"), "-bios", "none", elf],
-                         stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+                         stdin=slave, stdout=slave, stderr=slave, **where)
     return p, master, slave, before
 
 def raw_while_running(slave):
@@ -138,6 +142,26 @@ def main():
                            stdin=subprocess.DEVNULL, capture_output=True)
         ok(r.returncode == 124 and b"guest ready" in r.stdout,
            "stdin at EOF (/dev/null): dbt keeps running the guest, no error", "status %d" % r.returncode)
+
+        # 6. Ctrl-Z (SIGTSTP): the shell gets a cooked terminal back while
+        # dbt is stopped; fg (SIGCONT): raw again, keys reach the guest.
+        p, master, slave, before = start(elf, new_session=False)
+        read_until(master, b"guest ready")
+        p.send_signal(signal.SIGTSTP)
+        _, st = os.waitpid(p.pid, os.WUNTRACED)
+        ok(os.WIFSTOPPED(st) and termios.tcgetattr(slave) == before,
+           "SIGTSTP: dbt stops, the terminal is back in its own settings",
+           "stopped %r" % os.WIFSTOPPED(st))
+        p.send_signal(signal.SIGCONT)
+        time.sleep(0.5)
+        ok(raw_while_running(slave), "SIGCONT: raw mode again")
+        os.write(master, b"k")
+        out = read_until(master, b"<k>")
+        ok(b"<k>" in out and b"k<k>" not in out, "SIGCONT: keys reach the guest, no echo",
+           repr(out))
+        os.write(master, b"\x01x")
+        read_until(master, b"terminated")
+        finish(p, master, slave, before, "Ctrl-A x after SIGTSTP/SIGCONT")
     finally:
         shutil.rmtree(tmp)
     print("1..%d" % len(tests))

@@ -5,7 +5,9 @@ ext4 disk across a reboot, poweroff, two harts, and a boot through OpenSBI.
 Prints TAP.
 
 Four boots, since each is slow under an interpreter:
-  main     one hart, a 16 MiB ext4 disk: most checks, reboot, poweroff
+  main     one hart, a 16 MiB ext4 disk and a read-only second disk: most
+           checks, early console, reboot, poweroff leaving ext4 clean
+  (and a -m 64M run that panics at once, for dbt's panic report)
   smp      -smp 2
   opensbi  -bios fw_jump.bin (Debian's opensbi package)
   dynamic  -bios fw_dynamic.bin -smp 2 (the next stage found through a2)
@@ -26,6 +28,7 @@ Console logs go to tests/tmp/30-boot-*.log.
 
 import hashlib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -57,6 +60,8 @@ TESTS = [
     # main boot
     "boots to a shell prompt",
     "uname -a shows riscv64 and the packaged kernel release",
+    "early console: kernel output from the start (earlycon=sbi by default)",
+    "second disk (-drive if=none + -device): /dev/vdb, its size, read-only, its bytes",
     "busybox sh: 200 fork+exec iterations",
     "bash: 200 fork+exec iterations",
     "bash: 100 $(...) command substitutions",
@@ -65,19 +70,21 @@ TESTS = [
     "kill -TERM of a background sleep: wait gives 143 (sh and bash)",
     "Ctrl-C on the console interrupts a foreground sleep: status 130",
     "ext4 on /dev/vda: mount, write, sync, umount",
-    "reboot -f: back at a shell",
+    "reboot (busybox init, no -f): back at a shell",
     "ext4 data is still there after the reboot",
-    "poweroff -f: the emulator exits with status 0",
+    "poweroff (no -f) with /dev/vda mounted and in use: the emulator exits with status 0",
+    "the ext4 disk is clean after poweroff (not needs_recovery)",
     "the guest's files are in the disk image on the host",
+    "-m 64M: the kernel's early panic is reported in one line, exit status 1",
     # smp boot
     "-smp 2: boots to a shell prompt",
     "-smp 2: /proc/cpuinfo lists processors 0 and 1",
     "-smp 2: two fork+exec loops run in parallel",
-    "-smp 2: poweroff -f exits with status 0",
+    "-smp 2: halt exits with status 0 (on RISC-V Linux halts by powering off)",
     # opensbi boot
     "OpenSBI fw_jump: boots to a shell prompt",
     "OpenSBI fw_jump: the kernel runs on OpenSBI (SBI implementation ID 0x1)",
-    "OpenSBI fw_jump: poweroff -f exits with status 0",
+    "OpenSBI fw_jump: exit from the shell powers off, status 0",
     # fw_dynamic boot
     "OpenSBI fw_dynamic -smp 2: boots to a shell prompt",
     "OpenSBI fw_dynamic -smp 2: both harts online, kernel on OpenSBI",
@@ -143,7 +150,8 @@ def fetch():
 class Machine:
     """One boot's command line; start() gives a fresh Console on it."""
 
-    def __init__(self, name, kernel, initrd, smp=None, bios=None, disk=None):
+    def __init__(self, name, kernel, initrd, smp=None, bios=None, disk=None, disk2=None,
+                 extra=()):
         argv, qemu = emulator()
         if bios and qemu:
             # Our -bios replaces one given in DBT_BOOT_EMU.
@@ -160,7 +168,10 @@ class Machine:
                      "-device", "virtio-blk-device,drive=d0"]
         elif disk:
             argv += ["-drive", "file=%s,format=raw" % disk]
-        self.argv = argv
+        if disk2:
+            argv += ["-drive", "file=%s,if=none,format=raw,id=d1,readonly=on" % disk2,
+                     "-device", "virtio-blk-device,drive=d1"]
+        self.argv = argv + list(extra)
         self.log = os.path.join(LOGDIR, "30-boot-%s.log" % name)
         if os.path.exists(self.log):
             os.unlink(self.log)
@@ -197,8 +208,8 @@ def check(t, c, name, cmd, want, timeout=None):
     return t.ok(name, good, "exit status %d, output:\n%s" % (rc, out.strip()))
 
 
-def poweroff(t, c, name):
-    c.send("poweroff -f\n")
+def poweroff(t, c, name, how="poweroff -f"):
+    c.send(how + "\n")
     status = c.wait_exit(CMD_TIMEOUT)
     t.ok(name, status == 0, "the emulator %s" % (
         "is still running" if status is None else "exited with status %d" % status))
@@ -207,7 +218,7 @@ def poweroff(t, c, name):
 # -- The main boot ---------------------------------------------------------------------
 
 def main_boot(t, kernel, initrd, release, tmp):
-    names = TESTS[0:14]
+    names = TESTS[0:17]
     tools = [shutil.which(p) or shutil.which(p, path="/sbin:/usr/sbin")
              for p in ("mkfs.ext4", "debugfs")]
     disk = None
@@ -219,56 +230,80 @@ def main_boot(t, kernel, initrd, release, tmp):
     nodisk = "mkfs.ext4/debugfs not found (apt-get install e2fsprogs)"
     md5 = hashlib.md5(PATTERN).hexdigest()
 
-    m = Machine("main", kernel, initrd, disk=disk)
+    disk2 = os.path.join(tmp, "disk2.img")
+    with open(disk2, "wb") as f:
+        f.write(PATTERN2 * 40)
+    sectors2 = len(PATTERN2 * 40) // 512     # a partial last sector is not seen
+    md5_2 = hashlib.md5((PATTERN2 * 40)[:sectors2 * 512]).hexdigest()
+    m = Machine("main", kernel, initrd, disk=disk, disk2=disk2)
     c = m.start()
     try:
         if not boot(t, c, names[0], "main boot"):
             t.fail_rest(names, "no shell")
             return False
         check(t, c, names[1], "uname -a", ["riscv64", release])
+        if emulator()[1]:
+            t.skip(names[2], "dbt's default, not QEMU's")
+        else:
+            with open(m.log, "rb") as f:
+                early = f.read().split(b"dbt-init")[0]
+            t.ok(names[2], b"earlycon: sbi0" in early and b"Linux version" in early,
+                 "no 'earlycon: sbi0' before the shell")
+        check(t, c, names[3], "cat /sys/block/vdb/size /sys/block/vdb/ro; "
+              "head -c %d /dev/vdb | md5sum" % (sectors2 * 512), ["%d\n1\n" % sectors2, md5_2])
         loop = 'i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done; echo done-$i'
-        check(t, c, names[2], loop, ["done-200"])
-        check(t, c, names[3], "bash -c '%s'" % loop, ["done-200"])
-        check(t, c, names[4], "bash -c 's=0; for i in $(seq 1 100); do "
+        check(t, c, names[4], loop, ["done-200"])
+        check(t, c, names[5], "bash -c '%s'" % loop, ["done-200"])
+        check(t, c, names[6], "bash -c 's=0; for i in $(seq 1 100); do "
               "s=$((s + $(echo $i))); done; echo sum-$s'", ["sum-5050"])
         rc, out = c.run("seq 1 1000 | grep 7 | wc -l; "
                         "bash -c 'seq 1 1000 | grep 7 | wc -l'", CMD_TIMEOUT)
-        t.ok(names[5], rc == 0 and out.split() == ["271", "271"], "output: %r" % out)
-        check(t, c, names[6], "trap 'echo sh-caught-usr1' USR1; kill -USR1 $$; trap - USR1; "
+        t.ok(names[7], rc == 0 and out.split() == ["271", "271"], "output: %r" % out)
+        check(t, c, names[8], "trap 'echo sh-caught-usr1' USR1; kill -USR1 $$; trap - USR1; "
               "bash -c 'trap \"echo bash-caught-usr1\" USR1; kill -USR1 $$'",
               ["sh-caught-usr1", "bash-caught-usr1"])
-        check(t, c, names[7], "sleep 100 & p=$!; kill -TERM $p; wait $p; echo sh-$?; "
+        check(t, c, names[9], "sleep 100 & p=$!; kill -TERM $p; wait $p; echo sh-$?; "
               "bash -c 'sleep 100 & p=$!; kill -TERM $p; wait $p; echo bash-$?'",
               ["sh-143", "bash-143"])
-        ctrl_c(t, c, names[8])
+        ctrl_c(t, c, names[10])
 
         if disk:
-            check(t, c, names[9], "mount -t ext4 /dev/vda /mnt && cd /mnt && "
+            check(t, c, names[11], "mount -t ext4 /dev/vda /mnt && cd /mnt && "
                   "seq 1 20000 >pattern && sync && md5sum pattern && cd / && umount /mnt",
                   [md5])
         else:
-            t.skip(names[9], nodisk)
+            t.skip(names[11], nodisk)
         c, how = reboot(c, m)
-        if not t.ok(names[10], how is not None, "no shell after reboot -f"):
+        if not t.ok(names[12], how is not None, "no shell after reboot -f"):
             t.fail_rest(names, "no shell after the reboot")
             return True
         t.diag("reboot: " + how)
         if disk:
             # Read the first file back; write a second one for the host to see.
-            check(t, c, names[11], "mount -t ext4 /dev/vda /mnt && md5sum /mnt/pattern && "
+            check(t, c, names[13], "mount -t ext4 /dev/vda /mnt && md5sum /mnt/pattern && "
                   "i=1; while [ $i -le 500 ]; do echo \"after reboot $i\"; i=$((i+1)); "
                   "done >/mnt/pattern2 && sync && umount /mnt", [md5])
         else:
-            t.skip(names[11], nodisk)
-        poweroff(t, c, names[12])
+            t.skip(names[13], nodisk)
+        if disk:
+            c.run("mount -t ext4 /dev/vda /mnt && cd /mnt && echo busy >busy", CMD_TIMEOUT)
+        poweroff(t, c, names[14], "poweroff")
+        if disk:
+            state = subprocess.run([tools[1], "-R", "stats", disk], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True).stdout
+            clean = re.search(r"state:\s+clean\n", state) is not None
+            t.ok(names[15], clean and "needs_recovery" not in state,
+                 "\n".join(l for l in state.split("\n") if "state" in l or "features" in l))
+        else:
+            t.skip(names[15], nodisk)
         if disk:
             got = [subprocess.run([tools[1], "-R", "cat /" + f, disk], stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL).stdout
                    for f in ("pattern", "pattern2")]
-            t.ok(names[13], got == [PATTERN, PATTERN2],
+            t.ok(names[16], got == [PATTERN, PATTERN2],
                  "debugfs read %d and %d bytes" % (len(got[0]), len(got[1])))
         else:
-            t.skip(names[13], nodisk)
+            t.skip(names[16], nodisk)
     except ConsoleError as e:
         t.fail_rest(names, "%s\nconsole log: %s\nlast output:\n%s" % (e, m.log, tail(c)))
     finally:
@@ -295,7 +330,7 @@ def reboot(c, m):
     """reboot -f: the emulator either resets the machine (QEMU's habit) and
     we see a new boot, or exits and we start it again on the same disk.
     Returns the console to go on with and how it went (None: no shell)."""
-    c.send("reboot -f\n")
+    c.send("reboot\n")
     try:
         c.expect(READY, BOOT_TIMEOUT)
         return c, "the machine reset and booted again"
@@ -327,8 +362,28 @@ def side_boot(t, m, names, what, steps):
         c.kill()
 
 
+def early_panic(t, kernel, initrd):
+    """64 MiB is too little for Debian's kernel: it panics at once, before
+    its serial driver runs.  dbt must say so, and exit as asked."""
+    name = TESTS[17]
+    if emulator()[1]:
+        t.skip(name, "dbt's -action panic=exit-failure")
+        return
+    argv = emulator()[0] + ["-m", "64M", "-kernel", kernel, "-initrd", initrd, "-append", APPEND,
+                            "-action", "panic=exit-failure"]
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=CMD_TIMEOUT)
+        err = p.stderr.decode(errors="replace")
+        t.ok(name, p.returncode == 1 and err.count("\n") == 1 and
+             err.startswith("dbt: the guest kernel panicked: \"Kernel panic - not syncing"),
+             "status %d, stderr %r" % (p.returncode, err))
+    except subprocess.TimeoutExpired:
+        t.ok(name, False, "still running after %d s" % CMD_TIMEOUT)
+
+
 def smp_boot(t, kernel, initrd):
-    names = TESTS[14:18]
+    names = TESTS[18:22]
 
     def steps(c):
         rc, out = c.run("grep ^processor /proc/cpuinfo", CMD_TIMEOUT)
@@ -337,12 +392,12 @@ def smp_boot(t, kernel, initrd):
         loop = 'i=0; while [ $i -lt 100 ]; do /bin/true; i=$((i+1)); done'
         check(t, c, names[2], "(%s; echo a-$i) & (%s; echo b-$i) & wait" % (loop, loop),
               ["a-100", "b-100"])
-        poweroff(t, c, names[3])
+        poweroff(t, c, names[3], "halt")
     side_boot(t, Machine("smp", kernel, initrd, smp=2), names, "-smp 2 boot", steps)
 
 
 def opensbi_boot(t, kernel, initrd):
-    names = TESTS[18:21]
+    names = TESTS[22:25]
     fw = next((f for f in OPENSBI if f and os.path.exists(f)), None)
     if not fw:
         for n in names:
@@ -351,12 +406,12 @@ def opensbi_boot(t, kernel, initrd):
 
     def steps(c):
         check(t, c, names[1], "dmesg | grep 'SBI implementation ID'", ["ID=0x1 "])
-        poweroff(t, c, names[2])
+        poweroff(t, c, names[2], "exit")
     side_boot(t, Machine("opensbi", kernel, initrd, bios=fw), names, "OpenSBI boot", steps)
 
 
 def fw_dynamic_boot(t, kernel, initrd):
-    names = TESTS[21:24]
+    names = TESTS[25:28]
     if not os.path.exists(FW_DYNAMIC):
         for n in names:
             t.skip(n, "no %s (apt-get install opensbi)" % FW_DYNAMIC)
@@ -395,6 +450,7 @@ def main():
         # The other boots would most likely wait out their timeouts too.
         t.fail_rest(TESTS, "not tried: the main boot reached no shell")
         return
+    early_panic(t, kernel, initrd)
     smp_boot(t, kernel, initrd)
     opensbi_boot(t, kernel, initrd)
     fw_dynamic_boot(t, kernel, initrd)

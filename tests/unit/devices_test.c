@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,6 +117,13 @@ void machine_exit(struct machine *mach, int code)
     mach->exit_requested = true;
     mach->exit_code = code;
     exit_calls++;
+}
+
+static char panic_what[256];
+void machine_guest_panic(struct machine *mach, const char *what)
+{
+    (void)mach;
+    snprintf(panic_what, sizeof panic_what, "%s", what);
 }
 
 void machine_reset(struct machine *mach)
@@ -810,7 +819,7 @@ static bool data_matches_disk(uint64_t data, uint64_t sector, uint32_t len)
 
 static void try_create(void)
 {
-    struct devices_config cfg = {.drive_path = "/nonexistent/disk.img"};
+    struct devices_config cfg = {.drive = {{.path = "/nonexistent/disk.img"}}};
     ok(!create(&cfg), "virtio: devices_create returns false");
 }
 
@@ -821,7 +830,7 @@ static void test_blk_probe(void)
     is(rd(V(0x08), 4), 0, "virtio: no drive: device ID 0 (empty slot)");
     devices_destroy(&m);
 
-    struct devices_config cfg = {.drive_path = disk_path};
+    struct devices_config cfg = {.drive = {{.path = disk_path}}};
     ok(create(&cfg), "virtio: devices_create with a drive");
     is(rd(V(0x00), 4), 0x74726976, "virtio: magic 'virt'");
     is(rd(V(0x04), 4), 2, "virtio: version 2");
@@ -863,7 +872,7 @@ static void test_blk_probe(void)
 
 static void test_blk_io(void)
 {
-    struct devices_config cfg = {.drive_path = disk_path};
+    struct devices_config cfg = {.drive = {{.path = disk_path}}};
     create(&cfg);
     blk_init(true);
 
@@ -944,7 +953,7 @@ static void test_blk_io(void)
 
 static void test_blk_malformed(void)
 {
-    struct devices_config cfg = {.drive_path = disk_path};
+    struct devices_config cfg = {.drive = {{.path = disk_path}}};
     create(&cfg);
     blk_init(true);
 
@@ -1039,7 +1048,7 @@ static void test_blk_malformed(void)
 static void second_writer(void)
 {
     static struct machine m2;
-    struct devices_config cfg = {.drive_path = disk_path};
+    struct devices_config cfg = {.drive = {{.path = disk_path}}};
     machine_setup(&m2, &other_hart, 1);
     bool made = devices_create(&m2, &cfg);
     ok(!made, "lock: devices_create fails");
@@ -1076,7 +1085,7 @@ static uint16_t random_flags(void)
 
 static void test_blk_fuzz(void)
 {
-    struct devices_config cfg = {.drive_path = disk_path, .drive_snapshot = true};
+    struct devices_config cfg = {.drive = {{.path = disk_path, .snapshot = true}}};
     create(&cfg);
     int completed = 0, resets = 0;
     for (int round = 0; round < 3000; round++) {
@@ -1106,7 +1115,7 @@ static void test_blk_fuzz(void)
 static void test_blk_snapshot_and_ro(void)
 {
     make_disk();
-    struct devices_config cfg = {.drive_path = disk_path, .drive_snapshot = true};
+    struct devices_config cfg = {.drive = {{.path = disk_path, .snapshot = true}}};
     create(&cfg);
     blk_init(true);
     memset(ram(DATA_PA), 0xaa, 512);
@@ -1137,7 +1146,7 @@ static void test_blk_snapshot_and_ro(void)
     devices_destroy(&m);
     ok(disk_matches_pattern(), "snapshot: the image file is untouched");
 
-    cfg = (struct devices_config){.drive_path = disk_path, .drive_readonly = true};
+    cfg = (struct devices_config){.drive = {{.path = disk_path, .readonly = true}}};
     create(&cfg);
     uint64_t f = blk_init(true);
     ok(f >> 5 & 1, "readonly: VIRTIO_BLK_F_RO offered");
@@ -1147,11 +1156,77 @@ static void test_blk_snapshot_and_ro(void)
     devices_destroy(&m);
     ok(disk_matches_pattern(), "readonly: the image file is untouched");
 
-    cfg = (struct devices_config){.drive_path = disk_path};
+    cfg = (struct devices_config){.drive = {{.path = disk_path}}};
     create(&cfg);
     char err[256];
     capture_stderr(second_writer, err, sizeof err);
     ok(strstr(err, "in use") != NULL, "lock: a second writer of the image is refused");
+    devices_destroy(&m);
+}
+
+/* Output is watched for Linux's panic line, even cut into pieces. */
+static void test_console_panic(void)
+{
+    create(NULL);
+    static const char *const pieces[] = {"[ 1.0] Kernel pa", "nic - not syncing: Out of ",
+                                         "memory\r\n", "Kernel panic - not syncing: again\n"};
+    int out = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO); /* the guest's output is not TAP */
+    for (int i = 0; i < 4; i++)
+        console_write(&m, pieces[i], strlen(pieces[i]));
+    dup2(out, STDOUT_FILENO);
+    close(out), close(null);
+    ok(!strcmp(panic_what,
+               "the guest kernel panicked: \"Kernel panic - not syncing: Out of memory\""),
+       "console: a kernel panic line is reported, once");
+    if (strcmp(panic_what, "the guest kernel panicked: "
+                           "\"Kernel panic - not syncing: Out of memory\""))
+        diag("got: %s", panic_what);
+    devices_destroy(&m);
+}
+
+/* Eight slots, each its own device: a drive on slot 1 only. */
+static void test_blk_slots(void)
+{
+    struct devices_config cfg = {.drive = {[1] = {.path = disk_path}}};
+    ok(create(&cfg), "slots: devices_create with a drive on slot 1");
+    is(rd(V(0x08), 4), 0, "slots: slot 0 empty (device ID 0)");
+    is(rd(V(0x1008), 4), 2, "slots: slot 1 at 0x10002000 is a block device");
+    is(rd(V(0x7000), 4), 0x74726976, "slots: slot 7 at 0x10008000 answers 'virt'");
+    is(rd(V(0x7008), 4), 0, "slots: slot 7 empty");
+    is(m.dev->blk[1].irq, 2, "slots: slot 1 raises PLIC source 2");
+    devices_destroy(&m);
+}
+
+/* A host write error (here EFBIG past RLIMIT_FSIZE, as a full disk would
+ * give ENOSPC): IOERR for the guest, one line on stderr however often. */
+static int write_errors[2];
+static void two_failing_writes(void)
+{
+    write_errors[0] = blk_rw(1, DISK_SECTORS - 1, DATA_PA, 512);
+    write_errors[1] = blk_rw(1, DISK_SECTORS - 2, DATA_PA, 512);
+}
+
+static void test_blk_write_error(void)
+{
+    struct devices_config cfg = {.drive = {{.path = disk_path}}};
+    create(&cfg);
+    blk_init(true);
+    struct rlimit old, lim = {DISK_BYTES / 2, DISK_BYTES / 2};
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim.rlim_max = old.rlim_max;
+    signal(SIGXFSZ, SIG_IGN);
+    setrlimit(RLIMIT_FSIZE, &lim);
+    char err[512];
+    capture_stderr(two_failing_writes, err, sizeof err);
+    setrlimit(RLIMIT_FSIZE, &old);
+    is(write_errors[0], 1, "write error: the guest gets IOERR");
+    is(write_errors[1], 1, "write error: and again IOERR");
+    ok(strstr(err, "dbt: -drive file=") && strstr(err, "host write error") &&
+           strchr(err, '\n') == err + strlen(err) - 1,
+       "write error: said once on stderr");
+    if (!strstr(err, "host write error"))
+        diag("stderr: %s", err);
     devices_destroy(&m);
 }
 
@@ -1169,6 +1244,9 @@ int main(void)
     test_blk_io();
     test_blk_malformed();
     test_blk_fuzz();
+    test_blk_slots();
+    test_console_panic();
+    test_blk_write_error();
     unlink(disk_path);
     test_blk_snapshot_and_ro();
     unlink(disk_path);
