@@ -22,6 +22,7 @@
 #include "fpu.h"
 #include "mmu.h"
 #include "sbi.h"
+#include "syscall_log.h"
 
 /* misa: MXL = 2 (64-bit) and the letters I M A F D C S U. */
 #define MISA_VALUE                                                             \
@@ -216,6 +217,8 @@ void cpu_trap(struct hart *h, uint64_t cause, uint64_t tval)
 
     if (h->m->log & LOG_INT)
         log_trap(h, cause, tval, to);
+    if (cause == EXC_ECALL_U && (h->m->log & LOG_SYSCALL))
+        syscall_log_enter(h);
     h->ntraps++;
     h->reservation_valid = false;
 
@@ -568,6 +571,8 @@ static bool exec_sret(struct hart *h, const struct insn *in, uint64_t *next_pc)
         return illegal(h, in);
     uint64_t s = h->mstatus;
     int spp = (s & MSTATUS_SPP) ? PRIV_S : PRIV_U;
+    if (spp == PRIV_U && (h->m->log & LOG_SYSCALL))
+        syscall_log_return(h);
     s = (s & ~MSTATUS_SIE) | ((s & MSTATUS_SPIE) ? MSTATUS_SIE : 0);
     s |= MSTATUS_SPIE;
     s &= ~(MSTATUS_SPP | MSTATUS_MPRV);

@@ -410,7 +410,10 @@ static void usage(FILE *out)
         "  -drive file=IMG[,format=raw][,readonly=on]   virtio-blk disk\n"
         "  -snapshot          keep disk writes in memory\n"
         "  -nographic         console on stdio (always the case)\n"
-        "  -d ITEMS           log: in_asm,out_asm,exec,int,mmu,syscall (comma separated)\n"
+        "  -d ITEMS           log (comma separated): in_asm, out_asm, exec, int;\n"
+        "                     mmu (walks, TLB fills, sfence.vma, satp); cpu (registers\n"
+        "                     at each block start; runs the interpreter, not the JIT);\n"
+        "                     syscall (Linux system calls, strace-style); sbi\n"
         "  -D FILE            write the log to FILE instead of stderr\n"
         "  -icount            time follows retired instructions (deterministic)\n"
         "  -interp            run the interpreter alone (no translation)\n"
@@ -459,6 +462,7 @@ static unsigned parse_log(const char *s)
     static const struct { const char *name; unsigned bit; } items[] = {
         {"in_asm", LOG_IN_ASM}, {"exec", LOG_EXEC}, {"int", LOG_INT},
         {"mmu", LOG_MMU}, {"out_asm", LOG_OUT_ASM}, {"syscall", LOG_SYSCALL},
+        {"sbi", LOG_SBI}, {"cpu", LOG_CPU},
     };
     unsigned mask = 0;
     char *copy = strdup(s), *save = NULL;
@@ -468,7 +472,7 @@ static unsigned parse_log(const char *s)
             if (!strcmp(t, items[i].name))
                 break;
         if (i == sizeof items / sizeof items[0])
-            die("-d %s: unknown log item '%s' (try in_asm,out_asm,exec,int,mmu,syscall)", s, t);
+            die("-d %s: unknown log item '%s' (try in_asm,out_asm,exec,int,mmu,cpu,syscall,sbi)", s, t);
         mask |= items[i].bit;
     }
     free(copy);
