@@ -617,7 +617,9 @@ int main(int argc, char **argv)
     m.log = o.log;
     m.icount = o.icount;
     m.time_origin_ns = machine_host_ns();
-    m.engine = o.engine;
+    /* -d cpu dumps registers at each block start: the interpreter draws
+     * the blocks (cpu_ends_block) and sees every one, chained or not. */
+    m.engine = (o.log & LOG_CPU) ? ENGINE_INTERP : o.engine;
     m.stats = o.stats;
     create_ram(&m, o.ram_size);
     machine_init_pages(&m);
@@ -631,7 +633,7 @@ int main(int argc, char **argv)
     if (!devices_create(&m, &o.drive))
         exit(2);
     htif_attach(&m);
-    if (o.engine != ENGINE_INTERP)
+    if (m.engine != ENGINE_INTERP)
         jit_create(&m, o.jit_cache_size ? o.jit_cache_size : JIT_CACHE_DEFAULT);
 
     uint64_t start = machine_host_ns();

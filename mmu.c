@@ -432,8 +432,8 @@ static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
             !mmu_phys_read(m, pte_addr, 8, &pte))
             return raise_fault(h, va, acc, false);
         if ((m->log & LOG_MMU) && !peek)
-            fprintf(m->logf, "mmu: walk va %#llx level %d pte@%#llx = %#llx\n",
-                    (unsigned long long)va, level, (unsigned long long)pte_addr,
+            fprintf(m->logf, "mmu: hart %llu walk va %#llx level %d pte@%#llx = %#llx\n",
+                    (unsigned long long)h->hartid, (unsigned long long)va, level, (unsigned long long)pte_addr,
                     (unsigned long long)pte);
 
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) ||
@@ -527,6 +527,10 @@ static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
         h->check_writable[ctx][(va >> 12) & (TLB_SIZE - 1)] = w;
     if (m->page_watch[(ppage - m->ram_base) >> 12] || m->tlb_no_write)
         w = false;
+    if (m->log & LOG_MMU)
+        fprintf(m->logf, "mmu: hart %llu fill ctx %d va %#llx -> pa %#llx %c%c%c\n",
+                (unsigned long long)h->hartid, ctx, (unsigned long long)vpage,
+                (unsigned long long)ppage, r ? 'r' : '-', w ? 'w' : '-', x ? 'x' : '-');
     struct tlb_entry *e = tlb_slot(h, ctx, va);
     e->tag_read = r ? vpage : TLB_INVALID;
     e->tag_write = w ? vpage : TLB_INVALID;
@@ -559,8 +563,14 @@ static bool translate(struct hart *h, uint64_t va, enum access acc, int size, ui
         }
     }
     struct walk_result w = {.pa = va};
-    if (translated && !mmu_walk(h, va, acc, priv, &w, false))
+    if (translated && !mmu_walk(h, va, acc, priv, &w, false)) {
+        if (h->m->log & LOG_MMU)
+            fprintf(h->m->logf, "mmu: hart %llu fault va %#llx %s: cause %llu\n",
+                    (unsigned long long)h->hartid, (unsigned long long)va,
+                    acc == ACCESS_READ ? "read" : acc == ACCESS_WRITE ? "write" : "exec",
+                    (unsigned long long)h->trap_cause);
         return false;
+    }
     if (!pmp_allows(h, w.pa, (uint64_t)size, priv, acc))
         return raise_fault(h, va, acc, false);
     *pa = w.pa;
