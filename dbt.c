@@ -21,6 +21,8 @@
 
 #include "dbt.h"
 #include "devices.h"
+#include "elfsym.h"
+#include "perfmap.h"
 #include "fdt.h"
 #include "jit.h"
 #include "sbi.h"
@@ -35,7 +37,7 @@ struct options {
     int smp;
     struct devices_config drive;
     unsigned log;
-    bool icount, stats;
+    bool icount, stats, perfmap;
     enum engine engine;
     uint64_t jit_cache_size;
 };
@@ -126,32 +128,16 @@ static bool in_file(const struct file_image *f, uint64_t off, uint64_t len)
     return off <= f->size && len <= f->size - off;
 }
 
-/* Find the HTIF symbols tohost/fromhost in the ELF's symbol table. */
-static void elf_find_htif(struct machine *m, const struct file_image *f, const Elf64_Ehdr *eh)
+/* HTIF's tohost/fromhost, from the ELF's symbol table. */
+static void htif_symbol(void *opaque, const char *name, uint64_t value, uint64_t size,
+                        unsigned type)
 {
-    if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
-        !in_file(f, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
-        return;
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(f->data + eh->e_shoff);
-    for (int i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
-            continue;
-        const Elf64_Shdr *strtab = &sh[sh[i].sh_link];
-        if (!in_file(f, sh[i].sh_offset, sh[i].sh_size) ||
-            !in_file(f, strtab->sh_offset, strtab->sh_size))
-            return;
-        const Elf64_Sym *sym = (const Elf64_Sym *)(f->data + sh[i].sh_offset);
-        const char *names = (const char *)f->data + strtab->sh_offset;
-        for (uint64_t k = 0; k < sh[i].sh_size / sizeof *sym; k++) {
-            uint32_t n = sym[k].st_name;
-            if (n >= strtab->sh_size || !memchr(names + n, 0, strtab->sh_size - n))
-                continue;
-            if (!strcmp(names + n, "tohost"))
-                m->tohost = sym[k].st_value;
-            else if (!strcmp(names + n, "fromhost"))
-                m->fromhost = sym[k].st_value;
-        }
-    }
+    struct machine *m = opaque;
+    (void)size, (void)type;
+    if (!strcmp(name, "tohost"))
+        m->tohost = value;
+    else if (!strcmp(name, "fromhost"))
+        m->fromhost = value;
 }
 
 /* Load an ELF by its program headers; returns the entry point and the end
@@ -184,7 +170,7 @@ static uint64_t load_elf(struct machine *m, const struct file_image *f, uint64_t
     }
     if (!loaded)
         die("%s: ELF file has no loadable segments", f->path);
-    elf_find_htif(m, f, eh);
+    elfsym_each(f->data, f->size, htif_symbol, m);
     return eh->e_entry;
 }
 
@@ -420,6 +406,8 @@ static void usage(FILE *out)
         "  -check             run every block under the JIT and the interpreter and\n"
         "                     stop at the first difference (slow; for debugging)\n"
         "  -jit-cache SIZE    size of the translated code cache, 64K to 1G (default 64M)\n"
+        "  -perfmap           write /tmp/perf-PID.map: host code of each translated block\n"
+        "                     named by guest pc and ELF symbol, for perf report\n"
         "  -stats             print instruction counts, speed and JIT statistics at exit\n"
         "  -dumpdtb FILE      write the device tree to FILE and exit\n"
         "  -h                 this help\n"
@@ -525,6 +513,7 @@ static void parse_args(int argc, char **argv, struct options *o)
         if (!strcmp(a, "-check")) { o->engine = ENGINE_CHECK; continue; }
         if (!strcmp(a, "-icount")) { o->icount = true; continue; }
         if (!strcmp(a, "-stats")) { o->stats = true; continue; }
+        if (!strcmp(a, "-perfmap")) { o->perfmap = true; continue; }
         if (!strcmp(a, "-s") || !strcmp(a, "-S") || !strcmp(a, "-gdb"))
             die("%s: the gdbstub is not part of this version yet", a);
 
@@ -633,6 +622,8 @@ int main(int argc, char **argv)
     if (!devices_create(&m, &o.drive))
         exit(2);
     htif_attach(&m);
+    if (o.perfmap)
+        perfmap_create(&m, (const char *const[]){o.kernel, o.bios}, 2);
     if (m.engine != ENGINE_INTERP)
         jit_create(&m, o.jit_cache_size ? o.jit_cache_size : JIT_CACHE_DEFAULT);
 
@@ -642,6 +633,7 @@ int main(int argc, char **argv)
     if (o.stats)
         print_stats(&m, start);
     devices_destroy(&m);
+    perfmap_close(&m);
     fflush(m.logf);
     return m.exit_code;
 }

@@ -39,6 +39,7 @@
 #include "dbt.h"
 #include "jit.h"
 #include "mmu.h"
+#include "perfmap.h"
 
 #define SCRATCH_SIZE (512u << 10) /* one block's host code, with room to spare */
 #define HASH_BITS 16
@@ -53,8 +54,11 @@ static void die_jit(const char *what)
 
 static void cache_map(struct jit *j)
 {
-    /* DBT_JIT_MPROTECT=1 takes the fallback, so tests can run it. */
-    int fd = getenv("DBT_JIT_MPROTECT") ? -1 : memfd_create("dbt-jit", MFD_CLOEXEC);
+    /* DBT_JIT_MPROTECT=1 takes the fallback, so tests can run it.  So does
+     * -perfmap: perf reads perf-PID.map only for anonymous memory, and a
+     * memfd mapping is a (deleted) file to it. */
+    bool anonymous = getenv("DBT_JIT_MPROTECT") || j->m->perfmap;
+    int fd = anonymous ? -1 : memfd_create("dbt-jit", MFD_CLOEXEC);
     if (fd >= 0 && ftruncate(fd, (off_t)j->size) == 0) {
         void *rw = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         void *rx = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
@@ -259,6 +263,8 @@ static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t p
             continue;
         }
         install(j, blk, &b);
+        if (j->m->perfmap)
+            perfmap_block(j->m, blk->code, blk->code_size, h->pc, pa);
         j->nblocks++;
         blk->valid = true;
         size_t hb = hash_of(pa, flags);
@@ -534,6 +540,8 @@ void jit_create(struct machine *m, uint64_t size)
     memcpy(j->rw, b.start, n);
     cache_write_end(j);
     j->stubs_end = j->used = (n + 63) & ~(size_t)63;
+    if (m->perfmap)
+        perfmap_stub(m, exec_addr(j, j->rw), n, "dbt: trampolines (enter, exits, dispatch)");
 }
 
 int jit_enter(struct jit *j, struct hart *h, const uint8_t *code)

@@ -30,6 +30,7 @@ enum log_mask {
 struct devices; /* devices.h */
 struct jit;     /* jit.c */
 struct syscall_log; /* syscall_log.c */
+struct perfmap;     /* perfmap.c */
 
 /* Which executor runs guest code. */
 enum engine {
@@ -96,6 +97,7 @@ struct machine {
     uint64_t *seen_blocks; /* -d in_asm: block starts already shown */
     size_t seen_capacity, seen_count;
     struct syscall_log *syscalls; /* -d syscall: calls under way */
+    struct perfmap *perfmap;      /* -perfmap: /tmp/perf-PID.map, or NULL */
 
     bool exit_requested;  /* stop the run loop and exit with exit_code */
     int exit_code;
