@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "devices.h"
 #include "elfsym.h"
 #include "perfmap.h"
+#include "replay.h"
 #include "fdt.h"
 #include "jit.h"
 #include "sbi.h"
@@ -33,6 +33,7 @@
 
 struct options {
     const char *kernel, *initrd, *append, *bios, *dumpdtb, *logfile;
+    const char *record, *replay; /* -record FILE, -replay FILE */
     uint64_t ram_size;
     int smp;
     struct devices_config drive;
@@ -258,8 +259,7 @@ static size_t build_dtb(struct machine *m, const struct options *o, uint64_t ini
                         uint64_t initrd_end, uint8_t *buf, size_t cap)
 {
     uint8_t rng[64];
-    if (getrandom(rng, sizeof rng, 0) != (ssize_t)sizeof rng)
-        memset(rng, 0x5a, sizeof rng);
+    replay_random(m, rng, sizeof rng); /* getrandom, or the recorded seed */
     struct fdt_config cfg = {
         .bootargs = o->append ? o->append : "",
         .initrd_start = initrd_start,
@@ -402,6 +402,10 @@ static void usage(FILE *out)
         "                     syscall (Linux system calls, strace-style); sbi\n"
         "  -D FILE            write the log to FILE instead of stderr\n"
         "  -icount            time follows retired instructions (deterministic)\n"
+        "  -record FILE       with -icount: write console input, the RTC's wall clock and\n"
+        "                     the rng seed to FILE, with the instruction count of each\n"
+        "  -replay FILE       with -icount: run again exactly as recorded (stdin ignored);\n"
+        "                     refused if the images, disk or options differ\n"
         "  -interp            run the interpreter alone (no translation)\n"
         "  -check             run every block under the JIT and the interpreter and\n"
         "                     stop at the first difference (slow; for debugging)\n"
@@ -520,7 +524,8 @@ static void parse_args(int argc, char **argv, struct options *o)
         /* Options with an argument. */
         static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
                                                "-smp", "-drive", "-d", "-D", "-dumpdtb",
-                                               "-M", "-machine", "-jit-cache", NULL};
+                                               "-M", "-machine", "-jit-cache", "-record",
+                                               "-replay", NULL};
         int k;
         for (k = 0; with_arg[k] && strcmp(a, with_arg[k]); k++)
             ;
@@ -538,6 +543,8 @@ static void parse_args(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "-d")) o->log = parse_log(v);
         else if (!strcmp(a, "-D")) o->logfile = v;
         else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
+        else if (!strcmp(a, "-record")) o->record = v;
+        else if (!strcmp(a, "-replay")) o->replay = v;
         else if (!strcmp(a, "-jit-cache")) {
             o->jit_cache_size = parse_bytes("-jit-cache", v);
             if (o->jit_cache_size < JIT_CACHE_MIN || o->jit_cache_size > JIT_CACHE_MAX)
@@ -559,6 +566,11 @@ static void parse_args(int argc, char **argv, struct options *o)
         die("no kernel given (try -h)");
     if (!o->kernel && o->bios && !strcmp(o->bios, "none"))
         die("-bios none needs a kernel to start");
+    if ((o->record || o->replay) && !o->icount)
+        die("%s: needs -icount (without it, time comes from the host clock)",
+            o->record ? "-record" : "-replay");
+    if (o->record && o->replay)
+        die("-record and -replay: one at a time");
 }
 
 static void print_stats(struct machine *m, uint64_t start_ns)
@@ -618,6 +630,12 @@ int main(int argc, char **argv)
         write_dtb_file(&m, &o);
         return 0;
     }
+    if (o.record || o.replay) {
+        static const char *const engines[] = {"jit", "interp", "check"};
+        struct replay_config rc = {o.kernel, o.initrd, o.bios, o.drive.drive_path, o.append,
+                                   o.ram_size, o.smp, engines[m.engine]};
+        replay_open(&m, o.record ? o.record : o.replay, o.record != NULL, &rc);
+    }
     boot(&m, &o);
     if (!devices_create(&m, &o.drive))
         exit(2);
@@ -634,6 +652,7 @@ int main(int argc, char **argv)
         print_stats(&m, start);
     devices_destroy(&m);
     perfmap_close(&m);
+    replay_close(&m);
     fflush(m.logf);
     return m.exit_code;
 }

@@ -31,6 +31,7 @@ struct devices; /* devices.h */
 struct jit;     /* jit.c */
 struct syscall_log; /* syscall_log.c */
 struct perfmap;     /* perfmap.c */
+struct replay;      /* replay.c */
 
 /* Which executor runs guest code. */
 enum engine {
@@ -98,6 +99,7 @@ struct machine {
     size_t seen_capacity, seen_count;
     struct syscall_log *syscalls; /* -d syscall: calls under way */
     struct perfmap *perfmap;      /* -perfmap: /tmp/perf-PID.map, or NULL */
+    struct replay *replay;        /* -record / -replay, or NULL */
 
     bool exit_requested;  /* stop the run loop and exit with exit_code */
     int exit_code;
