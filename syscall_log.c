@@ -40,7 +40,8 @@
 #include "syscall_log.h"
 
 #define PENDING_MAX 256       /* threads inside a system call at once */
-#define STR_MAX 32            /* bytes of a string shown, as strace's -s 32 */
+#define STR_MAX 32            /* bytes of data shown, as strace's -s 32 */
+#define PATH_SHOW 256         /* strings (paths, argv) are shown whole up to this */
 #define ARGV_MAX 16           /* argv entries shown */
 #define TASK_SCAN 0x1800      /* bytes of task_struct searched for the pid */
 #define LINE_MAX_ 1024
@@ -386,11 +387,13 @@ static void put_signal(struct line *l, uint64_t sig)
         put(l, "%lld", (long long)sig);
 }
 
-/* Up to max bytes at va as a C string literal, "..." when cut short. */
+/* len bytes at va (a NUL-terminated string with to_nul) as a C string
+ * literal, "..." when cut short: data at STR_MAX, strings at PATH_SHOW. */
 static void put_bytes(struct line *l, struct hart *h, uint64_t va, size_t len, bool to_nul)
 {
-    uint8_t b[STR_MAX + 1];
-    size_t want = len < sizeof b ? len : sizeof b;
+    uint8_t b[PATH_SHOW + 1];
+    size_t max = to_nul ? PATH_SHOW : STR_MAX;
+    size_t want = len < max + 1 ? len : max + 1;
     size_t got = mmu_peek(h, va, b, want);
     if (!got && want) {
         put(l, "%#llx", (unsigned long long)va);
@@ -398,7 +401,7 @@ static void put_bytes(struct line *l, struct hart *h, uint64_t va, size_t len, b
     }
     put(l, "\"");
     size_t i;
-    for (i = 0; i < got && i < STR_MAX; i++) {
+    for (i = 0; i < got && i < max; i++) {
         uint8_t c = b[i];
         if (to_nul && !c)
             break;
@@ -409,7 +412,7 @@ static void put_bytes(struct line *l, struct hart *h, uint64_t va, size_t len, b
         else put(l, "%c", c);
     }
     put(l, "\"");
-    bool more = to_nul ? (i == STR_MAX && got > STR_MAX && b[STR_MAX]) : len > STR_MAX;
+    bool more = to_nul ? (i == max && got > max && b[max]) : len > max;
     if (more)
         put(l, "...");
 }
@@ -443,7 +446,7 @@ static void put_argv(struct line *l, struct hart *h, uint64_t va, bool count_onl
     put(l, "[");
     for (; n < ARGV_MAX && peek_u64(h, va + 8 * (uint64_t)n, &p) && p; n++) {
         put(l, n ? ", " : "");
-        put_bytes(l, h, p, STR_MAX + 1, true);
+        put_bytes(l, h, p, PATH_SHOW + 1, true);
     }
     if (n == ARGV_MAX && peek_u64(h, va + 8 * (uint64_t)n, &p) && p)
         put(l, ", ...");
@@ -502,7 +505,7 @@ static void put_arg(struct line *l, struct hart *h, char t, const uint64_t *a, i
         else put(l, "%d", (int)v);
         break;
     case 'p': put_ptr(l, v); break;
-    case 's': put_bytes(l, h, v, STR_MAX + 1, true); break;
+    case 's': put_bytes(l, h, v, PATH_SHOW + 1, true); break;
     case 'm': put(l, "0%llo", (unsigned long long)v); break;
     case 'o': {
         static const char *const acc[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
