@@ -202,7 +202,7 @@ static const char *const errnos[] = {
  *   f fd      D dirfd (AT_FDCWD)     o open flags       m mode (octal)
  *   P mmap prot           M mmap flags                  C clone flags
  *   v argv    e envp      w wait options                W wait status (out)
- *   S signal  A sigaction h sigprocmask how
+ *   S signal  A sigaction h sigprocmask how   a AT_* flags   i ioctl request
  *   b data of the next argument's length (write)        B what was read (read)
  * and the result: d decimal, x hex (addresses), n never returns. */
 struct signature {
@@ -216,9 +216,9 @@ static const struct signature signatures[] = {
     {23, 'd', "f"},       /* dup */
     {24, 'd', "ffo"},     /* dup3 */
     {25, 'd', "fdx"},     /* fcntl */
-    {29, 'd', "fxp"},     /* ioctl */
+    {29, 'd', "fip"},     /* ioctl */
     {34, 'd', "Dsm"},     /* mkdirat */
-    {35, 'd', "Dsx"},     /* unlinkat */
+    {35, 'd', "Dsa"},     /* unlinkat */
     {38, 'd', "DsDs"},    /* renameat */
     {39, 'd', "sx"},      /* umount2 */
     {40, 'd', "sssxp"},   /* mount */
@@ -235,7 +235,7 @@ static const struct signature signatures[] = {
     {66, 'd', "fpd"},     /* writev */
     {67, 'd', "fBud"},    /* pread64 */
     {78, 'd', "Dspu"},    /* readlinkat */
-    {79, 'd', "Dspx"},    /* newfstatat */
+    {79, 'd', "Dspa"},    /* newfstatat */
     {80, 'd', "fp"},      /* fstat */
     {81, 'd', ""},        /* sync */
     {93, 'n', "d"},       /* exit */
@@ -278,7 +278,7 @@ static const struct signature signatures[] = {
     {261, 'd', "ddpp"},   /* prlimit64 */
     {273, 'd', "fsx"},    /* finit_module */
     {278, 'd', "Bux"},    /* getrandom */
-    {291, 'd', "Dsxxp"},  /* statx */
+    {291, 'd', "Dsaxp"},  /* statx */
     {293, 'd', "pux"},    /* rseq */
     {435, 'd', "pu"},     /* clone3 */
     {439, 'd', "Dsdx"},   /* faccessat2 */
@@ -334,6 +334,17 @@ static const struct flag sa_flags[] = {
     {1, "SA_NOCLDSTOP"}, {2, "SA_NOCLDWAIT"}, {4, "SA_SIGINFO"}, {0x04000000, "SA_RESTORER"},
     {0x08000000, "SA_ONSTACK"}, {0x10000000, "SA_RESTART"}, {0x40000000, "SA_NODEFER"},
     {0x80000000, "SA_RESETHAND"}, {0, NULL},
+};
+
+static const struct flag at_flags[] = {
+    {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"}, {0x400, "AT_SYMLINK_FOLLOW"},
+    {0x800, "AT_NO_AUTOMOUNT"}, {0x1000, "AT_EMPTY_PATH"}, {0, NULL},
+};
+/* The terminal ioctls a shell makes (asm-generic/ioctls.h). */
+static const struct flag ioctls[] = {
+    {0x5401, "TCGETS"}, {0x5402, "TCSETS"}, {0x5403, "TCSETSW"}, {0x5404, "TCSETSF"},
+    {0x540f, "TIOCGPGRP"}, {0x5410, "TIOCSPGRP"}, {0x5413, "TIOCGWINSZ"},
+    {0x5414, "TIOCSWINSZ"}, {0x541b, "FIONREAD"}, {0x5421, "FIONBIO"}, {0, NULL},
 };
 
 static const char *const signals[] = {
@@ -540,6 +551,18 @@ static void put_arg(struct line *l, struct hart *h, char t, const uint64_t *a, i
         if (v) put_flags(l, v, wait_flags);
         else put(l, "0");
         break;
+    case 'a':
+        if (v) put_flags(l, v, at_flags);
+        else put(l, "0");
+        break;
+    case 'i': {
+        const struct flag *f = ioctls;
+        while (f->name && f->bit != (uint32_t)v)
+            f++;
+        if (f->name) put(l, "%s", f->name);
+        else put(l, "%#llx", (unsigned long long)v);
+        break;
+    }
     case 'W': put_wait_status(l, h, v, returned && ret > 0); break;
     case 'S': put_signal(l, v); break;
     case 'A': put_sigaction(l, h, v); break;
