@@ -374,8 +374,13 @@ static void put(struct line *l, const char *fmt, ...)
         l->len = l->len + (size_t)n < sizeof l->buf ? l->len + (size_t)n : sizeof l->buf - 1;
 }
 
-static void put_flags(struct line *l, uint64_t v, const struct flag *f)
+/* v as NAME|NAME|0xrest, or `zero` when v is 0. */
+static void put_flags(struct line *l, uint64_t v, const struct flag *f, const char *zero)
 {
+    if (!v) {
+        put(l, "%s", zero);
+        return;
+    }
     bool any = false;
     for (; f->name; f++) {
         if (v & f->bit) {
@@ -384,8 +389,20 @@ static void put_flags(struct line *l, uint64_t v, const struct flag *f)
             any = true;
         }
     }
-    if (v || !any)
+    if (v)
         put(l, any ? "|%#llx" : "%#llx", (unsigned long long)v);
+}
+
+/* A two-bit field named by `low` (open's access mode, mmap's sharing),
+ * then the flags above it: O_RDONLY|O_CLOEXEC. */
+static void put_field_flags(struct line *l, uint64_t v, const char *const low[4],
+                            const struct flag *f)
+{
+    put(l, "%s", low[v & 3]);
+    if (v & ~3ULL) {
+        put(l, "|");
+        put_flags(l, v & ~3ULL, f, "");
+    }
 }
 
 static void put_signal(struct line *l, uint64_t sig)
@@ -498,7 +515,7 @@ static void put_sigaction(struct line *l, struct hart *h, uint64_t va)
     else if (sa[0] == 1) put(l, "SIG_IGN");
     else put(l, "%#llx", (unsigned long long)sa[0]);
     put(l, ", sa_mask=%#llx, sa_flags=", (unsigned long long)sa[2]);
-    put_flags(l, sa[1], sa_flags);
+    put_flags(l, sa[1], sa_flags, "0");
     put(l, "}");
 }
 
@@ -520,41 +537,24 @@ static void put_arg(struct line *l, struct hart *h, char t, const uint64_t *a, i
     case 'm': put(l, "0%llo", (unsigned long long)v); break;
     case 'o': {
         static const char *const acc[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
-        put(l, "%s", acc[v & 3]);
-        if (v & ~3ULL) {
-            put(l, "|");
-            put_flags(l, v & ~3ULL, open_flags);
-        }
+        put_field_flags(l, v, acc, open_flags);
         break;
     }
-    case 'P':
-        if (v) put_flags(l, v, prot_flags);
-        else put(l, "PROT_NONE");
-        break;
     case 'M': {
         static const char *const share[] = {"0", "MAP_SHARED", "MAP_PRIVATE", "MAP_SHARED_VALIDATE"};
-        put(l, "%s", share[v & 3]);
-        if (v & ~3ULL) {
-            put(l, "|");
-            put_flags(l, v & ~3ULL, map_flags);
-        }
+        put_field_flags(l, v, share, map_flags);
         break;
     }
-    case 'C':
-        put_flags(l, v & ~0xffULL, clone_flags);
+    case 'P': put_flags(l, v, prot_flags, "PROT_NONE"); break;
+    case 'C': /* flags, and the exit signal in the low byte */
+        put_flags(l, v & ~0xffULL, clone_flags, (v & 0xff) ? "" : "0");
         if (v & 0xff) {
-            put(l, "|");
+            put(l, (v & ~0xffULL) ? "|" : "");
             put_signal(l, v & 0xff);
         }
         break;
-    case 'w':
-        if (v) put_flags(l, v, wait_flags);
-        else put(l, "0");
-        break;
-    case 'a':
-        if (v) put_flags(l, v, at_flags);
-        else put(l, "0");
-        break;
+    case 'w': put_flags(l, v, wait_flags, "0"); break;
+    case 'a': put_flags(l, v, at_flags, "0"); break;
     case 'i': {
         const struct flag *f = ioctls;
         while (f->name && f->bit != (uint32_t)v)
