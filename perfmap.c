@@ -22,6 +22,11 @@
  * code at the same address; a run that must be attributed exactly should
  * use a -jit-cache large enough never to flush (-stats counts flushes).
  *
+ * perf reads perf maps only for anonymous memory; the memfd the cache is
+ * normally mapped from is a (deleted) file to it.  So under -perfmap the
+ * cache is one anonymous mapping, W^X by mprotect of the pages each write
+ * touches (jit.c cache_map).
+ *
  * The file is created with O_EXCL | O_NOFOLLOW: /tmp is shared, and a
  * symlink planted there must not make dbt write somewhere else.  A stale
  * map of an earlier process with our pid is replaced only when it is a
