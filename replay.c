@@ -179,10 +179,12 @@ void replay_open(struct machine *m, const char *path, bool record,
                  const struct replay_config *cfg)
 {
     struct replay *r = calloc(1, sizeof *r);
-    static char lines[8][LINE_MAX_];
+    char (*lines)[LINE_MAX_] = calloc(8, LINE_MAX_);
     const char *keys[8];
-    if (!r)
+    if (!r || !lines) {
+        fprintf(stderr, "dbt: out of memory\n");
         exit(2);
+    }
     r->path = path;
     r->record = record;
     int n = config_lines(r, cfg, lines, keys);
@@ -210,6 +212,7 @@ void replay_open(struct machine *m, const char *path, bool record,
             die_replay(r, "the recording is cut short");
         next_event(r);
     }
+    free(lines);
     m->replay = r;
 }
 
