@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "replay.h"
 
 #define CTRL_A 0x01
 #define CONSOLE_POLL_TICKS (TIMEBASE_HZ / 1000) /* idle stdin: look every 1 ms */
@@ -301,7 +302,7 @@ static void console_input(struct console *c, uint8_t byte)
 }
 
 /* Up to len bytes that are already waiting on stdin; 0 if none. */
-static size_t console_read(struct console *c, uint8_t *buf, size_t len)
+static size_t host_read(struct console *c, uint8_t *buf, size_t len)
 {
     struct pollfd pfd = {.fd = c->in_fd, .events = POLLIN};
     if (poll(&pfd, 1, 0) <= 0 || !pfd.revents)
@@ -316,6 +317,19 @@ static size_t console_read(struct console *c, uint8_t *buf, size_t len)
     if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
         c->in_eof = true;
     return 0;
+}
+
+/* Input from the host, or from the recording being replayed (replay.c):
+ * every read is noted while recording, empty ones too. */
+static size_t console_read(struct console *c, uint8_t *buf, size_t len)
+{
+    struct machine *m = c->m;
+    if (replay_playing(m))
+        return replay_input(m, buf, len, &c->in_eof);
+    size_t n = host_read(c, buf, len);
+    if (m->replay)
+        replay_record_input(m, buf, n, c->in_eof);
+    return n;
 }
 
 void console_poll(struct console *c, uint64_t now, bool force)

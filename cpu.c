@@ -22,6 +22,7 @@
 #include "fpu.h"
 #include "mmu.h"
 #include "sbi.h"
+#include "syscall_log.h"
 
 /* misa: MXL = 2 (64-bit) and the letters I M A F D C S U. */
 #define MISA_VALUE                                                             \
@@ -216,6 +217,8 @@ void cpu_trap(struct hart *h, uint64_t cause, uint64_t tval)
 
     if (h->m->log & LOG_INT)
         log_trap(h, cause, tval, to);
+    if (cause == EXC_ECALL_U && (h->m->log & LOG_SYSCALL))
+        syscall_log_enter(h);
     h->ntraps++;
     h->reservation_valid = false;
 
@@ -411,6 +414,12 @@ static bool satp_write(struct hart *h, uint64_t v)
     /* ASIDLEN = 16; with mode Bare the rest must be written as zero. */
     uint64_t keep = (0xfULL << 60) | (0xffffULL << SATP_ASID_SHIFT) | SATP_PPN_MASK;
     h->satp = mode == SATP_MODE_BARE ? 0 : v & keep;
+    if (h->m->log & LOG_MMU)
+        fprintf(h->m->logf, "mmu: hart %llu satp = %#llx (%s, asid %llu, root %#llx)\n",
+                (unsigned long long)h->hartid, (unsigned long long)h->satp,
+                mode == SATP_MODE_BARE ? "bare" : mode == SATP_MODE_SV39 ? "sv39" : "sv48",
+                (unsigned long long)((h->satp >> SATP_ASID_SHIFT) & 0xffff),
+                (unsigned long long)((h->satp & SATP_PPN_MASK) << 12));
     mmu_tlb_flush(h, true, 0);
     cpu_update_mmu_ctx(h);
     return true;
@@ -568,6 +577,8 @@ static bool exec_sret(struct hart *h, const struct insn *in, uint64_t *next_pc)
         return illegal(h, in);
     uint64_t s = h->mstatus;
     int spp = (s & MSTATUS_SPP) ? PRIV_S : PRIV_U;
+    if (spp == PRIV_U && (h->m->log & LOG_SYSCALL))
+        syscall_log_return(h);
     s = (s & ~MSTATUS_SIE) | ((s & MSTATUS_SPIE) ? MSTATUS_SIE : 0);
     s |= MSTATUS_SPIE;
     s &= ~(MSTATUS_SPP | MSTATUS_MPRV);
@@ -595,6 +606,13 @@ static bool exec_sfence_vma(struct hart *h, const struct insn *in)
 {
     if (h->priv == PRIV_U || (h->priv == PRIV_S && (h->mstatus & MSTATUS_TVM)))
         return illegal(h, in);
+    if (h->m->log & LOG_MMU) {
+        fprintf(h->m->logf, "mmu: hart %llu sfence.vma ", (unsigned long long)h->hartid);
+        if (in->rs1) fprintf(h->m->logf, "va %#llx", (unsigned long long)h->x[in->rs1]);
+        else fprintf(h->m->logf, "all");
+        if (in->rs2) fprintf(h->m->logf, " asid %llu\n", (unsigned long long)h->x[in->rs2]);
+        else fprintf(h->m->logf, " asids\n");
+    }
     mmu_tlb_flush(h, in->rs1 == 0, h->x[in->rs1]);
     return true;
 }
@@ -981,6 +999,42 @@ static void log_check(struct machine *m)
     }
 }
 
+/* -d cpu: the registers as the block starts, QEMU's -d cpu layout:
+ *  pc       ffffffff80002a3c
+ *  mhartid  0000000000000000
+ *  ...
+ *  x0/zero  0000000000000000 x1/ra    ffffffff8000135a x2/sp    ... */
+static void log_cpu(struct hart *h)
+{
+    FILE *f = h->m->logf;
+    const struct { const char *name; uint64_t v; } csrs[] = {
+        {"pc", h->pc}, {"mhartid", h->hartid}, {"mstatus", h->mstatus},
+        {"mip", cpu_read_mip(h)}, {"mie", h->mie}, {"mideleg", h->mideleg},
+        {"medeleg", h->medeleg}, {"mtvec", h->mtvec}, {"stvec", h->stvec},
+        {"mepc", h->mepc}, {"sepc", h->sepc}, {"mcause", h->mcause},
+        {"scause", h->scause}, {"mtval", h->mtval}, {"stval", h->stval},
+        {"mscratch", h->mscratch}, {"sscratch", h->sscratch}, {"satp", h->satp},
+    };
+    fprintf(f, " priv     %s\n", priv_name(h->priv));
+    for (size_t i = 0; i < sizeof csrs / sizeof csrs[0]; i++)
+        fprintf(f, " %-8s %016llx\n", csrs[i].name, (unsigned long long)csrs[i].v);
+    for (int i = 0; i < 32; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "x%d/%s", i, disas_reg_names[i]);
+        fprintf(f, " %-8s %016llx%s", name, (unsigned long long)h->x[i],
+                (i & 3) == 3 ? "\n" : "");
+    }
+    if ((h->mstatus & MSTATUS_FS) != 0) {
+        for (int i = 0; i < 32; i++) {
+            char name[16];
+            snprintf(name, sizeof name, "f%d", i);
+            fprintf(f, " %-8s %016llx%s", name, (unsigned long long)h->f[i],
+                    (i & 3) == 3 ? "\n" : "");
+        }
+        fprintf(f, " fcsr     %08x\n", (unsigned)(h->frm << 5 | h->fflags));
+    }
+}
+
 void cpu_log_block_start(struct hart *h)
 {
     struct machine *m = h->m;
@@ -991,6 +1045,8 @@ void cpu_log_block_start(struct hart *h)
         fprintf(m->logf, "exec: hart %llu pc %#llx priv %s\n",
                 (unsigned long long)h->hartid, (unsigned long long)h->pc,
                 priv_name(h->priv));
+    if (m->log & LOG_CPU)
+        log_cpu(h);
 }
 
 /* -- The interpreter's loop ------------------------------------------------- */
@@ -1042,7 +1098,7 @@ bool cpu_step(struct hart *h)
  * make one pending kicks the hart, so this loop only watches insn_limit. */
 void cpu_interp(struct hart *h)
 {
-    bool logging = h->m->log & (LOG_IN_ASM | LOG_EXEC);
+    bool logging = h->m->log & (LOG_IN_ASM | LOG_EXEC | LOG_CPU);
     bool block_start = true;
 
     while (cpu_has_budget(h)) {

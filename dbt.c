@@ -15,13 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dbt.h"
 #include "devices.h"
+#include "elfsym.h"
+#include "perfmap.h"
+#include "replay.h"
 #include "fdt.h"
 #include "jit.h"
 #include "sbi.h"
@@ -35,6 +37,7 @@ struct options {
     char *bootargs; /* -append, and earlycon=sbi unless it names an earlycon */
     bool no_reboot;
     enum panic_action panic_action;
+    const char *record, *replay; /* -record FILE, -replay FILE */
     uint64_t ram_size;
     int smp;
     struct devices_config disks; /* slot i: the i-th disk */
@@ -48,7 +51,7 @@ struct options {
     int nnamed;
     bool snapshot;
     unsigned log;
-    bool icount, icount_sleep, stats;
+    bool icount, icount_sleep, stats, perfmap;
     int icount_shift;
     enum engine engine;
     uint64_t jit_cache_size;
@@ -150,32 +153,16 @@ static bool in_file(const struct file_image *f, uint64_t off, uint64_t len)
     return off <= f->size && len <= f->size - off;
 }
 
-/* Find the HTIF symbols tohost/fromhost in the ELF's symbol table. */
-static void elf_find_htif(struct machine *m, const struct file_image *f, const Elf64_Ehdr *eh)
+/* HTIF's tohost/fromhost, from the ELF's symbol table. */
+static void htif_symbol(void *opaque, const char *name, uint64_t value, uint64_t size,
+                        unsigned type)
 {
-    if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
-        !in_file(f, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
-        return;
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(f->data + eh->e_shoff);
-    for (int i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
-            continue;
-        const Elf64_Shdr *strtab = &sh[sh[i].sh_link];
-        if (!in_file(f, sh[i].sh_offset, sh[i].sh_size) ||
-            !in_file(f, strtab->sh_offset, strtab->sh_size))
-            return;
-        const Elf64_Sym *sym = (const Elf64_Sym *)(f->data + sh[i].sh_offset);
-        const char *names = (const char *)f->data + strtab->sh_offset;
-        for (uint64_t k = 0; k < sh[i].sh_size / sizeof *sym; k++) {
-            uint32_t n = sym[k].st_name;
-            if (n >= strtab->sh_size || !memchr(names + n, 0, strtab->sh_size - n))
-                continue;
-            if (!strcmp(names + n, "tohost"))
-                m->tohost = sym[k].st_value;
-            else if (!strcmp(names + n, "fromhost"))
-                m->fromhost = sym[k].st_value;
-        }
-    }
+    struct machine *m = opaque;
+    (void)size, (void)type;
+    if (!strcmp(name, "tohost"))
+        m->tohost = value;
+    else if (!strcmp(name, "fromhost"))
+        m->fromhost = value;
 }
 
 /* Where a loaded image lies in guest physical memory: [start, end). */
@@ -218,7 +205,7 @@ static uint64_t load_elf(struct machine *m, const struct file_image *f, struct s
     }
     if (!loaded)
         die("%s: ELF file has no loadable segments", f->path);
-    elf_find_htif(m, f, eh);
+    elfsym_each(f->data, f->size, htif_symbol, m);
     return eh->e_entry;
 }
 
@@ -306,8 +293,7 @@ static size_t build_dtb(struct machine *m, const struct options *o, uint64_t ini
                         uint64_t initrd_end, uint8_t *buf, size_t cap)
 {
     uint8_t rng[64];
-    if (getrandom(rng, sizeof rng, 0) != (ssize_t)sizeof rng)
-        memset(rng, 0x5a, sizeof rng);
+    replay_random(m, rng, sizeof rng); /* getrandom, or the recorded seed */
     struct fdt_config cfg = {
         .bootargs = o->bootargs,
         .initrd_start = initrd_start,
@@ -469,13 +455,20 @@ static void usage(FILE *out)
         "                     loop (one 'dbt:' line says so): keep running (none, the\n"
         "                     default), exit 0 (shutdown) or exit 1 (exit-failure)\n"
         "  -nographic         console on stdio (always the case)\n"
-        "  -d ITEMS           log: in_asm,out_asm,exec,int,mmu,syscall (comma separated)\n"
+        "  -d ITEMS           log (comma separated): in_asm, out_asm, exec, int;\n"
+        "                     mmu (walks, TLB fills, sfence.vma, satp); cpu (registers\n"
+        "                     at each block start; runs the interpreter, not the JIT);\n"
+        "                     syscall (Linux system calls, strace-style); sbi\n"
         "  -D FILE            write the log to FILE instead of stderr\n"
         "  -icount [shift=N][,sleep=on|off]\n"
         "                     time follows retired instructions, 2^N per tick (10 MHz);\n"
         "                     while all harts wait in WFI time jumps to the next timer\n"
         "                     (sleep=off, the default of bare -icount: deterministic)\n"
         "                     or runs at real speed (sleep=on, QEMU's default)\n"
+        "  -record FILE       with -icount: write console input, the RTC's wall clock and\n"
+        "                     the rng seed to FILE, with the instruction count of each\n"
+        "  -replay FILE       with -icount: run again exactly as recorded (stdin ignored);\n"
+        "                     refused if the images, disk or options differ\n"
         "  -interp            run the interpreter alone (no translation)\n"
         "  -check             run every block under the JIT and the interpreter and\n"
         "                     stop at the first difference (slow; for debugging)\n"
@@ -483,6 +476,8 @@ static void usage(FILE *out)
         "  -no-traces         translate blocks only (no superblock traces)\n"
         "  -trace-threshold N runs of a loop head before its trace is recorded\n"
         "                     (default %d)\n"
+        "  -perfmap           write /tmp/perf-PID.map: host code of each translated block\n"
+        "                     named by guest pc and ELF symbol, for perf report\n"
         "  -stats             print instruction counts, speed and JIT statistics at exit\n"
         "  -dumpdtb FILE      write the device tree to FILE and exit\n"
         "  -h                 this help\n"
@@ -632,6 +627,7 @@ static unsigned parse_log(const char *s)
     static const struct { const char *name; unsigned bit; } items[] = {
         {"in_asm", LOG_IN_ASM}, {"exec", LOG_EXEC}, {"int", LOG_INT},
         {"mmu", LOG_MMU}, {"out_asm", LOG_OUT_ASM}, {"syscall", LOG_SYSCALL},
+        {"sbi", LOG_SBI}, {"cpu", LOG_CPU},
     };
     unsigned mask = 0;
     char *copy = strdup(s), *save = NULL;
@@ -641,7 +637,7 @@ static unsigned parse_log(const char *s)
             if (!strcmp(t, items[i].name))
                 break;
         if (i == sizeof items / sizeof items[0])
-            die("-d %s: unknown log item '%s' (try in_asm,out_asm,exec,int,mmu,syscall)", s, t);
+            die("-d %s: unknown log item '%s' (try in_asm,out_asm,exec,int,mmu,cpu,syscall,sbi)", s, t);
         mask |= items[i].bit;
     }
     free(copy);
@@ -847,6 +843,7 @@ static void parse_args(int argc, char **argv, struct options *o)
         if (!strcmp(a, "-stats")) { o->stats = true; continue; }
         if (!strcmp(a, "-no-traces")) { o->no_traces = true; continue; }
         if (!strcmp(a, "-no-reboot")) { o->no_reboot = true; continue; }
+        if (!strcmp(a, "-perfmap")) { o->perfmap = true; continue; }
         if (!strcmp(a, "-s") || !strcmp(a, "-S") || !strcmp(a, "-gdb"))
             die("%s: the gdbstub is not part of this version yet", a);
 
@@ -854,7 +851,8 @@ static void parse_args(int argc, char **argv, struct options *o)
         static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
                                                "-smp", "-drive", "-d", "-D", "-dumpdtb",
                                                "-M", "-machine", "-jit-cache", "-action",
-                                               "-device", "-trace-threshold", NULL};
+                                               "-device", "-trace-threshold", "-record",
+                                               "-replay", NULL};
         int k;
         for (k = 0; with_arg[k] && strcmp(a, with_arg[k]); k++)
             ;
@@ -881,6 +879,8 @@ static void parse_args(int argc, char **argv, struct options *o)
                 die("-trace-threshold %s: must be a number from 1 to 1000000000", v);
             o->trace_threshold = (int32_t)n;
         }
+        else if (!strcmp(a, "-record")) o->record = v;
+        else if (!strcmp(a, "-replay")) o->replay = v;
         else if (!strcmp(a, "-jit-cache")) {
             o->jit_cache_size = parse_bytes("-jit-cache", v);
             if (o->jit_cache_size < JIT_CACHE_MIN || o->jit_cache_size > JIT_CACHE_MAX)
@@ -900,6 +900,11 @@ static void parse_args(int argc, char **argv, struct options *o)
         die("-bios none needs a kernel to start");
     make_bootargs(o);
     resolve_drives(o);
+    if ((o->record || o->replay) && !o->icount)
+        die("%s: needs -icount (without it, time comes from the host clock)",
+            o->record ? "-record" : "-replay");
+    if (o->record && o->replay)
+        die("-record and -replay: one at a time");
 }
 
 static void print_stats(struct machine *m, uint64_t start_ns)
@@ -951,7 +956,9 @@ int main(int argc, char **argv)
     m.no_reboot = o.no_reboot;
     m.panic_action = o.panic_action;
     m.time_origin_ns = machine_host_ns();
-    m.engine = o.engine;
+    /* -d cpu dumps registers at each block start: the interpreter draws
+     * the blocks (cpu_ends_block) and sees every one, chained or not. */
+    m.engine = (o.log & LOG_CPU) ? ENGINE_INTERP : o.engine;
     m.stats = o.stats;
     create_ram(&m, o.ram_size);
     machine_init_pages(&m);
@@ -961,11 +968,19 @@ int main(int argc, char **argv)
         write_dtb_file(&m, &o);
         return 0;
     }
+    if (o.record || o.replay) {
+        static const char *const engines[] = {"jit", "interp", "check"};
+        struct replay_config rc = {o.kernel, o.initrd, o.bios, o.disks.drive[0].path, o.append,
+                                   o.ram_size, o.smp, engines[m.engine]};
+        replay_open(&m, o.record ? o.record : o.replay, o.record != NULL, &rc);
+    }
     boot(&m, &o);
     if (!devices_create(&m, &o.disks))
         exit(2);
     htif_attach(&m);
-    if (o.engine != ENGINE_INTERP) {
+    if (o.perfmap)
+        perfmap_create(&m, (const char *const[]){o.kernel, o.bios}, 2);
+    if (m.engine != ENGINE_INTERP) {
         jit_create(&m, o.jit_cache_size ? o.jit_cache_size : JIT_CACHE_DEFAULT);
         m.jit->traces = !o.no_traces;
         if (o.trace_threshold)
@@ -978,6 +993,8 @@ int main(int argc, char **argv)
     if (o.stats)
         print_stats(&m, start);
     devices_destroy(&m);
+    perfmap_close(&m);
+    replay_close(&m);
     fflush(m.logf);
     if (console_exit_signal()) {
         console_say_signal(console_exit_signal());

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "devices.h"
+#include "replay.h"
 
 #define NS_PER_TICK (1000000000ULL / TIMEBASE_HZ)
 #define IDLE_MAX_NS 100000000ULL /* 100 ms: wake up now and then regardless */
@@ -74,6 +75,10 @@ static bool test_write(void *opaque, uint64_t offset, int size, uint64_t value)
 
 static uint64_t rtc_now(const struct rtc *r)
 {
+    /* -icount: the wall clock read once at start (or from the recording),
+     * then guest time, so a run never depends on when it was made. */
+    if (r->m->icount)
+        return r->icount_base_ns + machine_time(r->m) * NS_PER_TICK + (uint64_t)r->offset_ns;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec + (uint64_t)r->offset_ns;
@@ -245,6 +250,8 @@ bool devices_create(struct machine *m, const struct devices_config *cfg)
     clint_create(m, &d->clint);
     uart_create(m, &d->uart);
     d->rtc.m = m;
+    if (m->icount)
+        d->rtc.icount_base_ns = replay_wallclock(m);
     rtc_reset(&d->rtc);
     mmu_add_region(m, &(struct mmio_region){TEST_BASE, TEST_SIZE, m, test_read, test_write});
     mmu_add_region(m, &(struct mmio_region){RTC_BASE, RTC_SIZE, &d->rtc, rtc_read, rtc_write});

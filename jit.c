@@ -39,6 +39,7 @@
 #include "dbt.h"
 #include "jit.h"
 #include "mmu.h"
+#include "perfmap.h"
 
 #define SCRATCH_SIZE (512u << 10) /* one block's host code, with room to spare */
 #define HASH_BITS 16
@@ -53,8 +54,11 @@ static void die_jit(const char *what)
 
 static void cache_map(struct jit *j)
 {
-    /* DBT_JIT_MPROTECT=1 takes the fallback, so tests can run it. */
-    int fd = getenv("DBT_JIT_MPROTECT") ? -1 : memfd_create("dbt-jit", MFD_CLOEXEC);
+    /* DBT_JIT_MPROTECT=1 takes the fallback, so tests can run it.  So does
+     * -perfmap: perf reads perf-PID.map only for anonymous memory, and a
+     * memfd mapping is a (deleted) file to it. */
+    bool anonymous = getenv("DBT_JIT_MPROTECT") || j->m->perfmap;
+    int fd = anonymous ? -1 : memfd_create("dbt-jit", MFD_CLOEXEC);
     if (fd >= 0 && ftruncate(fd, (off_t)j->size) == 0) {
         void *rw = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         void *rx = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
@@ -80,17 +84,27 @@ static void cache_map(struct jit *j)
     j->wx_toggle = true;
 }
 
-/* Bracket every write into the cache. */
-static void cache_write_begin(struct jit *j)
+/* Bracket every write of [p, p+len) into the cache.  With one mapping,
+ * only the pages written change protection: switching all of a 64 MiB
+ * cache for every block and chain patch costs more than the translation. */
+static void cache_protect(uint8_t *p, size_t len, int prot)
 {
-    if (j->wx_toggle && mprotect(j->rw, j->size, PROT_READ | PROT_WRITE))
+    uintptr_t start = (uintptr_t)p & ~(uintptr_t)4095;
+    uintptr_t end = ((uintptr_t)p + len + 4095) & ~(uintptr_t)4095;
+    if (mprotect((void *)start, end - start, prot))
         die_jit("mprotect");
 }
 
-static void cache_write_end(struct jit *j)
+static void cache_write_begin(struct jit *j, uint8_t *p, size_t len)
 {
-    if (j->wx_toggle && mprotect(j->rw, j->size, PROT_READ | PROT_EXEC))
-        die_jit("mprotect");
+    if (j->wx_toggle)
+        cache_protect(p, len, PROT_READ | PROT_WRITE);
+}
+
+static void cache_write_end(struct jit *j, uint8_t *p, size_t len)
+{
+    if (j->wx_toggle)
+        cache_protect(p, len, PROT_READ | PROT_EXEC);
 }
 
 static uint8_t *exec_addr(const struct jit *j, const uint8_t *rw)
@@ -236,9 +250,9 @@ static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *
 {
     size_t size = (size_t)(b->p - b->start);
     uint8_t *dst = j->rw + j->used;
-    cache_write_begin(j);
+    cache_write_begin(j, dst, size);
     memcpy(dst, b->start, size);
-    cache_write_end(j);
+    cache_write_end(j, dst, size);
     intptr_t rebase = dst - b->start;
     for (int i = 0; i < blk->nlinks; i++)
         blk->links[i].jmp_field += rebase;
@@ -247,7 +261,7 @@ static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *
     j->used = (j->used + size + 15) & ~(size_t)15;
 }
 
-struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint32_t flags,
+struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32_t flags,
                                 bool (*emit)(struct jit *, struct jit_block *,
                                              struct x64_buf *, void *),
                                 void *arg)
@@ -271,6 +285,8 @@ struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint32_t flags,
             continue;
         }
         install(j, blk, &b);
+        if (j->m->perfmap)
+            perfmap_block(j->m, blk->code, blk->code_size, vpc, pa);
         j->nblocks++;
         blk->valid = true;
         size_t hb = hash_of(pa, flags);
@@ -311,7 +327,7 @@ static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t p
                                        uint32_t flags, const uint8_t *guest)
 {
     struct block_source src = {guest, h->pc};
-    struct jit_block *blk = jit_new_block(j, pa, flags, emit_block, &src);
+    struct jit_block *blk = jit_new_block(j, pa, h->pc, flags, emit_block, &src);
     if (blk) {
         j->stats.blocks++;
         j->stats.translated_insns += blk->ninsns;
@@ -378,9 +394,9 @@ struct jit_block *jit_find_block(struct hart *h, bool *fault)
 
 static void patch_jump(struct jit *j, uint8_t *field, const uint8_t *target)
 {
-    cache_write_begin(j);
+    cache_write_begin(j, field, 4);
     x64_patch_rel32_at(field, (uintptr_t)exec_addr(j, field), (uintptr_t)target);
-    cache_write_end(j);
+    cache_write_end(j, field, 4);
 }
 
 void jit_chain(struct jit *j, struct jit_link *l, struct jit_block *to)
@@ -616,10 +632,12 @@ void jit_create(struct machine *m, uint64_t size)
     x64_buf_init(&b, j->scratch, j->scratch_size, (intptr_t)exec_addr(j, j->rw) - (intptr_t)j->scratch);
     jit_emit_trampolines(j, &b);
     size_t n = (size_t)(b.p - b.start);
-    cache_write_begin(j);
+    cache_write_begin(j, j->rw, n);
     memcpy(j->rw, b.start, n);
-    cache_write_end(j);
+    cache_write_end(j, j->rw, n);
     j->stubs_end = j->used = (n + 63) & ~(size_t)63;
+    if (m->perfmap)
+        perfmap_stub(m, exec_addr(j, j->rw), n, "dbt: trampolines (enter, exits, dispatch)");
 }
 
 int jit_enter(struct jit *j, struct hart *h, const uint8_t *code)

@@ -408,9 +408,11 @@ struct walk_result {
 };
 
 /* Walk the page table for va; on success the leaf's A (and D for writes)
- * bits have been set in memory, as hardware A/D updating requires. */
+ * bits have been set in memory, as hardware A/D updating requires.  A peek
+ * (the debug logs reading guest memory) changes nothing and logs nothing:
+ * no A/D update, no -d mmu line, and any valid readable leaf will do. */
 static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
-                     struct walk_result *out)
+                     struct walk_result *out, bool peek)
 {
     struct machine *m = h->m;
     unsigned mode = (unsigned)(h->satp >> SATP_MODE_SHIFT);
@@ -429,9 +431,9 @@ static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
         if (!pmp_allows(h, pte_addr, 8, PRIV_S, ACCESS_READ) ||
             !mmu_phys_read(m, pte_addr, 8, &pte))
             return raise_fault(h, va, acc, false);
-        if (m->log & LOG_MMU)
-            fprintf(m->logf, "mmu: va %#llx level %d pte@%#llx = %#llx\n",
-                    (unsigned long long)va, level, (unsigned long long)pte_addr,
+        if ((m->log & LOG_MMU) && !peek)
+            fprintf(m->logf, "mmu: hart %llu walk va %#llx level %d pte@%#llx = %#llx\n",
+                    (unsigned long long)h->hartid, (unsigned long long)va, level, (unsigned long long)pte_addr,
                     (unsigned long long)pte);
 
         if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) ||
@@ -447,15 +449,16 @@ static bool mmu_walk(struct hart *h, uint64_t va, enum access acc, int priv,
         }
 
         /* A leaf. */
-        if (!leaf_permits(pte, priv, h->mstatus & MSTATUS_SUM,
-                          h->mstatus & MSTATUS_MXR, acc))
+        if (peek ? !(pte & PTE_R)
+                 : !leaf_permits(pte, priv, h->mstatus & MSTATUS_SUM,
+                                 h->mstatus & MSTATUS_MXR, acc))
             return raise_fault(h, va, acc, true);
         uint64_t low_ppn_mask = (1ULL << (9 * level)) - 1;
         if (ppn & low_ppn_mask)                /* misaligned superpage */
             return raise_fault(h, va, acc, true);
 
         uint64_t want = PTE_A | (acc == ACCESS_WRITE ? PTE_D : 0);
-        if ((pte & want) != want) {
+        if ((pte & want) != want && !peek) {
             pte |= want;
             if (m->wlog)
                 m->wlog->walking = true; /* -check keeps A/D updates */
@@ -524,6 +527,10 @@ static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
         h->check_writable[ctx][(va >> 12) & (TLB_SIZE - 1)] = w;
     if (m->page_watch[(ppage - m->ram_base) >> 12] || m->tlb_no_write)
         w = false;
+    if (m->log & LOG_MMU)
+        fprintf(m->logf, "mmu: hart %llu fill ctx %d va %#llx -> pa %#llx %c%c%c\n",
+                (unsigned long long)h->hartid, ctx, (unsigned long long)vpage,
+                (unsigned long long)ppage, r ? 'r' : '-', w ? 'w' : '-', x ? 'x' : '-');
     struct tlb_entry *e = tlb_slot(h, ctx, va);
     e->tag_read = r ? vpage : TLB_INVALID;
     e->tag_write = w ? vpage : TLB_INVALID;
@@ -556,8 +563,14 @@ static bool translate(struct hart *h, uint64_t va, enum access acc, int size, ui
         }
     }
     struct walk_result w = {.pa = va};
-    if (translated && !mmu_walk(h, va, acc, priv, &w))
+    if (translated && !mmu_walk(h, va, acc, priv, &w, false)) {
+        if (h->m->log & LOG_MMU)
+            fprintf(h->m->logf, "mmu: hart %llu fault va %#llx %s: cause %llu\n",
+                    (unsigned long long)h->hartid, (unsigned long long)va,
+                    acc == ACCESS_READ ? "read" : acc == ACCESS_WRITE ? "write" : "exec",
+                    (unsigned long long)h->trap_cause);
         return false;
+    }
     if (!pmp_allows(h, w.pa, (uint64_t)size, priv, acc))
         return raise_fault(h, va, acc, false);
     *pa = w.pa;
@@ -574,6 +587,28 @@ bool mmu_translate_sized(struct hart *h, uint64_t va, enum access acc, int size,
 bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
 {
     return translate(h, va, acc, 1, pa);
+}
+
+size_t mmu_peek(struct hart *h, uint64_t va, void *buf, size_t len)
+{
+    uint64_t cause = h->trap_cause, tval = h->trap_tval;
+    bool translated = (h->satp >> SATP_MODE_SHIFT) != SATP_MODE_BARE;
+    size_t done = 0;
+    while (done < len) {
+        uint64_t at = va + done, n = 4096 - (at & 0xfff);
+        if (n > len - done)
+            n = len - done;
+        struct walk_result w = {.pa = at};
+        if (translated && !mmu_walk(h, at, ACCESS_READ, PRIV_S, &w, true))
+            break;
+        const uint8_t *p = mmu_ram_ptr(h->m, w.pa, n);
+        if (!p)
+            break; /* devices are never read: reads may have side effects */
+        memcpy((uint8_t *)buf + done, p, n);
+        done += n;
+    }
+    h->trap_cause = cause, h->trap_tval = tval;
+    return done;
 }
 
 /* Empty contexts first_ctx..TLB_CTXS-1 whole. */

@@ -459,7 +459,7 @@ static const struct sbi_ext *find_ext(uint64_t eid)
     return NULL;
 }
 
-/* -d syscall: one line per call, error/value after the arrow:
+/* -d sbi: one line per call, error/value after the arrow:
  *   sbi: hart 0 ext TIME fid 0 a0=0x1a2b3c a1=0 -> 0/0 */
 static void log_call(struct hart *h, const struct sbi_ext *e, uint64_t eid, uint64_t fid,
                      const uint64_t *a, struct sbiret r)
@@ -486,7 +486,7 @@ bool sbi_ecall(struct hart *h)
 
     const struct sbi_ext *e = find_ext(eid);
     struct sbiret r = e ? e->call(h, fid, a) : err(SBI_ERR_NOT_SUPPORTED);
-    if (h->m->log & LOG_SYSCALL)
+    if (h->m->log & LOG_SBI)
         log_call(h, e, eid, fid, a, r);
 
     /* Legacy EIDs 0x00-0x0F, served or not, keep a1. */

@@ -374,7 +374,7 @@ void trace_hot(struct hart *h)
             break;
         }
         j->heads->ends[r.end]++;
-        struct jit_block *trace = jit_new_block(j, pa, flags, emit_trace, ti);
+        struct jit_block *trace = jit_new_block(j, pa, r.head_vpc, flags, emit_trace, ti);
         if (trace) {
             if (j->stats.flushes != flushes)
                 head = NULL;

@@ -21,13 +21,18 @@ enum log_mask {
     LOG_IN_ASM = 1 << 0,  /* guest code of each block when first run */
     LOG_EXEC = 1 << 1,    /* pc of each block run */
     LOG_INT = 1 << 2,     /* traps and interrupts */
-    LOG_MMU = 1 << 3,     /* page walks and faults */
+    LOG_MMU = 1 << 3,     /* page walks, TLB fills, sfence.vma, satp */
     LOG_OUT_ASM = 1 << 4, /* host code (JIT) */
-    LOG_SYSCALL = 1 << 5, /* SBI calls */
+    LOG_SYSCALL = 1 << 5, /* Linux system calls of user processes */
+    LOG_SBI = 1 << 6,     /* calls to the built-in SBI */
+    LOG_CPU = 1 << 7,     /* registers at each block start (interpreter) */
 };
 
 struct devices; /* devices.h */
 struct jit;     /* jit.c */
+struct syscall_log; /* syscall_log.c */
+struct perfmap;     /* perfmap.c */
+struct replay;      /* replay.c */
 
 /* Which executor runs guest code. */
 enum engine {
@@ -102,6 +107,9 @@ struct machine {
     FILE *logf;        /* stderr or -D FILE */
     uint64_t *seen_blocks; /* -d in_asm: block starts already shown */
     size_t seen_capacity, seen_count;
+    struct syscall_log *syscalls; /* -d syscall: calls under way */
+    struct perfmap *perfmap;      /* -perfmap: /tmp/perf-PID.map, or NULL */
+    struct replay *replay;        /* -record / -replay, or NULL */
 
     bool exit_requested;  /* stop the run loop and exit with exit_code */
     int exit_code;

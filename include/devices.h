@@ -196,6 +196,7 @@ struct virtio_blk {
 struct rtc {
     struct machine *m;
     int64_t offset_ns;  /* guest-set time minus host time */
+    uint64_t icount_base_ns; /* -icount: the host's wall clock at start */
     uint32_t time_high; /* latched by a TIME_LOW read */
     uint32_t set_high;  /* TIME_HIGH written, used by the TIME_LOW write */
     uint32_t alarm_high;

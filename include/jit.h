@@ -224,10 +224,11 @@ void jit_watch_trace_page(struct jit *j, struct jit_block *trace, int k);
 void jit_redirect_incoming(struct jit *j, struct jit_block *from, struct jit_block *to);
 /* Empty every hart's jump cache. */
 void jit_jcache_clear_all(struct jit *j);
-/* A new block record and room for its code: translate with `emit`, install
+/* A new block record for guest code at (pa, vpc) and room for its code:
+ * translate with `emit`, install
  * and register it on its first page (traces add their other pages).  NULL
  * when it could not be translated; the cache may have been flushed. */
-struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint32_t flags,
+struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32_t flags,
                                 bool (*emit)(struct jit *, struct jit_block *,
                                              struct x64_buf *, void *),
                                 void *arg);

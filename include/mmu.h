@@ -40,6 +40,11 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
 bool mmu_translate_sized(struct hart *h, uint64_t va, enum access acc, int size,
                          uint64_t *pa) __attribute__((warn_unused_result));
 
+/* Copy up to len bytes of guest virtual memory at va (through satp, as
+ * the kernel sees it) into buf without side effects: no A/D bits, no TLB
+ * fill, no fault, no device read.  Returns the bytes copied; for logs. */
+size_t mmu_peek(struct hart *h, uint64_t va, void *buf, size_t len);
+
 /* PMP CSRs (pmpcfg0..15, pmpaddr0..63): the value read, and a WARL write
  * that flushes every TLB context the change affects. */
 uint64_t mmu_pmp_read(const struct hart *h, unsigned csr);

@@ -3,8 +3,10 @@
 # standard mnemonics and ABI register names (and every block, however many),
 # int shows every trap with its
 # cause, pc, tval and mode change, exec shows each block run; -D sends the
-# log to a file, flushed when a signal ends dbt; out_asm shows the JIT's host code under each guest
-# instruction.  The guest is built here: an ecall from M-mode, handled, a
+# log to a file, flushed when a signal ends dbt; out_asm shows the JIT's host
+# code under each guest instruction; mmu shows satp writes, walks, TLB fills,
+# faults and sfence.vma (on tests/guest/vm_sv39.elf); cpu dumps the registers
+# at each block start.  The guest is built here: an ecall from M-mode, handled, a
 # return with mret, then an HTIF exit.
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/guest.sh
@@ -46,7 +48,7 @@ printf '    .text\n    .globl _start\n_start:\n    li a0, 1\n1:  addi a0, a0, 1\
     >"$tmp/loop.S"
 rv_link "$tmp/loop.S" "$tmp/loop.elf"
 
-echo "1..17"
+echo "1..22"
 n=0
 check() { # check DESCRIPTION PATTERN FILE
     n=$((n + 1))
@@ -122,3 +124,20 @@ signal_log() {
 }
 signal_log TERM 143
 signal_log HUP 129
+# mmu: the paging test program writes satp, walks, fills, faults, fences
+timeout 20 ./dbt -bios none -d mmu -D "$tmp/mmu" tests/guest/vm_sv39.elf >/dev/null 2>&1
+check "mmu shows the satp write with mode and root" \
+    '^mmu: hart 0 satp = 0x8[0-9a-f]+ \(sv39, asid [0-9]+, root 0x[0-9a-f]+\)$' "$tmp/mmu"
+check "mmu shows each level of a walk" '^mmu: hart 0 walk va 0x[0-9a-f]+ level 0 pte@0x[0-9a-f]+ = 0x[0-9a-f]+$' "$tmp/mmu"
+check "mmu shows TLB fills with their permissions" \
+    '^mmu: hart 0 fill ctx [1-8] va 0x[0-9a-f]+ -> pa 0x[0-9a-f]+ [r-][w-][x-]$' "$tmp/mmu"
+check "mmu shows sfence.vma" '^mmu: hart 0 sfence.vma (all|va 0x[0-9a-f]+) ' "$tmp/mmu"
+
+# cpu: a register dump under each exec line (the interpreter draws blocks)
+timeout 20 ./dbt -bios none -d exec,cpu -D "$tmp/cpu" "$tmp/t.elf" >/dev/null 2>&1
+n=$((n + 1))
+execs=$(grep -c '^exec:' "$tmp/cpu"); dumps=$(grep -c '^ pc       [0-9a-f]\{16\}$' "$tmp/cpu")
+if [ "$execs" -ge 3 ] && [ "$execs" = "$dumps" ] &&
+   grep -q '^ x8/s0    [0-9a-f]\{16\} x9/s1    [0-9a-f]\{16\} x10/a0   000000000000002a x11/a1 ' "$tmp/cpu"; then
+    echo "ok $n - cpu dumps pc, CSRs and x0-x31 at each of $execs block starts (a0 = 42 seen)"
+else echo "not ok $n - $execs blocks, $dumps dumps"; head -40 "$tmp/cpu" | sed 's/^/# /'; fi

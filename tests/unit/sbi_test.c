@@ -338,7 +338,7 @@ static void test_log(void)
     char buf[512] = {0};
     FILE *f = fmemopen(buf, sizeof buf, "w");
     mach.logf = f;
-    mach.log = LOG_SYSCALL;
+    mach.log = LOG_SBI;
     call(h, SBI_EXT_TIME, 0, 0x1234, 0, 0, 0, NULL);
     call(h, 0x99, 7, 1, 0, 0, 0, NULL);
     fclose(f);
