@@ -827,7 +827,7 @@ static void parse_args(int argc, char **argv, struct options *o)
         if (!strcmp(a, "-h") || !strcmp(a, "-help")) { usage(stdout); exit(0); }
         if (!strcmp(a, "-V") || !strcmp(a, "-version")) { printf("dbt %s\n", DBT_VERSION); exit(0); }
         if (!strcmp(a, "-snapshot")) { o->snapshot = true; continue; }
-        if (!strcmp(a, "-nographic") || !strcmp(a, "-no-traces"))
+        if (!strcmp(a, "-nographic"))
             continue;
         if (!strcmp(a, "-interp")) { o->engine = ENGINE_INTERP; continue; }
         if (!strcmp(a, "-check")) { o->engine = ENGINE_CHECK; continue; }

@@ -612,7 +612,8 @@ void jit_create(struct machine *m, uint64_t size)
     if (!j->blocks || !j->hash || !j->page_blocks || !j->page_traces || !j->scratch)
         die_jit("out of memory");
     j->have_fma = host_has_fma() && !getenv("DBT_NO_FMA");
-    j->selftest_bug = getenv("DBT_JIT_SELFTEST_BUG") != NULL;
+    const char *bug = getenv("DBT_JIT_SELFTEST_BUG");
+    j->selftest_bug = !bug ? SELFTEST_NONE : !strcmp(bug, "trace") ? SELFTEST_TRACES : SELFTEST_ALL;
     for (int i = 0; i < m->nharts; i++) {
         struct hart *h = m->harts[i];
         h->jcache = malloc(JCACHE_SIZE * sizeof *h->jcache);

@@ -98,14 +98,23 @@ static void report(struct hart *h, const struct jit_block *blk, uint64_t vpc,
                "pc %#llx (pa %#llx, hart %llu, priv %d):\n",
             (unsigned long long)vpc, (unsigned long long)blk->pa,
             (unsigned long long)h->hartid, ((const struct hart *)c->before)->priv);
-    const uint8_t *g = mmu_ram_ptr(h->m, blk->pa, blk->guest_bytes);
-    int idx = 0;
-    for (uint32_t off = 0; g && off < blk->guest_bytes; idx++) {
+    const uint8_t *g = blk->trace ? NULL : mmu_ram_ptr(h->m, blk->pa, blk->guest_bytes);
+    if (blk->trace)
+        fprintf(f, "  (a trace of %d instructions%s, in the order of its path)\n",
+                blk->trace->n, blk->trace->loop ? ", a loop" : "");
+    uint32_t off = 0;
+    for (int idx = 0; idx < blk->ninsns && (g || blk->trace); idx++) {
         struct insn in;
-        cpu_decode(cpu_insn_bits(g + off), &in);
+        uint64_t pc = vpc + off;
+        if (blk->trace) {
+            pc = vpc + (uint64_t)blk->trace->insn[idx].delta;
+            cpu_decode(blk->trace->insn[idx].raw, &in);
+        } else {
+            cpu_decode(cpu_insn_bits(g + off), &in);
+        }
         char text[96];
-        disas_insn(text, sizeof text, vpc + off, &in);
-        fprintf(f, "  %#018llx:  %-40s%s\n", (unsigned long long)(vpc + off), text,
+        disas_insn(text, sizeof text, pc, &in);
+        fprintf(f, "  %#018llx:  %-40s%s\n", (unsigned long long)pc, text,
                 idx == bad ? "  <-- the first instruction whose results differ" : "");
         off += in.len;
         if (idx == bad)

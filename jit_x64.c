@@ -572,7 +572,8 @@ static void jit_alu_imm(struct tr *t, bool word)
         return;
     }
     int32_t imm = (int32_t)in->imm;
-    if (t->j->selftest_bug && op == ALU_ADD && !word && in->rd != in->rs1)
+    bool bug = t->j->selftest_bug == SELFTEST_ALL || (t->j->selftest_bug == SELFTEST_TRACES && t->ti);
+    if (bug && op == ALU_ADD && !word && in->rd != in->rs1)
         imm++; /* DBT_JIT_SELFTEST_BUG: a wrong addi for -check to find */
     int d = dst_from(t, in->rd, in->rs1);
     if (imm || op == ALU_AND) /* mv rd, rs1 needs no add */

@@ -169,8 +169,10 @@ struct jit {
     size_t scratch_size;
     bool have_fma;             /* host has FMA3 (cpuid) */
     int max_insns;             /* -check's bisection: shorter blocks, else 0 */
-    bool selftest_bug;         /* DBT_JIT_SELFTEST_BUG: mistranslate addi
-                                  (rd != rs1) so tests can see -check catch it */
+    enum { SELFTEST_NONE, SELFTEST_ALL, SELFTEST_TRACES } selftest_bug;
+                               /* DBT_JIT_SELFTEST_BUG (=trace: in traces only):
+                                  mistranslate addi (rd != rs1) so tests can
+                                  see -check catch it */
     struct jit_stats stats;
 };
 

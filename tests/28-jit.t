@@ -19,7 +19,7 @@ for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith; do
     fi
 done
 
-echo "1..12"
+echo "1..14"
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
@@ -73,6 +73,23 @@ if grep -Eq "^  (a[0-7]|t[0-6]|s[0-9]+|sp|ra|gp|tp) +0x[0-9a-f]+ +0x[0-9a-f]+ +<
     pass "-check shows both register files with the difference marked"
 else
     fail "-check register files" "$tmp/bug"
+fi
+
+# The same inside traces only: the report shows the trace's path.
+DBT_JIT_SELFTEST_BUG=trace ./dbt -check -trace-threshold 1 -bios none tests/guest/traces.elf \
+    >"$tmp/tbug" 2>&1
+status=$?
+if [ $status = 3 ] && grep -q "^  (a trace of [0-9]* instructions" "$tmp/tbug" &&
+    grep -Eq "^  0x[0-9a-f]+:  add .*<-- the first instruction whose results differ" "$tmp/tbug"; then
+    pass "-check catches a mistranslated addi in a trace and names it (exit 3)"
+else
+    fail "-check catches a mistranslated addi in a trace (status $status)" "$tmp/tbug"
+fi
+if DBT_JIT_SELFTEST_BUG=trace ./dbt -no-traces -check -bios none tests/guest/traces.elf \
+    >"$tmp/tnobug" 2>&1; then
+    pass "the trace-only bug is in traces only (-no-traces -check agrees)"
+else
+    fail "-no-traces -check with the trace-only bug" "$tmp/tnobug"
 fi
 
 ./dbt -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1

@@ -157,7 +157,8 @@ loop1:
     j 3f
 2:  srli t2, s1, 1
     add s2, s2, t2
-3:  addi s1, s1, 1
+3:  addi t3, s1, 1              /* i + 1 by way of t3: an addi with rd != rs1 */
+    mv s1, t3
     bltu s1, s0, 1b
     mv a0, s2
     ld ra, 0(sp)
