@@ -142,6 +142,21 @@ void jit_jcache_clear_all(struct jit *j)
         jit_jcache_clear(j->m->harts[i]);
 }
 
+void jit_jcache_replace(struct jit *j, const uint8_t *old_code, uint8_t *new_code)
+{
+    for (int i = 0; i < j->m->nharts; i++) {
+        struct jit_cache_entry *c = j->m->harts[i]->jcache;
+        for (unsigned k = 0; k < JCACHE_SIZE; k++) {
+            if (c[k].code != old_code)
+                continue;
+            if (new_code)
+                c[k].code = new_code;
+            else
+                c[k].tag = ~0ULL;
+        }
+    }
+}
+
 /* One bit per (hashed) virtual region the jump cache holds code from, for
  * 4 KiB pages, 2 MiB and 1 GiB regions alike (shift 12, 21 or 30). */
 static unsigned jcache_region_bit(uint64_t va, unsigned shift)

@@ -76,6 +76,7 @@
 #define FREG(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r)) - JIT_HART_BIAS)
 #define FREG_HI(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r) + 4) - JIT_HART_BIAS)
 #define PROBE(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_probe) + 8 * (i)) - JIT_HART_BIAS)
+#define PSLOT(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_pslot) + 8 * (i)) - JIT_HART_BIAS)
 
 #define CANONICAL_NAN_D 0x7ff8000000000000ULL
 #define CANONICAL_NAN_S 0x7fc00000u
@@ -187,6 +188,8 @@ struct stub {
     uint32_t count;        /* with this many instructions retired */
     uint64_t pa_base, page_pa; /* where it was made (see struct tr) */
     int rs2;               /* store: the source register */
+    bool pslot_fill;       /* the fast path fills the probe slot */
+    bool pslot_live;       /* the body after it trusts the slot: reload rdi */
     bool fp;               /* store: from f[] */
     struct regcache before;/* host registers at the branch to the stub ... */
     struct regcache after; /* ... and at the resume point */
@@ -214,6 +217,15 @@ struct tr {
     uint32_t tick;
     uint8_t *loop_head;    /* a loop block: where the back-edge jumps, or NULL */
     struct regcache head_rc;/* the registers as the loop head expects them */
+    bool reload_rdi;       /* emitting a stub whose body trusts the probe slot */
+    /* What the translator knows about guest register values here, along
+     * the straight line from the entry or loop head (see "Probes done
+     * once"): constants, offsets from the entry pc, and probe slots. */
+    uint32_t known_const, known_pcrel;
+    int64_t known_val[32];
+    uint8_t pslot_base;           /* the base register probed into the slot, or 0 */
+    bool pslot_write;             /* the slot's probe was for a store */
+    bool pslot_filled;            /* the probe just emitted fills the slot */
     int nstubs;
     /* the big arrays last: a translation clears only what is above */
     struct stub stubs[MAX_STUBS];
@@ -279,6 +291,7 @@ static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
     st->pa_base = t->pa_base;
     st->page_pa = t->page_pa;
     st->before = st->after = t->rc;
+    st->pslot_live = t->pslot_base != 0;
     return st;
 }
 
@@ -338,9 +351,19 @@ static int reg_src(struct tr *t, unsigned r)
     return rc_slot(t, r, true);
 }
 
+/* x[r] changes: what was known about its value is void. */
+static void forget_value(struct tr *t, unsigned r)
+{
+    t->known_const &= ~(1u << r);
+    t->known_pcrel &= ~(1u << r);
+    if (t->pslot_base == r)
+        t->pslot_base = 0;
+}
+
 /* The host register to write x[r] into (r != 0); it becomes dirty. */
 static int reg_dst(struct tr *t, unsigned r)
 {
+    forget_value(t, r);
     int host = rc_slot(t, r, false);
     t->rc.dirty |= 1u << r;
     return host;
@@ -357,6 +380,8 @@ static void emit_flush(struct tr *t, const struct regcache *rc)
 /* mov host, [x(g)] for every cached g of rc. */
 static void emit_reload(struct tr *t, const struct regcache *rc)
 {
+    if (t->reload_rdi) /* a slow path rejoining code that trusts the probe slot */
+        x64_mov_rm(t->b, true, RDI, PSLOT(1));
     for (int i = 0; i < NCACHE; i++)
         if (rc->guest_of[i])
             x64_mov_rm(t->b, true, cache_host[i], XREG(rc->guest_of[i]));
@@ -373,6 +398,8 @@ static void regs_flush(struct tr *t)
  * write guest registers, else the caller-saved ones it clobbers). */
 static void regs_forget(struct tr *t, bool all)
 {
+    for (unsigned r = 1; all && r < 32; r++)
+        forget_value(t, r);
     for (int i = all ? 0 : NCACHE_CALLEE_SAVED; i < NCACHE; i++) {
         if (t->rc.guest_of[i])
             t->rc.slot_of[t->rc.guest_of[i]] = -1;
@@ -548,6 +575,13 @@ static void emit_exit_dispatch(struct tr *t, struct sync s, const struct regcach
 
 /* -- Integer instructions --------------------------------------------------- */
 
+/* x[r] holds the constant v from here on (until written). */
+static void know_const(struct tr *t, unsigned r, int64_t v)
+{
+    t->known_const |= 1u << r;
+    t->known_val[r] = v;
+}
+
 static enum x64_alu alu_of(enum op op)
 {
     switch (op) {
@@ -569,8 +603,13 @@ static void jit_alu_imm(struct tr *t, bool word)
     if (in->rs1 == 0 && (op == ALU_ADD || op == ALU_OR || op == ALU_XOR)) {
         /* li rd, imm:  mov rd, imm */
         x64_mov_ri(t->b, reg_dst(t, in->rd), (uint64_t)in->imm);
+        know_const(t, in->rd, in->imm);
         return;
     }
+    /* addi of a known value keeps it known: lui+addi, auipc+addi chains */
+    bool was_const = t->known_const & (1u << in->rs1);
+    bool was_pcrel = t->known_pcrel & (1u << in->rs1);
+    int64_t val = t->known_val[in->rs1];
     int32_t imm = (int32_t)in->imm;
     bool bug = t->j->selftest_bug == SELFTEST_ALL || (t->j->selftest_bug == SELFTEST_TRACES && t->ti);
     if (bug && op == ALU_ADD && !word && in->rd != in->rs1)
@@ -580,6 +619,11 @@ static void jit_alu_imm(struct tr *t, bool word)
         x64_alu_ri(t->b, !word, op, d, imm);
     if (word)
         x64_movsxd_rr(t->b, d, d);
+    if (op == ALU_ADD && !word && (was_const || was_pcrel) && imm == in->imm) {
+        t->known_val[in->rd] = val + imm;
+        t->known_const |= (was_const ? 1u : 0u) << in->rd;
+        t->known_pcrel |= (was_pcrel ? 1u : 0u) << in->rd;
+    }
 }
 
 /* add/sub/xor/or/and/addw/subw:  mov rax, [rs1] ; op rax, [rs2] ; mov [rd], rax */
@@ -662,8 +706,10 @@ static void jit_set_less(struct tr *t, bool with_imm, bool is_unsigned)
 /* lui:  mov rd, imm (sign-extended 32 bits, as lui's value is) */
 static void jit_lui(struct tr *t)
 {
-    if (t->in->rd)
-        x64_mov_ri(t->b, reg_dst(t, t->in->rd), (uint64_t)t->in->imm);
+    if (!t->in->rd)
+        return;
+    x64_mov_ri(t->b, reg_dst(t, t->in->rd), (uint64_t)t->in->imm);
+    know_const(t, t->in->rd, t->in->imm);
 }
 
 /* rax = virtual pc of this instruction + add:  lea rax, [r12 + d] */
@@ -685,6 +731,8 @@ static void jit_auipc(struct tr *t)
         return;
     pc_plus(t, t->in->imm);
     store_x(t, t->in->rd, RAX);
+    t->known_pcrel |= 1u << t->in->rd; /* x[rd] = entry pc + off + imm */
+    t->known_val[t->in->rd] = t->off + t->in->imm;
 }
 
 /* -- M extension -------------------------------------------------------- */
@@ -885,32 +933,102 @@ static bool jit_branch(struct tr *t)
  *     cmp rcx, [rax + tag] ; jne slow
  *     add rsi, [rax + addend]                     ; rsi = host address */
 
+/* rsi = x[rs1] + imm.  A base whose value the translator knows (lui,
+ * li, auipc and addi chains) is not read at all. */
 static void emit_address(struct tr *t)
 {
     const struct insn *in = t->in;
-    if (in->rs1 == 0) {
+    uint32_t bit = 1u << in->rs1;
+    int64_t pcrel = t->known_val[in->rs1] + in->imm - t->s.pc_off;
+    if (in->rs1 == 0)
         x64_mov_ri(t->b, RSI, (uint64_t)in->imm);
-        return;
-    }
-    x64_lea(t->b, true, RSI, x64_at(reg_src(t, in->rs1), (int32_t)in->imm));
+    else if (t->known_const & bit)
+        x64_mov_ri(t->b, RSI, (uint64_t)(t->known_val[in->rs1] + in->imm));
+    else if ((t->known_pcrel & bit) && pcrel == (int32_t)pcrel)
+        x64_lea(t->b, true, RSI, x64_at(R12, (int32_t)pcrel));
+    else
+        x64_lea(t->b, true, RSI, x64_at(reg_src(t, in->rs1), (int32_t)in->imm));
 }
 
-/* Returns the rel32 field of the jne to the slow path. */
-static uint8_t *emit_tlb_probe(struct tr *t, int size, size_t tag_offset)
+/* -- Probes done once ----------------------------------------------------------
+ * In a trace, accesses through one base register that nothing writes in
+ * between mostly hit one page (a struct's fields, a list node, a stack
+ * frame).  The first access probes the TLB and, when a later one will use
+ * the same base, keeps the page in the hart's probe slot and the addend in
+ * rdi (and in the slot, for the slow paths to reload rdi from):
+ *     mov rax, [rax + addend] ; mov [slot], rcx ; mov [slot + 8], rax
+ *     mov rdi, rax ; add rsi, rax
+ * The later ones compare their page with the slot's instead of probing,
+ * and their address is one add away from the base:
+ *     mov rcx, rsi ; and rcx, ~0xfff | (size-1) ; cmp rcx, [slot] ; jne slow
+ *     add rsi, rdi
+ * rdi is otherwise only a helper's first argument: a slow path that calls
+ * one and rejoins the body reloads it.  The slot is trusted only along the
+ * straight line after it was filled in the same run: nothing inside a
+ * trace can change a mapping (no CSR writes, no sfence.vma), and the first
+ * access's slow path empties it (page -1 matches no address).  A load may
+ * use a store's probe, not the other way round. */
+
+/* Will a later instruction of the trace use x[r] as a base before x[r] is
+ * written or a helper runs? */
+static bool base_used_again(const struct tr *t, unsigned r)
+{
+    const struct trace_info *ti = t->ti;
+    for (int i = (int)t->idx + 1; ti && i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        enum op op = (enum op)in.op;
+        bool mem = (op >= OP_LB && op <= OP_SD) || op == OP_FLW || op == OP_FLD ||
+                   op == OP_FSW || op == OP_FSD;
+        if (mem && in.rs1 == r)
+            return true;
+        if (in.rd == r || op == OP_JALR)
+            return false;
+    }
+    return false;
+}
+
+/* The probe of rsi for an access of `size` bytes; returns the rel32 field
+ * of the jne to the slow path, and leaves rsi the host address. */
+static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
 {
     struct x64_buf *b = t->b;
+    unsigned r = t->in->rs1;
+    int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
+    t->pslot_filled = false;
     if (t->stats)
         x64_alu_mi(b, true, ALU_ADD, PROBE(0), 1);
+    if (r && t->pslot_base == r && (t->pslot_write || !write)) {
+        x64_mov_rr(b, true, RCX, RSI);
+        x64_alu_ri(b, true, ALU_AND, RCX, mask);
+        x64_alu_rm(b, true, ALU_CMP, RCX, PSLOT(0));
+        uint8_t *slow = x64_jcc_rel32(b, CC_NE);
+        x64_alu_rr(b, true, ALU_ADD, RSI, RDI);
+        return slow;
+    }
     /* (va >> 12) % TLB_SIZE * sizeof(struct tlb_entry), the entry being 32 bytes */
+    size_t tag = write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
     x64_mov_rr(b, false, RAX, RSI);
     x64_shift_ri(b, false, SHIFT_SHR, RAX, 12 - 5);
     x64_alu_ri(b, false, ALU_AND, RAX, (TLB_SIZE - 1) << 5);
     x64_alu_rr(b, true, ALU_ADD, RAX, R14);
     x64_mov_rr(b, true, RCX, RSI);
-    x64_alu_ri(b, true, ALU_AND, RCX, (int32_t)(~0xfffU | (uint32_t)(size - 1)));
-    x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)tag_offset));
+    x64_alu_ri(b, true, ALU_AND, RCX, mask);
+    x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)tag));
     uint8_t *slow = x64_jcc_rel32(b, CC_NE);
-    x64_alu_rm(b, true, ALU_ADD, RSI, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
+    struct x64_mem addend = x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend));
+    if (!r || !base_used_again(t, r)) {
+        x64_alu_rm(b, true, ALU_ADD, RSI, addend);
+        return slow;
+    }
+    t->pslot_base = (uint8_t)r;
+    t->pslot_write = write;
+    t->pslot_filled = true;
+    x64_mov_rm(b, true, RAX, addend);
+    x64_mov_mr(b, true, PSLOT(0), RCX);
+    x64_mov_mr(b, true, PSLOT(1), RAX);
+    x64_mov_rr(b, true, RDI, RAX);
+    x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
     return slow;
 }
 
@@ -919,7 +1037,8 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     const struct insn *in = t->in;
     struct x64_buf *b = t->b;
     emit_address(t);
-    uint8_t *slow = emit_tlb_probe(t, size, offsetof(struct tlb_entry, tag_read));
+    uint8_t *slow = emit_tlb_probe(t, size, false);
+    bool filled = t->pslot_filled;
     struct regcache at_branch = t->rc;
     if (fp) {
         x64_load(b, RCX, x64_at(RSI, 0), size, false);
@@ -933,6 +1052,7 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
         x64_load(b, reg_dst(t, in->rd), x64_at(RSI, 0), size, sign);
     }
     struct stub *st = new_stub(t, STUB_LOAD, slow);
+    st->pslot_fill = filled;
     st->before = at_branch;
     st->resume = x64_here(b);
     st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
@@ -953,9 +1073,10 @@ static void jit_store(struct tr *t, int size, bool fp)
     else
         x64_mov_ri(b, RDX, 0);
     emit_address(t);
-    uint8_t *slow = emit_tlb_probe(t, size, offsetof(struct tlb_entry, tag_write));
+    uint8_t *slow = emit_tlb_probe(t, size, true);
     x64_store(b, x64_at(RSI, 0), value, size);
     struct stub *st = new_stub(t, STUB_STORE, slow);
+    st->pslot_fill = t->pslot_filled;
     st->resume = x64_here(b);
     st->info = (uint32_t)size;
     st->rs2 = in->rs2;
@@ -966,6 +1087,8 @@ static void jit_store(struct tr *t, int size, bool fp)
 static void emit_memory_stub(struct tr *t, const struct stub *st)
 {
     struct x64_buf *b = t->b;
+    if (st->pslot_fill) /* the fast path would have filled it: empty it */
+        x64_mov_mi(b, 8, PSLOT(0), -1);
     emit_flush(t, &st->before);
     if (st->kind == STUB_LOAD) {
         x64_mov_ri(b, RDX, st->info);
@@ -1445,6 +1568,7 @@ static void emit_stubs(struct tr *t)
     for (int i = 0; i < t->nstubs; i++) {
         const struct stub *st = &t->stubs[i];
         x64_patch_rel32(st->from, x64_here(t->b));
+        t->reload_rdi = st->pslot_live;
         switch (st->kind) {
         case STUB_LOAD: case STUB_STORE: emit_memory_stub(t, st); break;
         case STUB_SIDE_EXIT: emit_side_exit(t, st); break;

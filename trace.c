@@ -157,7 +157,7 @@ void trace_note_head(struct jit *j, uint64_t pa, uint32_t flags)
     struct jit_block *old = jit_lookup(j, pa, flags);
     if (old && !old->trace && !old->counted) {
         jit_invalidate_block(j, old);
-        jit_jcache_clear_all(j);
+        jit_jcache_replace(j, old->code, NULL);
     }
 }
 
@@ -307,8 +307,8 @@ static void install_trace(struct jit *j, struct jit_block *trace, struct jit_blo
     if (head) {
         head->hot = NEVER;
         jit_redirect_incoming(j, head, trace);
+        jit_jcache_replace(j, head->code, trace->code);
     }
-    jit_jcache_clear_all(j); /* they may send the head's pc to the head block */
     j->stats.traces++;
     j->stats.traces_loop += ti->loop;
     j->stats.trace_insns_formed += (uint64_t)ti->n;

@@ -224,6 +224,10 @@ struct jit_block *jit_lookup(struct jit *j, uint64_t pa, uint32_t flags);
 void jit_watch_trace_page(struct jit *j, struct jit_block *trace, int k);
 /* Point every chained jump into `from` at `to` instead. */
 void jit_redirect_incoming(struct jit *j, struct jit_block *from, struct jit_block *to);
+/* Every jump cache entry that leads to old_code leads to new_code now (or,
+ * new_code NULL, is dropped): a trace takes its head's place, a block is
+ * retranslated. */
+void jit_jcache_replace(struct jit *j, const uint8_t *old_code, uint8_t *new_code);
 /* Empty every hart's jump cache. */
 void jit_jcache_clear_all(struct jit *j);
 /* A new block record for guest code at (pa, vpc) and room for its code:
