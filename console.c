@@ -14,7 +14,8 @@
  * flow, at every poll.  End of file (or an error) stops the polling for good.
  *
  * Ctrl-A is the escape key, as in QEMU's -nographic: C-a x ends the run
- * (status 0, "dbt: terminated"), C-a h or C-a ? prints help, C-a C-a sends
+ * (status 0, "dbt: terminated"), C-a h or C-a ? prints help, C-a c hands
+ * the keyboard to the (dbt) monitor and back (monitor.c), C-a C-a sends
  * one C-a to the guest; other keys after C-a are swallowed.  This applies
  * to any stdin, not only a terminal.
  *
@@ -37,6 +38,7 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "monitor.h"
 
 #define CTRL_A 0x01
 #define CONSOLE_POLL_TICKS (TIMEBASE_HZ / 1000) /* idle stdin: look every 1 ms */
@@ -197,7 +199,13 @@ static void console_command(struct console *c, uint8_t key)
         console_message("\n"
                         "C-a h    print this help\n"
                         "C-a x    exit the emulator\n"
+                        "C-a c    switch between console and monitor\n"
                         "C-a C-a  send C-a to the guest\n");
+        break;
+    case 'c':
+    case 'C':
+        if (c->m->mon)
+            monitor_console_toggle(c->m->mon);
         break;
     case CTRL_A: queue_push(c, CTRL_A); break;
     default: break; /* unknown commands are swallowed, key and all */
@@ -211,6 +219,8 @@ static void console_input(struct console *c, uint8_t byte)
         console_command(c, byte);
     } else if (byte == CTRL_A) {
         c->escape = true;
+    } else if (c->m->mon && monitor_console_active(c->m->mon)) {
+        monitor_console_input(c->m->mon, byte);
     } else {
         queue_push(c, byte);
     }

@@ -22,7 +22,9 @@
 #include "dbt.h"
 #include "devices.h"
 #include "fdt.h"
+#include "gdbstub.h"
 #include "jit.h"
+#include "monitor.h"
 #include "sbi.h"
 
 #define DBT_VERSION "0.1"
@@ -38,6 +40,9 @@ struct options {
     bool icount, stats;
     enum engine engine;
     uint64_t jit_cache_size;
+    const char *gdb;        /* -gdb SPEC (-s: tcp::1234) */
+    bool gdb_wait;          /* -S */
+    const char *monitor;    /* -monitor SPEC */
 };
 
 /* -- Errors ----------------------------------------------------------------- */
@@ -418,10 +423,15 @@ static void usage(FILE *out)
         "                     stop at the first difference (slow; for debugging)\n"
         "  -jit-cache SIZE    size of the translated code cache, 64K to 1G (default 64M)\n"
         "  -stats             print instruction counts, speed and JIT statistics at exit\n"
+        "  -gdb tcp::PORT     wait for a gdb connection on PORT (127.0.0.1 unless a host\n"
+        "                     is given: tcp:HOST:PORT)\n"
+        "  -s                 -gdb tcp::1234\n"
+        "  -S                 do not start the harts until gdb says so\n"
+        "  -monitor unix:PATH[,server,nowait]   the (dbt) monitor on a unix socket\n"
         "  -dumpdtb FILE      write the device tree to FILE and exit\n"
         "  -h                 this help\n"
         "  -V                 version\n"
-        "Console: Ctrl-A x quits, Ctrl-A h helps.\n", MAX_HARTS);
+        "Console: Ctrl-A x quits, Ctrl-A c switches to the monitor, Ctrl-A h helps.\n", MAX_HARTS);
 }
 
 /* A size in MiB, or with a K, M or G suffix; `opt` names the option in
@@ -521,13 +531,14 @@ static void parse_args(int argc, char **argv, struct options *o)
         if (!strcmp(a, "-check")) { o->engine = ENGINE_CHECK; continue; }
         if (!strcmp(a, "-icount")) { o->icount = true; continue; }
         if (!strcmp(a, "-stats")) { o->stats = true; continue; }
-        if (!strcmp(a, "-s") || !strcmp(a, "-S") || !strcmp(a, "-gdb"))
-            die("%s: the gdbstub is not part of this version yet", a);
+        if (!strcmp(a, "-s")) { o->gdb = "tcp::1234"; continue; }
+        if (!strcmp(a, "-S")) { o->gdb_wait = true; continue; }
 
         /* Options with an argument. */
         static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
                                                "-smp", "-drive", "-d", "-D", "-dumpdtb",
-                                               "-M", "-machine", "-jit-cache", NULL};
+                                               "-M", "-machine", "-jit-cache", "-gdb",
+                                               "-monitor", NULL};
         int k;
         for (k = 0; with_arg[k] && strcmp(a, with_arg[k]); k++)
             ;
@@ -545,6 +556,8 @@ static void parse_args(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "-d")) o->log = parse_log(v);
         else if (!strcmp(a, "-D")) o->logfile = v;
         else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
+        else if (!strcmp(a, "-gdb")) o->gdb = v;
+        else if (!strcmp(a, "-monitor")) o->monitor = v;
         else if (!strcmp(a, "-jit-cache")) {
             o->jit_cache_size = parse_bytes("-jit-cache", v);
             if (o->jit_cache_size < JIT_CACHE_MIN || o->jit_cache_size > JIT_CACHE_MAX)
@@ -601,6 +614,20 @@ static void write_dtb_file(struct machine *m, const struct options *o)
         die("-dumpdtb %s: cannot write: %s", o->dumpdtb, strerror(errno));
 }
 
+/* The monitor (always there for Ctrl-A c) and, when asked, the gdbstub. */
+static void start_debuggers(struct machine *m, const struct options *o)
+{
+    if (o->gdb_wait && !o->gdb)
+        die("-S: needs -s or -gdb tcp::PORT to wait for");
+    m->mon = monitor_create(m);
+    if (!m->mon)
+        die("out of memory");
+    if (o->monitor && !monitor_listen(m->mon, o->monitor))
+        exit(2);
+    if (o->gdb && !(m->gdb = gdbstub_create(m, o->gdb, o->gdb_wait)))
+        exit(2);
+}
+
 int main(int argc, char **argv)
 {
     struct options o = {0};
@@ -629,12 +656,15 @@ int main(int argc, char **argv)
     htif_attach(&m);
     if (o.engine != ENGINE_INTERP)
         jit_create(&m, o.jit_cache_size ? o.jit_cache_size : JIT_CACHE_DEFAULT);
+    start_debuggers(&m, &o);
 
     uint64_t start = machine_host_ns();
     while (machine_run(&m) == MACHINE_RESET)
         reboot(&m, &o);
     if (o.stats)
         print_stats(&m, start);
+    gdbstub_destroy(m.gdb);
+    monitor_destroy(m.mon);
     devices_destroy(&m);
     fflush(m.logf);
     return m.exit_code;

@@ -1,0 +1,40 @@
+/* monitor.h — the (dbt) monitor: QEMU-style commands on the console (Ctrl-A
+ * c) and on a unix socket (-monitor unix:PATH,server,nowait). */
+#ifndef MONITOR_H
+#define MONITOR_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+struct monitor;
+
+/* The monitor of machine m, reachable from the console. */
+struct monitor *monitor_create(struct machine *m);
+/* -monitor SPEC: listen on "unix:PATH[,server][,nowait]"; without nowait,
+ * wait for the first client.  Refuses to replace anything but a socket.
+ * False after printing why. */
+bool monitor_listen(struct monitor *mon, const char *spec);
+/* Close the socket (and remove it), free the monitor. */
+void monitor_destroy(struct monitor *mon);
+
+/* Between slices and while paused: accept clients, run their commands.
+ * force: do not rate-limit the socket polls. */
+void monitor_poll(struct monitor *mon, bool force);
+/* Add the descriptors to wait on while paused to fds; returns how many. */
+int monitor_wait_fds(const struct monitor *mon, struct pollfd *fds, int max);
+
+/* Ctrl-A c: switch the console between the guest and the monitor. */
+void monitor_console_toggle(struct monitor *mon);
+/* Does console input go to the monitor now? */
+bool monitor_console_active(const struct monitor *mon);
+/* One byte typed on the console while the monitor has it. */
+void monitor_console_input(struct monitor *mon, uint8_t byte);
+
+/* Run one command line; its output (cut to cap - 1 bytes, NUL terminated)
+ * goes to out.  Returns the output's length.  gdb's "monitor CMD" uses it. */
+size_t monitor_run_command(struct monitor *mon, const char *line, char *out, size_t cap);
+
+#endif
