@@ -895,12 +895,15 @@ static bool send_all(struct gdbstub *g, const char *buf, size_t len)
     return len == 0;
 }
 
-/* $payload#cs, with '#', '$', '}' and '*' escaped. */
-static void send_packet(struct gdbstub *g, const char *payload, size_t len)
+/* $payload#cs, with '#', '$', '}' and '*' escaped; ack: a '+' first, in
+ * the same write (two small writes would meet Nagle and delayed ACKs). */
+static void send_packet(struct gdbstub *g, const char *payload, size_t len, bool ack)
 {
     static char frame[2 * REPLY_MAX + 8];
     size_t n = 0;
     uint8_t sum = 0;
+    if (ack)
+        frame[n++] = '+';
     frame[n++] = '$';
     for (size_t i = 0; i < len; i++) {
         char ch = payload[i];
@@ -919,7 +922,7 @@ static void send_packet(struct gdbstub *g, const char *payload, size_t len)
 
 static void send_reply(struct gdbstub *g)
 {
-    send_packet(g, g->reply, g->reply_len);
+    send_packet(g, g->reply, g->reply_len, false);
 }
 
 static void packet_received(struct gdbstub *g)
@@ -929,11 +932,12 @@ static void packet_received(struct gdbstub *g)
             drop_client(g);
         return;
     }
-    if (!g->no_ack && !send_all(g, "+", 1))
-        return drop_client(g);
+    bool ack = !g->no_ack; /* read now: QStartNoAckMode changes it */
     enum gdb_action action = gdb_handle_packet(g, g->rx_buf, g->rx_len);
     if (action != GDB_RESUMED)
-        send_reply(g);
+        send_packet(g, g->reply, g->reply_len, ack);
+    else if (ack && !send_all(g, "+", 1))
+        return drop_client(g);
     if (action == GDB_REPLY_CLOSE) {
         drop_client(g);
         if (!g->m->exit_requested)
