@@ -72,7 +72,7 @@ secondary:
     j       1b
 
     .data
-    .align 3
+    .align 12                       # not the page of the code: no SMC
     .globl counter, limit, exitcode, spins
 counter:  .dword 0
 limit:    .dword 200000
