@@ -59,6 +59,7 @@
 #define XML_MAX 16384
 #define MAX_BREAKPOINTS 64
 #define MAX_WATCHPOINTS 16
+#define RCMD_CHUNK 1024           /* monitor output bytes per O packet */
 #define POLL_INTERVAL_NS 5000000ULL /* look at the socket every 5 ms */
 #define SIGINT_GDB 2
 #define SIGTRAP_GDB 5
@@ -92,6 +93,7 @@ struct gdbstub {
     struct machine *m;
     int listen_fd, fd;     /* -1 when absent */
     bool no_ack;           /* QStartNoAckMode */
+    bool ack_owed;         /* a '+' goes before the next packet we send */
     bool running;          /* resumed by c/vCont: a stop reply is owed */
     bool phys_mode;        /* Qqemu.PhyMemMode:1 */
     uint64_t next_poll_ns;
@@ -740,22 +742,28 @@ static void handle_thread_info(struct gdbstub *g, struct cursor *c)
 
 /* -- Queries ------------------------------------------------------------------------------------ */
 
-/* qRcmd,HEX: a monitor command ("monitor info mem" in gdb). */
+static void send_packet(struct gdbstub *g, const char *payload, size_t len);
+
+/* qRcmd,HEX: a monitor command ("monitor info mem" in gdb).  The output
+ * goes out in O packets (console output for gdb), then the reply is OK. */
 static void handle_rcmd(struct gdbstub *g, struct cursor *c)
 {
     char line[256];
     size_t n = (size_t)(c->end - c->p) / 2;
-    if (n >= sizeof line || !take_bytes(c, (uint8_t *)line, n) || !at_end(c))
+    if (n >= sizeof line || !take_bytes(c, (uint8_t *)line, n) || !at_end(c) || !g->m->mon)
         return reply_error(g, 1);
     line[n] = 0;
-    if (!g->m->mon)
-        return reply_error(g, 1);
-    char out[REPLY_MAX / 2 - 1];
-    size_t len = monitor_run_command(g->m->mon, line, out, sizeof out);
-    if (len == 0)
-        reply_add(g, "OK");
-    else
-        reply_hex(g, out, len);
+    size_t len;
+    const char *out = monitor_run_command(g->m->mon, line, &len);
+    for (size_t done = 0; done < len; done += RCMD_CHUNK) {
+        size_t chunk = len - done < RCMD_CHUNK ? len - done : RCMD_CHUNK;
+        g->reply_len = 0;
+        reply_add(g, "O");
+        reply_hex(g, out + done, chunk);
+        send_packet(g, g->reply, g->reply_len);
+    }
+    g->reply_len = 0;
+    reply_add(g, "OK");
 }
 
 static void handle_query(struct gdbstub *g, struct cursor *c)
@@ -895,15 +903,19 @@ static bool send_all(struct gdbstub *g, const char *buf, size_t len)
     return len == 0;
 }
 
-/* $payload#cs, with '#', '$', '}' and '*' escaped; ack: a '+' first, in
- * the same write (two small writes would meet Nagle and delayed ACKs). */
-static void send_packet(struct gdbstub *g, const char *payload, size_t len, bool ack)
+/* $payload#cs, with '#', '$', '}' and '*' escaped, after the '+' owed for
+ * the packet being answered, in one write (two small writes would meet
+ * Nagle and delayed ACKs).  Detached (no socket): nothing is sent. */
+static void send_packet(struct gdbstub *g, const char *payload, size_t len)
 {
     static char frame[2 * REPLY_MAX + 8];
     size_t n = 0;
     uint8_t sum = 0;
-    if (ack)
+    if (g->fd < 0)
+        return;
+    if (g->ack_owed)
         frame[n++] = '+';
+    g->ack_owed = false;
     frame[n++] = '$';
     for (size_t i = 0; i < len; i++) {
         char ch = payload[i];
@@ -922,7 +934,7 @@ static void send_packet(struct gdbstub *g, const char *payload, size_t len, bool
 
 static void send_reply(struct gdbstub *g)
 {
-    send_packet(g, g->reply, g->reply_len, false);
+    send_packet(g, g->reply, g->reply_len);
 }
 
 static void packet_received(struct gdbstub *g)
@@ -932,12 +944,13 @@ static void packet_received(struct gdbstub *g)
             drop_client(g);
         return;
     }
-    bool ack = !g->no_ack; /* read now: QStartNoAckMode changes it */
+    g->ack_owed = !g->no_ack; /* set now: QStartNoAckMode changes no_ack */
     enum gdb_action action = gdb_handle_packet(g, g->rx_buf, g->rx_len);
     if (action != GDB_RESUMED)
-        send_packet(g, g->reply, g->reply_len, ack);
-    else if (ack && !send_all(g, "+", 1))
+        send_reply(g);
+    else if (g->ack_owed && !send_all(g, "+", 1))
         return drop_client(g);
+    g->ack_owed = false;
     if (action == GDB_REPLY_CLOSE) {
         drop_client(g);
         if (!g->m->exit_requested)

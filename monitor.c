@@ -411,16 +411,12 @@ static void run_line(struct monitor *mon, const char *line)
         say(mon, "unknown command: '%s' (try help)\n", cmd);
 }
 
-size_t monitor_run_command(struct monitor *mon, const char *line, char *out, size_t cap)
+const char *monitor_run_command(struct monitor *mon, const char *line, size_t *len)
 {
     mon->out_len = 0;
     run_line(mon, line);
-    size_t n = mon->out_len < cap ? mon->out_len : cap ? cap - 1 : 0;
-    if (cap) {
-        memcpy(out, mon->out, n);
-        out[n] = 0;
-    }
-    return n;
+    *len = mon->out_len;
+    return mon->out;
 }
 
 /* -- Lines: console and socket ----------------------------------------------------------- */

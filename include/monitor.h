@@ -33,8 +33,8 @@ bool monitor_console_active(const struct monitor *mon);
 /* One byte typed on the console while the monitor has it. */
 void monitor_console_input(struct monitor *mon, uint8_t byte);
 
-/* Run one command line; its output (cut to cap - 1 bytes, NUL terminated)
- * goes to out.  Returns the output's length.  gdb's "monitor CMD" uses it. */
-size_t monitor_run_command(struct monitor *mon, const char *line, char *out, size_t cap);
+/* Run one command line; returns its output (*len bytes, valid until the
+ * next command).  gdb's "monitor CMD" uses it. */
+const char *monitor_run_command(struct monitor *mon, const char *line, size_t *len);
 
 #endif

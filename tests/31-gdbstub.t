@@ -364,8 +364,9 @@ def raw_session(elf):
         regs = r.packet("g")
         ok(p.poll() is None and stop.startswith("T") and len(regs) == 33 * 16,
            "after 3000 random packets and 64 KiB of noise dbt still answers", "%r %r" % (stop, regs))
-        help_text = bytes.fromhex(r.packet("qRcmd," + b"help".hex())).decode()
-        ok("info registers" in help_text, "qRcmd (gdb's monitor command) runs monitor commands", help_text)
+        done = r.packet("qRcmd," + b"help".hex())
+        ok(done == "OK" and "info registers" in r.output,
+           "qRcmd (gdb's monitor command): output in O packets, then OK", done + r.output)
         r.send_raw(frame("k"))
         r.ack()
     except (RspError, OSError) as e:

@@ -9,6 +9,7 @@ tests/32-gdb-linux.t; it knows nothing about TAP.
     out = gdb(["file prog.elf", "target remote :%d" % port, "info registers"])
 """
 
+import re
 import socket
 import subprocess
 import time
@@ -98,11 +99,18 @@ class Rsp:
         return data.decode("latin-1")
 
     def packet(self, payload):
-        """Send one packet; return its reply, or raise if it is refused."""
+        """Send one packet; return its reply, or raise if it is refused.
+        Console output packets (O + hex) that come first are kept in
+        self.output."""
         self.sock.sendall(frame(payload))
         if self.ack() != b"+":
             raise RspError("packet refused: %r" % payload)
-        return self.reply()
+        self.output = ""
+        while True:
+            reply = self.reply()
+            if not re.fullmatch(r"O(?:[0-9a-f]{2})+", reply):
+                return reply
+            self.output += bytes.fromhex(reply[1:]).decode("utf-8", "replace")
 
 
 def gdb(commands, timeout=120):
