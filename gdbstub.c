@@ -337,7 +337,7 @@ static void build_target_xml(struct gdbstub *g)
     xml_reg(g, "pc", 64, "code_ptr", REG_PC);
     xml_add(g, "</feature>\n<feature name=\"org.gnu.gdb.riscv.fpu\">\n");
     for (int i = 0; i < 32; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "f%d", i);
         xml_reg(g, name, 64, "ieee_double", REG_F0 + i);
     }

@@ -99,7 +99,7 @@ static bool register_value(struct hart *h, const char *name, uint64_t *v)
         return true;
     }
     for (int i = 0; i < 32; i++) {
-        char xname[8];
+        char xname[16];
         snprintf(xname, sizeof xname, "x%d", i);
         if (!strcmp(name, disas_reg_names[i]) || !strcmp(name, xname)) {
             *v = h->x[i];
@@ -144,7 +144,7 @@ static void show_registers(struct monitor *mon, struct hart *h)
             say(mon, " %-8s %016" PRIx64 "\n", disas_csr_name(csrs[i]), v);
     }
     for (int i = 0; i < 32; i++) {
-        char name[12];
+        char name[24];
         snprintf(name, sizeof name, "x%d/%s", i, disas_reg_names[i]);
         say(mon, " %-8s %016" PRIx64 "%s", name, h->x[i], i % 4 == 3 ? "\n" : "");
     }
