@@ -1126,6 +1126,7 @@ struct gdbstub *gdbstub_create_detached(struct machine *m)
         return NULL;
     g->m = m;
     g->listen_fd = g->fd = -1;
+    g->stop_signal = SIGTRAP_GDB;
     build_target_xml(g);
     return g;
 }
@@ -1177,10 +1178,8 @@ struct gdbstub *gdbstub_create(struct machine *m, const char *spec, bool wait)
         return NULL;
     }
     g->listen_fd = fd;
-    if (wait) {
-        g->stop_signal = SIGTRAP_GDB;
+    if (wait)
         machine_pause(m, PAUSE_GDB);
-    }
     return g;
 }
 
