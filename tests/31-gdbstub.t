@@ -19,6 +19,7 @@ import os
 import random
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -375,6 +376,22 @@ def raw_session(elf):
     ok(status == 0, "k ends dbt with status 0", "status %s %s" % (status, out))
 
 
+def cli_errors(elf):
+    dbt = os.path.join(ROOT, "dbt")
+    r = subprocess.run([dbt, "-S", "-bios", "none", elf], capture_output=True, timeout=10)
+    ok(r.returncode == 2 and b"-S: needs -s or -gdb" in r.stderr, "-S alone is a user error", r.stderr)
+    r = subprocess.run([dbt, "-gdb", "tcp::70000", "-bios", "none", elf], capture_output=True,
+                       timeout=10)
+    ok(r.returncode == 2 and b"expected tcp::PORT" in r.stderr, "-gdb with a bad port", r.stderr)
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    r = subprocess.run([dbt, "-gdb", "tcp::%d" % busy.getsockname()[1], "-bios", "none", elf],
+                       capture_output=True, timeout=10)
+    busy.close()
+    ok(r.returncode == 2 and b"Address already in use" in r.stderr, "-gdb on a port in use", r.stderr)
+
+
 def main():
     if not shutil.which("riscv64-unknown-elf-gcc"):
         print("1..0 # SKIP riscv64-unknown-elf-gcc not installed")
@@ -388,6 +405,7 @@ def main():
         else:
             ok(False, "gdb-multiarch is installed (apt-get install gdb-multiarch)")
         raw_session(elf)
+        cli_errors(elf)
     print("1..%d" % len(tests))
     for i, (good, name, diag) in enumerate(tests, 1):
         print("%s %d - %s" % ("ok" if good else "not ok", i, name))
