@@ -39,6 +39,7 @@
  * that never passes the end, and every number and length is range checked.
  * Spec: "GDB Remote Serial Protocol" in the GDB manual (Appendix E).
  */
+#include <assert.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -53,6 +54,7 @@
 #include "disas.h"
 #include "gdbstub.h"
 #include "monitor.h"
+#include "net.h"
 
 #define PACKET_MAX 4096         /* payload bytes we take; told as PacketSize */
 #define REPLY_MAX 8192          /* payload bytes of a reply */
@@ -125,20 +127,27 @@ struct gdbstub {
 
 /* -- Replies ------------------------------------------------------------------ */
 
+/* printf at buf + *len, within cap; false, with nothing added, if it does
+ * not fit whole (a piece cut in half would be a wrong reply). */
+static bool append(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+    if (n < 0 || (size_t)n >= cap - *len) {
+        buf[*len] = 0;
+        return false;
+    }
+    *len += (size_t)n;
+    return true;
+}
+
 static void reply_add(struct gdbstub *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void reply_add(struct gdbstub *g, const char *fmt, ...)
 {
-    size_t room = sizeof g->reply - g->reply_len;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(g->reply + g->reply_len, room, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= room) {
+    if (!append(g->reply, sizeof g->reply, &g->reply_len, fmt, ap))
         g->reply_full = true;
-        g->reply[g->reply_len] = 0; /* cut nothing in half: drop the piece */
-        return;
-    }
-    g->reply_len += (size_t)n;
+    va_end(ap);
 }
 
 static void reply_hex(struct gdbstub *g, const void *bytes, size_t n)
@@ -311,13 +320,11 @@ static bool reg_write(struct hart *h, int n, uint64_t v)
 static void xml_add(struct gdbstub *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void xml_add(struct gdbstub *g, const char *fmt, ...)
 {
-    size_t room = sizeof g->xml - g->xml_len;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(g->xml + g->xml_len, room, fmt, ap);
+    bool fits = append(g->xml, sizeof g->xml, &g->xml_len, fmt, ap);
     va_end(ap);
-    if (n > 0 && (size_t)n < room)
-        g->xml_len += (size_t)n;
+    assert(fits); /* XML_MAX holds the whole description */
 }
 
 static void xml_reg(struct gdbstub *g, const char *name, int bits, const char *type, int regnum)
@@ -887,20 +894,7 @@ static void drop_client(struct gdbstub *g)
 
 static bool send_all(struct gdbstub *g, const char *buf, size_t len)
 {
-    while (len && g->fd >= 0) {
-        ssize_t n = send(g->fd, buf, len, MSG_NOSIGNAL);
-        if (n > 0) {
-            buf += n;
-            len -= (size_t)n;
-        } else if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
-            struct pollfd p = {.fd = g->fd, .events = POLLOUT};
-            if (poll(&p, 1, 5000) <= 0)
-                return false;
-        } else {
-            return false;
-        }
-    }
-    return len == 0;
+    return g->fd >= 0 && net_send_all(g->fd, buf, len);
 }
 
 /* $payload#cs, with '#', '$', '}' and '*' escaped, after the '+' owed for
@@ -1021,13 +1015,9 @@ static void rx_byte(struct gdbstub *g, uint8_t b)
 
 static void accept_client(struct gdbstub *g)
 {
-    int fd = accept4(g->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = net_accept(g->listen_fd, g->fd);
     if (fd < 0)
         return;
-    if (g->fd >= 0) {
-        close(fd); /* one debugger at a time */
-        return;
-    }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     g->fd = fd;
@@ -1040,22 +1030,16 @@ static void accept_client(struct gdbstub *g)
         note_stop(g, 0, SIGTRAP_GDB, 0, 0);
 }
 
-static bool readable(int fd)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    return fd >= 0 && poll(&p, 1, 0) > 0 && p.revents;
-}
-
 static void read_client(struct gdbstub *g)
 {
     uint8_t buf[4096];
-    ssize_t n = recv(g->fd, buf, sizeof buf, 0);
-    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
+    long n = net_recv(g->fd, buf, sizeof buf);
+    if (n < 0) {
         drop_client(g);
         detach(g); /* the debugger went away: the guest runs on */
         return;
     }
-    for (ssize_t i = 0; i < n && g->fd >= 0; i++)
+    for (long i = 0; i < n && g->fd >= 0; i++)
         rx_byte(g, buf[i]);
 }
 
@@ -1070,9 +1054,9 @@ void gdbstub_poll(struct gdbstub *g, bool force)
     if (!force && !g->m->paused && now < g->next_poll_ns)
         return;
     g->next_poll_ns = now + POLL_INTERVAL_NS;
-    if (g->listen_fd >= 0 && readable(g->listen_fd))
+    if (net_readable(g->listen_fd))
         accept_client(g);
-    if (g->fd >= 0 && readable(g->fd))
+    if (net_readable(g->fd))
         read_client(g);
     if (g->running && g->m->paused & PAUSE_GDB) {
         g->running = false; /* Ctrl-C just now */
@@ -1083,12 +1067,7 @@ void gdbstub_poll(struct gdbstub *g, bool force)
 
 int gdbstub_wait_fds(const struct gdbstub *g, struct pollfd *fds, int max)
 {
-    int n = 0;
-    if (g->listen_fd >= 0 && n < max)
-        fds[n++] = (struct pollfd){.fd = g->listen_fd, .events = POLLIN};
-    if (g->fd >= 0 && n < max)
-        fds[n++] = (struct pollfd){.fd = g->fd, .events = POLLIN};
-    return n;
+    return net_poll_fds(g->listen_fd, g->fd, fds, max);
 }
 
 /* -- Running under the debugger ------------------------------------------------------------------ */

@@ -28,6 +28,7 @@
 #include "devices.h"
 #include "disas.h"
 #include "monitor.h"
+#include "net.h"
 
 #define LINE_MAX_BYTES 256
 #define POLL_INTERVAL_NS 20000000ULL /* look at the socket every 20 ms */
@@ -495,20 +496,7 @@ void monitor_console_input(struct monitor *mon, uint8_t byte)
 
 static void client_send(struct monitor *mon, const char *text, size_t len)
 {
-    while (len && mon->fd >= 0) {
-        ssize_t n = send(mon->fd, text, len, MSG_NOSIGNAL);
-        if (n > 0) {
-            text += n;
-            len -= (size_t)n;
-        } else if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
-            struct pollfd p = {.fd = mon->fd, .events = POLLOUT};
-            if (poll(&p, 1, 5000) <= 0)
-                break;
-        } else {
-            break;
-        }
-    }
-    if (len && mon->fd >= 0) {
+    if (mon->fd >= 0 && !net_send_all(mon->fd, text, len)) {
         close(mon->fd); /* the client stopped reading: let it go */
         mon->fd = -1;
     }
@@ -516,13 +504,9 @@ static void client_send(struct monitor *mon, const char *text, size_t len)
 
 static void accept_client(struct monitor *mon)
 {
-    int fd = accept4(mon->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = net_accept(mon->listen_fd, mon->fd);
     if (fd < 0)
         return;
-    if (mon->fd >= 0) {
-        close(fd); /* one client at a time */
-        return;
-    }
     mon->fd = fd;
     mon->client_line = (struct line_buffer){0};
     static const char hello[] = BANNER PROMPT;
@@ -532,24 +516,18 @@ static void accept_client(struct monitor *mon)
 static void read_client(struct monitor *mon)
 {
     uint8_t buf[1024];
-    ssize_t n = recv(mon->fd, buf, sizeof buf, 0);
-    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
+    long n = net_recv(mon->fd, buf, sizeof buf);
+    if (n < 0) {
         close(mon->fd);
         mon->fd = -1;
         return;
     }
-    for (ssize_t i = 0; i < n && mon->fd >= 0; i++) {
+    for (long i = 0; i < n && mon->fd >= 0; i++) {
         if (line_add(&mon->client_line, buf[i])) {
             line_run(mon, &mon->client_line);
             client_send(mon, mon->out, mon->out_len);
         }
     }
-}
-
-static bool readable(int fd)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    return fd >= 0 && poll(&p, 1, 0) > 0 && p.revents;
 }
 
 void monitor_poll(struct monitor *mon, bool force)
@@ -558,20 +536,15 @@ void monitor_poll(struct monitor *mon, bool force)
     if (mon->listen_fd < 0 || (!force && now < mon->next_poll_ns))
         return;
     mon->next_poll_ns = now + POLL_INTERVAL_NS;
-    if (readable(mon->listen_fd))
+    if (net_readable(mon->listen_fd))
         accept_client(mon);
-    if (readable(mon->fd))
+    if (net_readable(mon->fd))
         read_client(mon);
 }
 
 int monitor_wait_fds(const struct monitor *mon, struct pollfd *fds, int max)
 {
-    int n = 0;
-    if (mon->listen_fd >= 0 && n < max)
-        fds[n++] = (struct pollfd){.fd = mon->listen_fd, .events = POLLIN};
-    if (mon->fd >= 0 && n < max)
-        fds[n++] = (struct pollfd){.fd = mon->fd, .events = POLLIN};
-    return n;
+    return net_poll_fds(mon->listen_fd, mon->fd, fds, max);
 }
 
 /* -- Life cycle ----------------------------------------------------------------------------------- */

@@ -29,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "lib"))
 sys.dont_write_bytecode = True
+from dbttest import build_guest, ok, report  # noqa: E402
 from rsp import Rsp, RspError, free_port, frame, gdb  # noqa: E402
 
 GUEST = r"""
@@ -88,23 +89,6 @@ stack_top:
 tohost:   .dword 0
 fromhost: .dword 0
 """
-
-tests = []
-
-
-def ok(cond, name, diag=""):
-    tests.append((bool(cond), name, diag))
-
-
-def build(tmp):
-    src, elf = os.path.join(tmp, "prog.S"), os.path.join(tmp, "prog.elf")
-    with open(src, "w") as f:
-        f.write(GUEST)
-    subprocess.run(["riscv64-unknown-elf-gcc", "-g", "-march=rv64gc", "-mabi=lp64d",
-                    "-nostdlib", "-nostartfiles", "-static", "-Wl,-Ttext=0x80000000",
-                    "-Wl,-N", "-Wl,--no-warn-rwx-segments", "-o", elf, src], check=True)
-    return elf
-
 
 def start(elf, *extra):
     port = free_port()
@@ -260,7 +244,7 @@ def fuzz_payloads(rng, n):
     return out
 
 
-def raw_session(elf):
+def raw_session(elf, sym):
     p, port = start(elf, "-S", "-smp", "2")
     r = Rsp(port)
     try:
@@ -279,12 +263,7 @@ def raw_session(elf):
            "the target description, read in 0x200-byte pieces", xml[-300:])
 
         # Let the guest run for ever: limit = 2^62, then detach.
-        nm = subprocess.run(["riscv64-unknown-elf-nm", elf], capture_output=True,
-                            text=True).stdout
-        fields = [line.split() for line in nm.splitlines()]
-        sym = {f[2]: f[0] for f in fields if len(f) == 3}
-        limit = int(sym["limit"], 16)
-        counter = int(sym["counter"], 16)
+        limit, counter = sym["limit"], sym["counter"]
         r.packet("M%x,8:0000000000000040" % limit)
         ok(r.packet("D") == "OK", "D answers OK")
         r.close()
@@ -397,21 +376,15 @@ def main():
         print("1..0 # SKIP riscv64-unknown-elf-gcc not installed")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        elf = build(tmp)
+        elf, sym = build_guest(GUEST, tmp, "prog", debug=True)
         if shutil.which("gdb-multiarch"):
             main_session(elf)
             kill_and_detach(elf)
             smp_session(elf)
         else:
             ok(False, "gdb-multiarch is installed (apt-get install gdb-multiarch)")
-        raw_session(elf)
+        raw_session(elf, sym)
         cli_errors(elf)
-    print("1..%d" % len(tests))
-    for i, (good, name, diag) in enumerate(tests, 1):
-        print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-        if not good and diag:
-            for line in str(diag).splitlines()[-60:]:
-                print("# " + line)
-
+    report()
 
 main()

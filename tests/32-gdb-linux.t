@@ -25,18 +25,12 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "lib"))
 sys.dont_write_bytecode = True
 from console import Console, ConsoleError  # noqa: E402
+from dbttest import ok, report  # noqa: E402
 from rsp import free_port, gdb  # noqa: E402
 
 BOOT_TIMEOUT = float(os.environ.get("DBT_BOOT_TIMEOUT", 600))
 READY = r"dbt-init: shell ready"
 SYMBOLS = ["__riscv_sys_newuname", "jiffies_64", "_start"]
-
-tests = []
-
-
-def ok(cond, name, diag=""):
-    tests.append((bool(cond), name, diag))
-
 
 def kernel_symbols(c):
     """name -> address from the guest's /proc/kallsyms."""
@@ -139,12 +133,6 @@ def main():
         ok(False, "boot and debug Linux", "%s\n%s" % (e, c.tail.decode(errors="replace")))
     finally:
         c.kill()
-    print("1..%d" % len(tests))
-    for i, (good, name, diag) in enumerate(tests, 1):
-        print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-        if not good and diag:
-            for line in str(diag).splitlines()[-60:]:
-                print("# " + line)
-
+    report()
 
 main()

@@ -7,7 +7,6 @@ off.  (info mem on a real page table is checked on Linux in 32-gdb-linux.t.)"""
 import os
 import pty
 import re
-import select
 import shutil
 import socket
 import subprocess
@@ -17,6 +16,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(HERE, "lib"))
+sys.dont_write_bytecode = True
+from dbttest import build_guest, ok, read_until, report  # noqa: E402
 
 GUEST = r"""
     .option norelax
@@ -56,25 +58,6 @@ hello: .asciz "guest ready\n"
     .globl count
 count: .dword 0
 """
-
-tests = []
-
-
-def ok(cond, name, diag=""):
-    tests.append((bool(cond), name, diag))
-
-
-def build(tmp):
-    src, elf = os.path.join(tmp, "mon.S"), os.path.join(tmp, "mon.elf")
-    with open(src, "w") as f:
-        f.write(GUEST)
-    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv64gc", "-mabi=lp64d", "-nostdlib",
-                    "-nostartfiles", "-static", "-Wl,-Ttext=0x80000000", "-Wl,-N",
-                    "-Wl,--no-warn-rwx-segments", "-o", elf, src], check=True)
-    nm = subprocess.run(["riscv64-unknown-elf-nm", elf], capture_output=True, text=True).stdout
-    count = [line.split()[0] for line in nm.splitlines() if line.endswith(" count")][0]
-    return elf, int(count, 16)
-
 
 class Client:
     """A monitor client on the unix socket: command in, text up to the
@@ -193,21 +176,6 @@ def refusals(elf, tmp):
     ok(r.returncode == 2 and b"unix:PATH" in r.stderr, "-monitor with a bad spec is a user error", r.stderr)
 
 
-def read_until(fd, pattern, timeout=20):
-    buf, end = b"", time.time() + timeout
-    while time.time() < end and not re.search(pattern, buf):
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buf += chunk
-    return buf
-
-
 def console_session(elf):
     master, slave = pty.openpty()
     p = subprocess.Popen([os.path.join(ROOT, "dbt"), "-bios", "none", elf],
@@ -247,16 +215,11 @@ def main():
         print("1..0 # SKIP riscv64-unknown-elf-gcc not installed")
         return
     with tempfile.TemporaryDirectory() as tmp:
-        elf, count = build(tmp)
+        elf, sym = build_guest(GUEST, tmp, "mon")
+        count = sym["count"]
         socket_session(elf, count, tmp)
         refusals(elf, tmp)
         console_session(elf)
-    print("1..%d" % len(tests))
-    for i, (good, name, diag) in enumerate(tests, 1):
-        print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-        if not good and diag:
-            for line in str(diag).splitlines()[-40:]:
-                print("# " + line)
-
+    report()
 
 main()
