@@ -38,7 +38,6 @@
 #include <unistd.h>
 
 #include "devices.h"
-#include "monitor.h"
 
 #define CTRL_A 0x01
 #define CONSOLE_POLL_TICKS (TIMEBASE_HZ / 1000) /* idle stdin: look every 1 ms */
@@ -204,8 +203,10 @@ static void console_command(struct console *c, uint8_t key)
         break;
     case 'c':
     case 'C':
-        if (c->m->mon)
-            monitor_console_toggle(c->m->mon);
+        if (c->monitor_toggle) {
+            c->monitor_on = !c->monitor_on;
+            c->monitor_toggle(c->monitor_opaque, c->monitor_on);
+        }
         break;
     case CTRL_A: queue_push(c, CTRL_A); break;
     default: break; /* unknown commands are swallowed, key and all */
@@ -219,8 +220,8 @@ static void console_input(struct console *c, uint8_t byte)
         console_command(c, byte);
     } else if (byte == CTRL_A) {
         c->escape = true;
-    } else if (c->m->mon && monitor_console_active(c->m->mon)) {
-        monitor_console_input(c->m->mon, byte);
+    } else if (c->monitor_on) {
+        c->monitor_input(c->monitor_opaque, byte);
     } else {
         queue_push(c, byte);
     }

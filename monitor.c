@@ -1,8 +1,8 @@
 /* monitor.c — the (dbt) monitor, QEMU's habit: `info registers`, `info mem`,
  * `x/Ni`, `x/Nx`, `xp/Nx`, `stop`, `cont`, `system_reset`, `quit`, `help`.
  *
- * Two ways in.  On the console, Ctrl-A c (console.c) hands typed bytes to
- * monitor_console_input() until the next Ctrl-A c; the guest keeps running
+ * Three ways in.  On the console, Ctrl-A c (console.c) hands typed bytes to
+ * console_input() below until the next Ctrl-A c; the guest keeps running
  * and printing meanwhile, as under QEMU.  With -monitor unix:PATH,server,
  * nowait a script connects to a unix socket and speaks lines.  gdb's
  * "monitor CMD" reaches monitor_run_command() through the gdbstub.
@@ -46,7 +46,6 @@ struct line_buffer {
 struct monitor {
     struct machine *m;
     int cpu;                 /* the current hart (`cpu N`) */
-    bool console_active;     /* Ctrl-A c gave the console to the monitor */
     struct line_buffer console_line;
 
     int listen_fd, fd;       /* -monitor socket and its one client, or -1 */
@@ -460,11 +459,12 @@ static void console_say(struct monitor *mon, const char *text, size_t len)
     console_write(mon->m, text, len);
 }
 
-void monitor_console_toggle(struct monitor *mon)
+/* Ctrl-A c (console.c): the keyboard comes to us, or goes back. */
+static void console_toggle(void *opaque, bool on)
 {
-    mon->console_active = !mon->console_active;
+    struct monitor *mon = opaque;
     mon->console_line.len = 0;
-    if (mon->console_active) {
+    if (on) {
         static const char hello[] = "\n" BANNER PROMPT;
         console_say(mon, hello, sizeof hello - 1);
     } else {
@@ -472,13 +472,10 @@ void monitor_console_toggle(struct monitor *mon)
     }
 }
 
-bool monitor_console_active(const struct monitor *mon)
+/* One byte typed while the monitor has the keyboard. */
+static void console_input(void *opaque, uint8_t byte)
 {
-    return mon->console_active;
-}
-
-void monitor_console_input(struct monitor *mon, uint8_t byte)
-{
+    struct monitor *mon = opaque;
     struct line_buffer *l = &mon->console_line;
     size_t before = l->len;
     if (line_add(l, byte)) {
@@ -561,6 +558,12 @@ struct monitor *monitor_create(struct machine *m)
     if (!mon->out) {
         free(mon);
         return NULL;
+    }
+    if (m->dev) {
+        struct console *c = &m->dev->console;
+        c->monitor_toggle = console_toggle;
+        c->monitor_input = console_input;
+        c->monitor_opaque = mon;
     }
     return mon;
 }
@@ -646,6 +649,10 @@ void monitor_destroy(struct monitor *mon)
 {
     if (!mon)
         return;
+    if (mon->m->dev && mon->m->dev->console.monitor_opaque == mon) {
+        mon->m->dev->console.monitor_toggle = NULL;
+        mon->m->dev->console.monitor_on = false;
+    }
     if (mon->fd >= 0)
         close(mon->fd);
     if (mon->listen_fd >= 0) {

@@ -125,6 +125,12 @@ struct console {
     bool escape;        /* Ctrl-A seen, the command key comes next */
     bool raw;           /* we put the terminal in raw mode */
     uint64_t next_poll; /* mtime at which to look at stdin again */
+    /* Ctrl-A c hands the keyboard to the monitor and back (monitor.c
+     * fills these in; NULL: no monitor, C-a c does nothing). */
+    void (*monitor_toggle)(void *opaque, bool on);
+    void (*monitor_input)(void *opaque, uint8_t byte);
+    void *monitor_opaque;
+    bool monitor_on;    /* typed bytes go to the monitor now */
 };
 
 /* virtio-blk: one split virtqueue. */

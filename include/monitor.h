@@ -11,7 +11,8 @@
 struct machine;
 struct monitor;
 
-/* The monitor of machine m, reachable from the console. */
+/* The monitor of machine m, reachable from the console (Ctrl-A c) once
+ * the devices exist. */
 struct monitor *monitor_create(struct machine *m);
 /* -monitor SPEC: listen on "unix:PATH[,server][,nowait]"; without nowait,
  * wait for the first client.  Refuses to replace anything but a socket.
@@ -25,13 +26,6 @@ void monitor_destroy(struct monitor *mon);
 void monitor_poll(struct monitor *mon, bool force);
 /* Add the descriptors to wait on while paused to fds; returns how many. */
 int monitor_wait_fds(const struct monitor *mon, struct pollfd *fds, int max);
-
-/* Ctrl-A c: switch the console between the guest and the monitor. */
-void monitor_console_toggle(struct monitor *mon);
-/* Does console input go to the monitor now? */
-bool monitor_console_active(const struct monitor *mon);
-/* One byte typed on the console while the monitor has it. */
-void monitor_console_input(struct monitor *mon, uint8_t byte);
 
 /* Run one command line; returns its output (*len bytes, valid until the
  * next command).  gdb's "monitor CMD" uses it. */
