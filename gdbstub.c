@@ -1072,6 +1072,11 @@ int gdbstub_wait_fds(const struct gdbstub *g, struct pollfd *fds, int max)
 
 /* -- Running under the debugger ------------------------------------------------------------------ */
 
+bool gdbstub_connected(const struct gdbstub *g)
+{
+    return g->fd >= 0;
+}
+
 bool gdbstub_checking(const struct gdbstub *g)
 {
     return g->nbreakpoints || g->nwatchpoints;

@@ -27,6 +27,7 @@
 #include "dbt.h"
 #include "devices.h"
 #include "disas.h"
+#include "gdbstub.h"
 #include "monitor.h"
 #include "net.h"
 
@@ -340,7 +341,7 @@ static void cmd_help(struct monitor *mon)
              "x/FMT ADDR            virtual memory; FMT = count, x|d|u|i, b|h|w|g\n"
              "xp/FMT ADDR           physical memory (ADDR: 0x..., decimal or $reg)\n"
              "stop                  pause the machine\n"
-             "cont | c              resume it\n"
+             "cont | c              resume it (also from -S with no debugger attached)\n"
              "system_reset          reboot the machine\n"
              "quit | q              exit the emulator\n"
              "help | ?              this text\n");
@@ -377,6 +378,15 @@ static void cmd_cpu(struct monitor *mon, const char *arg)
     mon->cpu = (int)n;
 }
 
+/* QEMU's cont also starts a machine that -S holds for a debugger that has
+ * not come; one that has come holds it until it says so. */
+static void cmd_cont(struct monitor *mon)
+{
+    machine_resume(mon->m, PAUSE_MONITOR);
+    if (mon->m->gdb && !gdbstub_connected(mon->m->gdb))
+        machine_resume(mon->m, PAUSE_GDB);
+}
+
 /* Split line into at most 3 words (the rest is ignored) and run it. */
 static void run_line(struct monitor *mon, const char *line)
 {
@@ -401,7 +411,7 @@ static void run_line(struct monitor *mon, const char *line)
     else if (!strcmp(cmd, "stop"))
         machine_pause(m, PAUSE_MONITOR);
     else if (!strcmp(cmd, "cont") || !strcmp(cmd, "c"))
-        machine_resume(m, PAUSE_MONITOR);
+        cmd_cont(mon);
     else if (!strcmp(cmd, "system_reset"))
         machine_reset(m);
     else if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) {

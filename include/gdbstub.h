@@ -39,6 +39,8 @@ const char *gdbstub_reply(const struct gdbstub *g, size_t *len);
 void gdbstub_poll(struct gdbstub *g, bool force);
 /* Add the descriptors to wait on while paused to fds; returns how many. */
 int gdbstub_wait_fds(const struct gdbstub *g, struct pollfd *fds, int max);
+/* Is a debugger connected? */
+bool gdbstub_connected(const struct gdbstub *g);
 /* Must the harts run instruction by instruction (breakpoints, watchpoints)? */
 bool gdbstub_checking(const struct gdbstub *g);
 /* Run h for what is left of its slice, stopping the machine at a

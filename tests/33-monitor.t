@@ -19,6 +19,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "lib"))
 sys.dont_write_bytecode = True
 from dbttest import build_guest, ok, read_until, report  # noqa: E402
+from rsp import free_port  # noqa: E402
 
 GUEST = r"""
     .option norelax
@@ -160,6 +161,29 @@ def socket_session(elf, count, tmp):
         p.wait()
 
 
+def cont_after_dash_s(elf, count, tmp):
+    path = os.path.join(tmp, "mon2.sock")
+    p = subprocess.Popen([os.path.join(ROOT, "dbt"), "-bios", "none", "-S", "-gdb", "tcp::%d" % free_port(),
+                          "-monitor", "unix:%s,server,nowait" % path, elf],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        c = Client(path)
+        a = count_value(c, count)
+        time.sleep(0.2)
+        b = count_value(c, count)
+        c.cmd("cont")
+        time.sleep(0.3)
+        d = count_value(c, count)
+        ok(a == b == 0 and d > 0, "-S holds the harts until the monitor's cont (no gdb came)",
+           "%s %s %s" % (a, b, d))
+        c.cmd("quit")
+        p.wait(timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        ok(False, "-S then cont", repr(e))
+        p.kill()
+        p.wait()
+
+
 def refusals(elf, tmp):
     target = os.path.join(tmp, "precious")
     with open(target, "w") as f:
@@ -218,6 +242,7 @@ def main():
         elf, sym = build_guest(GUEST, tmp, "mon")
         count = sym["count"]
         socket_session(elf, count, tmp)
+        cont_after_dash_s(elf, count, tmp)
         refusals(elf, tmp)
         console_session(elf)
     report()
