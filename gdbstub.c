@@ -131,6 +131,8 @@ struct gdbstub {
  * not fit whole (a piece cut in half would be a wrong reply). */
 static bool append(char *buf, size_t cap, size_t *len, const char *fmt, va_list ap)
 {
+    if (*len >= cap)
+        return false;
     int n = vsnprintf(buf + *len, cap - *len, fmt, ap);
     if (n < 0 || (size_t)n >= cap - *len) {
         buf[*len] = 0;
@@ -154,7 +156,11 @@ static void reply_hex(struct gdbstub *g, const void *bytes, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
     const uint8_t *b = bytes;
-    for (size_t i = 0; i < n && g->reply_len + 2 < sizeof g->reply; i++) {
+    if (g->reply_len + 2 * n >= sizeof g->reply) {
+        g->reply_full = true; /* callers bound n: this is a safety net */
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
         g->reply[g->reply_len++] = digits[b[i] >> 4];
         g->reply[g->reply_len++] = digits[b[i] & 15];
     }

@@ -157,11 +157,17 @@ static void show_registers(struct monitor *mon, struct hart *h)
 
 /* -- info mem: the current page table, as ranges ------------------------------------- */
 
+/* A guest can build page tables that point back at themselves, so the
+ * walk is bounded: this many tables, this many ranges printed. */
+#define MEM_WALK_TABLES 65536
+#define MEM_WALK_RANGES 10000
+
 struct mem_range {
     uint64_t va, pa, size;
     uint64_t attrs;   /* PTE bits R W X U G A D */
     bool open;
-    int count;
+    int count;        /* ranges printed */
+    int tables;       /* tables walked */
 };
 
 static void flush_range(struct monitor *mon, struct mem_range *r)
@@ -170,7 +176,7 @@ static void flush_range(struct monitor *mon, struct mem_range *r)
         {PTE_R, 'r'}, {PTE_W, 'w'}, {PTE_X, 'x'}, {PTE_U, 'u'},
         {PTE_G, 'g'}, {PTE_A, 'a'}, {PTE_D, 'd'},
     };
-    if (!r->open)
+    if (!r->open || r->count >= MEM_WALK_RANGES)
         return;
     char attr[8];
     for (int i = 0; i < 7; i++)
@@ -190,14 +196,14 @@ static void add_leaf(struct monitor *mon, struct mem_range *r, uint64_t va, uint
         return;
     }
     flush_range(mon, r);
-    *r = (struct mem_range){va, pa, size, attrs, true, r->count};
+    *r = (struct mem_range){va, pa, size, attrs, true, r->count, r->tables};
 }
 
 static void walk_table(struct monitor *mon, struct mem_range *r, uint64_t table, int level,
                        uint64_t va_base, int va_bits)
 {
     const uint8_t *p = mmu_ram_ptr(mon->m, table, 4096);
-    if (!p)
+    if (!p || ++r->tables > MEM_WALK_TABLES)
         return;
     for (uint64_t i = 0; i < 512; i++) {
         uint64_t pte = mmu_host_load(p + i * 8, 8);
@@ -227,6 +233,9 @@ static void show_mem(struct monitor *mon)
     struct mem_range r = {0};
     walk_table(mon, &r, (h->satp & SATP_PPN_MASK) << 12, levels - 1, 0, 12 + 9 * levels);
     flush_range(mon, &r);
+    if (r.tables > MEM_WALK_TABLES || r.count >= MEM_WALK_RANGES)
+        say(mon, "(stopped after %d tables and %d ranges: the page table is too big or loops)\n",
+            MEM_WALK_TABLES, MEM_WALK_RANGES);
 }
 
 /* -- x and xp ------------------------------------------------------------------------ */

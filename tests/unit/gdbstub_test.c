@@ -1,7 +1,7 @@
 /* gdbstub_test.c — gdb_handle_packet() without a socket: a detached stub on
  * a small machine (1 MiB of RAM, two harts) answers packets with known
  * replies, then 300000 random packets, which must neither crash it nor
- * overrun the reply.  Built by tests/34-gdbstub-unit.t with every room but
+ * overrun the reply; and the monitor's info mem on a looping page table.  Built by tests/34-gdbstub-unit.t with every room but
  * dbt.c; a libFuzzer target can be built the same way around
  * handle_one(). */
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 
 #include "dbt.h"
 #include "gdbstub.h"
+#include "monitor.h"
 
 static int test_number, failures;
 
@@ -125,12 +126,36 @@ static void random_packets(struct gdbstub *g)
     ok(worst < 8192, "300000 random packets: no crash, longest reply %zu bytes", worst);
 }
 
+/* Sv48 with one table at RAM_BASE + 64 KiB whose 512 entries all point at
+ * itself: every walk loops, and info mem must still end. */
+static void hostile_page_table(struct machine *m)
+{
+    struct monitor *mon = monitor_create(m);
+    struct hart *h = m->harts[0];
+    uint64_t table = RAM_BASE + 0x10000;
+    for (int i = 0; i < 512; i++) {
+        uint64_t pte = (table >> 12) << 10 | 1; /* V, pointer to itself */
+        memcpy(m->ram + 0x10000 + 8 * i, &pte, 8);
+    }
+    h->satp = (uint64_t)9 << 60 | table >> 12;
+    h->priv = PRIV_S;
+    size_t len;
+    const char *out = monitor_run_command(mon, "info mem", &len);
+    ok(strstr(out, "stopped after") != NULL, "info mem on a page table that points at itself ends");
+    out = monitor_run_command(mon, "x/2x 0x1000", &len);
+    ok(strstr(out, "Cannot access memory") != NULL, "x through it: Cannot access memory");
+    h->satp = 0;
+    h->priv = PRIV_M;
+    monitor_destroy(mon);
+}
+
 int main(void)
 {
     struct machine *m = new_machine();
     struct gdbstub *g = gdbstub_create_detached(m);
     known_replies(g, m);
     random_packets(g);
+    hostile_page_table(m);
     gdbstub_destroy(g);
     printf("1..%d\n", test_number);
     return failures != 0;
