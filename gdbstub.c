@@ -125,6 +125,8 @@ struct gdbstub {
     size_t xml_len;
 };
 
+static void send_packet(struct gdbstub *g, const char *payload, size_t len); /* the connection */
+
 /* -- Replies ------------------------------------------------------------------ */
 
 /* printf at buf + *len, within cap; false, with nothing added, if it does
@@ -754,8 +756,6 @@ static void handle_thread_info(struct gdbstub *g, struct cursor *c)
 }
 
 /* -- Queries ------------------------------------------------------------------------------------ */
-
-static void send_packet(struct gdbstub *g, const char *payload, size_t len);
 
 /* qRcmd,HEX: a monitor command ("monitor info mem" in gdb).  The output
  * goes out in O packets (console output for gdb), then the reply is OK. */
