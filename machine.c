@@ -11,6 +11,13 @@
  * wants control back zeroes it (cpu_kick); run_slice() then takes interrupts
  * and re-enters the engine with what is left of the slice, computed from
  * instret and the trap count, so a kick never shortens a slice.
+ *
+ * Debuggers.  Before each round the gdbstub and the monitor look at their
+ * sockets.  Either may pause the machine (machine_pause: a breakpoint,
+ * Ctrl-C, -S, the monitor's `stop`); while paused no hart runs, mtime stands
+ * still, and the loop waits in poll() for the console, gdb or the monitor.
+ * While gdb has a breakpoint or watchpoint the harts run through
+ * gdbstub_run(), instruction by instruction, instead of the engine.
  */
 #include <poll.h>
 #include <stdlib.h>
