@@ -59,6 +59,7 @@ def debug_session(port, syms):
         "print/x $pc",
         "delete",
         "x/2xg $sp",
+        "x/2xw 0x8",
         "print *(unsigned long *)0x%x" % jiffies,
         "watch *(unsigned long *)0x%x" % jiffies,
         "continue",
@@ -87,6 +88,8 @@ def check_session(out, syms):
        "stepi goes to the next instruction x/2i showed", out)
     ok(re.search(r"0x[0-9a-f]+:\s+0x[0-9a-f]{16}\s+0x[0-9a-f]{16}\n", out),
        "memory at the kernel stack reads (x/2xg $sp)", out)
+    ok(re.search(r"0x8:\s+Cannot access memory at address 0x8", out),
+       "an unmapped virtual address is an error", out)
     w = re.search(r"Hardware watchpoint 2: .*\n\nOld value = (\d+)\nNew value = (\d+)\n", out)
     ok(w and int(w.group(2)) == int(w.group(1)) + 1, "watch jiffies_64: the tick moves it by one", out)
     ok(re.search(r"^ffffffff80000000 00000000802000\d\d [0-9a-f]{16} r.x", out, re.M) or
