@@ -255,10 +255,12 @@ static bool parse_x_format(const char *s, struct x_format *f)
     if (*s++ != '/')
         return false;
     if (*s >= '0' && *s <= '9') {
-        unsigned long n = strtoul(s, (char **)&s, 10);
+        char *end;
+        unsigned long n = strtoul(s, &end, 10);
         if (n == 0 || n > X_MAX_UNITS)
             return false;
         f->count = (unsigned)n;
+        s = end;
     }
     for (; *s; s++) {
         switch (*s) {
@@ -277,11 +279,9 @@ static void show_insns(struct monitor *mon, struct hart *h, uint64_t addr, unsig
 {
     for (unsigned i = 0; i < count; i++) {
         uint8_t b[4] = {0};
-        if (mmu_debug_access(mon->m, h, addr, b, 2, false) != 2) {
-            say(mon, "%016" PRIx64 ": Cannot access memory\n", addr);
-            return;
-        }
-        if ((b[0] & 3) == 3 && mmu_debug_access(mon->m, h, addr + 2, b + 2, 2, false) != 2) {
+        /* 2 bytes first: a compressed instruction may end a mapped page */
+        if (mmu_debug_access(mon->m, h, addr, b, 2, false) != 2 ||
+            ((b[0] & 3) == 3 && mmu_debug_access(mon->m, h, addr + 2, b + 2, 2, false) != 2)) {
             say(mon, "%016" PRIx64 ": Cannot access memory\n", addr);
             return;
         }
