@@ -426,7 +426,8 @@ static void usage(FILE *out)
         "  -gdb tcp::PORT     wait for a gdb connection on PORT (127.0.0.1 unless a host\n"
         "                     is given: tcp:HOST:PORT)\n"
         "  -s                 -gdb tcp::1234\n"
-        "  -S                 do not start the harts until gdb says so\n"
+        "  -S                 do not start the harts until gdb (or the monitor's cont)\n"
+        "                     says so\n"
         "  -monitor unix:PATH[,server,nowait]   the (dbt) monitor on a unix socket\n"
         "  -dumpdtb FILE      write the device tree to FILE and exit\n"
         "  -h                 this help\n"
@@ -614,11 +615,11 @@ static void write_dtb_file(struct machine *m, const struct options *o)
         die("-dumpdtb %s: cannot write: %s", o->dumpdtb, strerror(errno));
 }
 
-/* The monitor (always there for Ctrl-A c) and, when asked, the gdbstub. */
+/* The monitor (always there for Ctrl-A c) and, when asked, the gdbstub.
+ * -S holds the harts for gdb's continue, or without -gdb for the monitor's
+ * cont, as in QEMU. */
 static void start_debuggers(struct machine *m, const struct options *o)
 {
-    if (o->gdb_wait && !o->gdb)
-        die("-S: needs -s or -gdb tcp::PORT to wait for");
     m->mon = monitor_create(m);
     if (!m->mon)
         die("out of memory");
@@ -626,6 +627,8 @@ static void start_debuggers(struct machine *m, const struct options *o)
         exit(2);
     if (o->gdb && !(m->gdb = gdbstub_create(m, o->gdb, o->gdb_wait)))
         exit(2);
+    if (o->gdb_wait && !o->gdb)
+        machine_pause(m, PAUSE_MONITOR); /* -S alone: the monitor's cont starts it */
 }
 
 int main(int argc, char **argv)

@@ -357,8 +357,6 @@ def raw_session(elf, sym):
 
 def cli_errors(elf):
     dbt = os.path.join(ROOT, "dbt")
-    r = subprocess.run([dbt, "-S", "-bios", "none", elf], capture_output=True, timeout=10)
-    ok(r.returncode == 2 and b"-S: needs -s or -gdb" in r.stderr, "-S alone is a user error", r.stderr)
     r = subprocess.run([dbt, "-gdb", "tcp::70000", "-bios", "none", elf], capture_output=True,
                        timeout=10)
     ok(r.returncode == 2 and b"expected tcp::PORT" in r.stderr, "-gdb with a bad port", r.stderr)

@@ -161,11 +161,13 @@ def socket_session(elf, count, tmp):
         p.wait()
 
 
-def cont_after_dash_s(elf, count, tmp):
+def cont_after_dash_s(elf, count, tmp, with_gdb):
     path = os.path.join(tmp, "mon2.sock")
-    p = subprocess.Popen([os.path.join(ROOT, "dbt"), "-bios", "none", "-S", "-gdb", "tcp::%d" % free_port(),
+    gdb = ["-gdb", "tcp::%d" % free_port()] if with_gdb else []
+    p = subprocess.Popen([os.path.join(ROOT, "dbt"), "-bios", "none", "-S", *gdb,
                           "-monitor", "unix:%s,server,nowait" % path, elf],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    what = "-S -gdb (no debugger came)" if with_gdb else "-S alone"
     try:
         c = Client(path)
         a = count_value(c, count)
@@ -174,12 +176,12 @@ def cont_after_dash_s(elf, count, tmp):
         c.cmd("cont")
         time.sleep(0.3)
         d = count_value(c, count)
-        ok(a == b == 0 and d > 0, "-S holds the harts until the monitor's cont (no gdb came)",
+        ok(a == b == 0 and d > 0, "%s holds the harts until the monitor's cont" % what,
            "%s %s %s" % (a, b, d))
         c.cmd("quit")
         p.wait(timeout=10)
     except (OSError, subprocess.TimeoutExpired) as e:
-        ok(False, "-S then cont", repr(e))
+        ok(False, what + " then cont", repr(e))
         p.kill()
         p.wait()
 
@@ -242,7 +244,8 @@ def main():
         elf, sym = build_guest(GUEST, tmp, "mon")
         count = sym["count"]
         socket_session(elf, count, tmp)
-        cont_after_dash_s(elf, count, tmp)
+        cont_after_dash_s(elf, count, tmp, with_gdb=True)
+        cont_after_dash_s(elf, count, tmp, with_gdb=False)
         refusals(elf, tmp)
         console_session(elf)
     report()
