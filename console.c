@@ -14,7 +14,8 @@
  * flow, at every poll.  End of file (or an error) stops the polling for good.
  *
  * Ctrl-A is the escape key, as in QEMU's -nographic: C-a x ends the run
- * (status 0, "dbt: terminated"), C-a h or C-a ? prints help, C-a C-a sends
+ * (status 0, "dbt: terminated"), C-a h or C-a ? prints help, C-a c hands
+ * the keyboard to the (dbt) monitor and back (monitor.c), C-a C-a sends
  * one C-a to the guest; other keys after C-a are swallowed.  This applies
  * to any stdin, not only a terminal.
  *
@@ -282,7 +283,15 @@ static void console_command(struct console *c, uint8_t key)
         console_message("\n"
                         "C-a h    print this help\n"
                         "C-a x    exit the emulator\n"
+                        "C-a c    switch between console and monitor\n"
                         "C-a C-a  send C-a to the guest\n");
+        break;
+    case 'c':
+    case 'C':
+        if (c->monitor_toggle) {
+            c->monitor_on = !c->monitor_on;
+            c->monitor_toggle(c->monitor_opaque, c->monitor_on);
+        }
         break;
     case CTRL_A: queue_push(c, CTRL_A); break;
     default: break; /* unknown commands are swallowed, key and all */
@@ -296,6 +305,8 @@ static void console_input(struct console *c, uint8_t byte)
         console_command(c, byte);
     } else if (byte == CTRL_A) {
         c->escape = true;
+    } else if (c->monitor_on) {
+        c->monitor_input(c->monitor_opaque, byte);
     } else {
         queue_push(c, byte);
     }

@@ -513,6 +513,28 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
     return false;
 }
 
+/* The debugger's view of a CSR (gdbstub, monitor): read and written as
+ * M-mode would, whatever the hart's privilege, so a stop in U-mode can still
+ * show satp.  Reads have no side effects; writes have the architectural ones. */
+bool cpu_csr_debug_read(struct hart *h, unsigned csr, uint64_t *v)
+{
+    uint8_t priv = h->priv;
+    h->priv = PRIV_M;
+    bool ok = csr_read(h, csr, v);
+    h->priv = priv;
+    return ok;
+}
+
+bool cpu_csr_debug_write(struct hart *h, unsigned csr, uint64_t v)
+{
+    uint8_t priv = h->priv;
+    h->priv = PRIV_M;
+    bool ok = csr_write(h, csr, v);
+    h->priv = priv;
+    cpu_update_mmu_ctx(h);
+    return ok;
+}
+
 /* CSRRW/CSRRS/CSRRC and their immediate forms.  Bits 9:8 of the number are
  * the lowest privilege allowed, bits 11:10 == 3 mark read-only CSRs. */
 static bool exec_csr(struct hart *h, const struct insn *in)

@@ -25,7 +25,9 @@
 #include "perfmap.h"
 #include "replay.h"
 #include "fdt.h"
+#include "gdbstub.h"
 #include "jit.h"
+#include "monitor.h"
 #include "sbi.h"
 
 #define DBT_VERSION "0.1"
@@ -57,6 +59,9 @@ struct options {
     uint64_t jit_cache_size;
     bool no_traces;
     int32_t trace_threshold;
+    const char *gdb;        /* -gdb SPEC (-s: tcp::1234) */
+    bool gdb_wait;          /* -S */
+    const char *monitor;    /* -monitor SPEC */
 };
 
 /* -- Errors ----------------------------------------------------------------- */
@@ -479,10 +484,17 @@ static void usage(FILE *out)
         "  -perfmap           write /tmp/perf-PID.map: host code of each translated block\n"
         "                     named by guest pc and ELF symbol, for perf report\n"
         "  -stats             print instruction counts, speed and JIT statistics at exit\n"
+        "  -gdb tcp::PORT     wait for a gdb connection on PORT (127.0.0.1 unless a host\n"
+        "                     is given: tcp:HOST:PORT)\n"
+        "  -s                 -gdb tcp::1234\n"
+        "  -S                 do not start the harts until gdb (or the monitor's cont)\n"
+        "                     says so\n"
+        "  -monitor unix:PATH[,server,nowait]   the (dbt) monitor on a unix socket\n"
         "  -dumpdtb FILE      write the device tree to FILE and exit\n"
         "  -h                 this help\n"
         "  -V                 version\n"
-        "Console: Ctrl-A x quits, Ctrl-A h helps.\n", MAX_HARTS, TRACE_THRESHOLD_DEFAULT);
+        "Console: Ctrl-A x quits, Ctrl-A c switches to the monitor, Ctrl-A h helps.\n",
+        MAX_HARTS, TRACE_THRESHOLD_DEFAULT);
 }
 
 /* A size as QEMU writes it: a number, maybe with a fraction ("1.5G"), and
@@ -844,15 +856,15 @@ static void parse_args(int argc, char **argv, struct options *o)
         if (!strcmp(a, "-no-traces")) { o->no_traces = true; continue; }
         if (!strcmp(a, "-no-reboot")) { o->no_reboot = true; continue; }
         if (!strcmp(a, "-perfmap")) { o->perfmap = true; continue; }
-        if (!strcmp(a, "-s") || !strcmp(a, "-S") || !strcmp(a, "-gdb"))
-            die("%s: the gdbstub is not part of this version yet", a);
+        if (!strcmp(a, "-s")) { o->gdb = "tcp::1234"; continue; }
+        if (!strcmp(a, "-S")) { o->gdb_wait = true; continue; }
 
         /* Options with an argument. */
         static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
                                                "-smp", "-drive", "-d", "-D", "-dumpdtb",
                                                "-M", "-machine", "-jit-cache", "-action",
                                                "-device", "-trace-threshold", "-record",
-                                               "-replay", NULL};
+                                               "-replay", "-gdb", "-monitor", NULL};
         int k;
         for (k = 0; with_arg[k] && strcmp(a, with_arg[k]); k++)
             ;
@@ -881,6 +893,8 @@ static void parse_args(int argc, char **argv, struct options *o)
         }
         else if (!strcmp(a, "-record")) o->record = v;
         else if (!strcmp(a, "-replay")) o->replay = v;
+        else if (!strcmp(a, "-gdb")) o->gdb = v;
+        else if (!strcmp(a, "-monitor")) o->monitor = v;
         else if (!strcmp(a, "-jit-cache")) {
             o->jit_cache_size = parse_bytes("-jit-cache", v);
             if (o->jit_cache_size < JIT_CACHE_MIN || o->jit_cache_size > JIT_CACHE_MAX)
@@ -940,6 +954,22 @@ static void write_dtb_file(struct machine *m, const struct options *o)
         die("-dumpdtb %s: cannot write: %s", o->dumpdtb, strerror(errno));
 }
 
+/* The monitor (always there for Ctrl-A c) and, when asked, the gdbstub.
+ * -S holds the harts for gdb's continue, or without -gdb for the monitor's
+ * cont, as in QEMU. */
+static void start_debuggers(struct machine *m, const struct options *o)
+{
+    m->mon = monitor_create(m);
+    if (!m->mon)
+        die("out of memory");
+    if (o->monitor && !monitor_listen(m->mon, o->monitor))
+        exit(2);
+    if (o->gdb && !(m->gdb = gdbstub_create(m, o->gdb, o->gdb_wait)))
+        exit(2);
+    if (o->gdb_wait && !o->gdb)
+        machine_pause(m, PAUSE_MONITOR); /* -S alone: the monitor's cont starts it */
+}
+
 int main(int argc, char **argv)
 {
     struct options o = {0};
@@ -986,12 +1016,15 @@ int main(int argc, char **argv)
         if (o.trace_threshold)
             m.jit->trace_threshold = o.trace_threshold;
     }
+    start_debuggers(&m, &o);
 
     uint64_t start = machine_host_ns();
     while (machine_run(&m) == MACHINE_RESET)
         reboot(&m, &o);
     if (o.stats)
         print_stats(&m, start);
+    gdbstub_destroy(m.gdb);
+    monitor_destroy(m.mon);
     devices_destroy(&m);
     perfmap_close(&m);
     replay_close(&m);

@@ -11,14 +11,24 @@
  * wants control back zeroes it (cpu_kick); run_slice() then takes interrupts
  * and re-enters the engine with what is left of the slice, computed from
  * instret and the trap count, so a kick never shortens a slice.
+ *
+ * Debuggers.  Before each round the gdbstub and the monitor look at their
+ * sockets.  Either may pause the machine (machine_pause: a breakpoint,
+ * Ctrl-C, -S, the monitor's `stop`); while paused no hart runs, mtime stands
+ * still, and the loop waits in poll() for the console, gdb or the monitor.
+ * While gdb has a breakpoint or watchpoint the harts run through
+ * gdbstub_run(), instruction by instruction, instead of the engine.
  */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "dbt.h"
 #include "devices.h"
+#include "gdbstub.h"
 #include "jit.h"
+#include "monitor.h"
 
 #define SLICE_INSNS 20000    /* instructions a hart runs before yielding */
 #define NS_PER_TICK (1000000000ULL / TIMEBASE_HZ)
@@ -82,6 +92,24 @@ void machine_guest_panic(struct machine *m, const char *what)
         machine_exit(m, 1);
 }
 
+void machine_pause(struct machine *m, unsigned why)
+{
+    if (!m->paused) {
+        m->paused_ns = machine_host_ns();
+        stop_all_harts(m);
+    }
+    m->paused |= why;
+}
+
+void machine_resume(struct machine *m, unsigned why)
+{
+    if (!(m->paused & why))
+        return;
+    m->paused &= ~why;
+    if (!m->paused) /* mtime did not move while we stood still */
+        m->time_origin_ns += machine_host_ns() - m->paused_ns;
+}
+
 void machine_init_pages(struct machine *m)
 {
     if (!m->page_watch)
@@ -110,6 +138,10 @@ static bool hart_runnable(struct hart *h)
 /* Run one engine call with what is left of the slice. */
 static void run_engine(struct machine *m, struct hart *h)
 {
+    if (m->gdb && gdbstub_checking(m->gdb)) {
+        gdbstub_run(m->gdb, h); /* breakpoints: one instruction at a time */
+        return;
+    }
     switch (m->engine) {
     case ENGINE_INTERP: cpu_interp(h); break;
     case ENGINE_JIT: jit_run(h); break;
@@ -177,11 +209,44 @@ static void icount_idle(struct machine *m)
     m->icount_insns += ticks << m->icount_shift;
 }
 
+/* -- Debuggers ----------------------------------------------------------------- */
+
+static void poll_debuggers(struct machine *m)
+{
+    bool force = m->paused;
+    if (m->gdb)
+        gdbstub_poll(m->gdb, force);
+    if (m->mon)
+        monitor_poll(m->mon, force);
+}
+
+/* Paused: sleep until the console, the debugger or the monitor has input
+ * (at most 100 ms), and take console input (it may be for the monitor). */
+static void wait_paused(struct machine *m)
+{
+    struct pollfd fds[8];
+    int n = 0;
+    if (m->dev && console_wait_fd(&m->dev->console) >= 0)
+        fds[n++] = (struct pollfd){.fd = console_wait_fd(&m->dev->console), .events = POLLIN};
+    if (m->gdb)
+        n += gdbstub_wait_fds(m->gdb, fds + n, 8 - n);
+    if (m->mon)
+        n += monitor_wait_fds(m->mon, fds + n, 8 - n);
+    poll(fds, (nfds_t)n, 100);
+    if (m->dev)
+        console_poll(&m->dev->console, machine_time(m), true);
+}
+
 enum machine_stop machine_run(struct machine *m)
 {
     while (!m->exit_requested && !m->reset_requested) {
+        poll_debuggers(m);
+        if (m->paused) {
+            wait_paused(m);
+            continue;
+        }
         bool any_ran = false;
-        for (int i = 0; i < m->nharts && !m->exit_requested; i++) {
+        for (int i = 0; i < m->nharts && !m->exit_requested && !m->paused; i++) {
             struct hart *h = m->harts[i];
             if (!hart_runnable(h))
                 continue;
@@ -189,7 +254,7 @@ enum machine_stop machine_run(struct machine *m)
             any_ran = true;
         }
         devices_poll(m);
-        if (any_ran || m->exit_requested || m->reset_requested)
+        if (any_ran || m->exit_requested || m->reset_requested || m->paused)
             continue;
         bool any_wakes = false;
         for (int i = 0; i < m->nharts; i++)

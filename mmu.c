@@ -801,3 +801,70 @@ bool mmu_fetch(struct hart *h, uint64_t va, uint32_t *bits)
     *bits = lo | hi << 16;
     return true;
 }
+
+/* -- The debugger's view -----------------------------------------------------------
+ * gdbstub.c and monitor.c read and write guest memory as a hart sees it, but
+ * touch nothing the guest could notice: the walk sets no A/D bit, fills no TLB
+ * entry and logs nothing; it ignores permissions (a debugger may read a page
+ * the current mode cannot), and only RAM is accessed, since reading a device
+ * register can change the device. */
+
+bool mmu_debug_translate(struct hart *h, uint64_t va, uint64_t *pa)
+{
+    unsigned mode = (unsigned)(h->satp >> SATP_MODE_SHIFT);
+    if (effective_priv(h, ACCESS_READ) == PRIV_M || mode == SATP_MODE_BARE) {
+        *pa = va;
+        return true;
+    }
+    int levels = mode == SATP_MODE_SV48 ? 4 : 3;
+    int va_bits = 12 + 9 * levels;
+    if ((uint64_t)((int64_t)(va << (64 - va_bits)) >> (64 - va_bits)) != va)
+        return false;
+    uint64_t table = (h->satp & SATP_PPN_MASK) << 12;
+    for (int level = levels - 1; level >= 0; level--) {
+        const uint8_t *p = mmu_ram_ptr(h->m, table + ((va >> (12 + 9 * level)) & 0x1ff) * 8, 8);
+        if (!p)
+            return false;
+        uint64_t pte = mmu_host_load(p, 8);
+        if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) ||
+            (pte & (PTE_RESERVED_MASK | PTE_PBMT_MASK | PTE_N)))
+            return false;
+        uint64_t ppn = (pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT;
+        if (!(pte & (PTE_R | PTE_X))) {
+            table = ppn << 12;
+            continue;
+        }
+        if (ppn & ((1ULL << (9 * level)) - 1))
+            return false; /* misaligned superpage */
+        uint64_t offset_mask = (1ULL << (12 + 9 * level)) - 1;
+        *pa = (ppn << 12 & ~offset_mask) | (va & offset_mask);
+        return true;
+    }
+    return false; /* a pointer at level 0 */
+}
+
+size_t mmu_debug_access(struct machine *m, struct hart *h, uint64_t addr, void *buf,
+                        size_t len, bool write)
+{
+    uint8_t *bytes = buf;
+    size_t done = 0;
+    while (done < len) {
+        uint64_t va = addr + done, pa = va;
+        size_t chunk = 4096 - (size_t)(va & 0xfff);
+        if (chunk > len - done)
+            chunk = len - done;
+        if (h && !mmu_debug_translate(h, va, &pa))
+            break;
+        uint8_t *host = mmu_ram_ptr(m, pa, chunk);
+        if (!host)
+            break;
+        if (write) {
+            memcpy(host, bytes + done, chunk);
+            mmu_ram_written(m, pa, chunk); /* translated code there goes */
+        } else {
+            memcpy(bytes + done, host, chunk);
+        }
+        done += chunk;
+    }
+    return done;
+}

@@ -310,6 +310,9 @@ void cpu_update_mmu_ctx(struct hart *h);
 uint64_t cpu_pending_irqs(struct hart *h);
 /* Raise or lower a device-driven mip bit. */
 void cpu_set_irq_line(struct hart *h, uint64_t mask, bool level);
+/* A CSR as a debugger sees it: accessed as M-mode, false if there is none. */
+bool cpu_csr_debug_read(struct hart *h, unsigned csr, uint64_t *v);
+bool cpu_csr_debug_write(struct hart *h, unsigned csr, uint64_t v);
 /* Read mip as software sees it. */
 uint64_t cpu_read_mip(struct hart *h);
 

@@ -29,6 +29,8 @@ enum log_mask {
 };
 
 struct devices; /* devices.h */
+struct gdbstub; /* gdbstub.h */
+struct monitor; /* monitor.h */
 struct jit;     /* jit.c */
 struct syscall_log; /* syscall_log.c */
 struct perfmap;     /* perfmap.c */
@@ -61,6 +63,12 @@ enum panic_action {
     PANIC_NONE,         /* say so once and keep running, as QEMU */
     PANIC_SHUTDOWN,     /* exit with status 0 */
     PANIC_EXIT_FAILURE, /* exit with status 1 */
+};
+
+/* Who holds the machine stopped (struct machine.paused). */
+enum pause_reason {
+    PAUSE_GDB = 1 << 0,     /* the debugger: a breakpoint, Ctrl-C, -S */
+    PAUSE_MONITOR = 1 << 1, /* the monitor's `stop` */
 };
 
 /* The exit codes of machine_run(). */
@@ -111,6 +119,11 @@ struct machine {
     struct perfmap *perfmap;      /* -perfmap: /tmp/perf-PID.map, or NULL */
     struct replay *replay;        /* -record / -replay, or NULL */
 
+    struct gdbstub *gdb;  /* -s / -gdb: the debugger's stub, or NULL */
+    struct monitor *mon;  /* the monitor (Ctrl-A c, -monitor), or NULL */
+    unsigned paused;      /* PAUSE_* bits: no hart runs while any is set */
+    uint64_t paused_ns;   /* host time the pause began: mtime stands still */
+
     bool exit_requested;  /* stop the run loop and exit with exit_code */
     int exit_code;
     bool reset_requested; /* reboot: reset harts and devices, boot again */
@@ -129,6 +142,10 @@ void machine_init_pages(struct machine *m);
 uint64_t machine_time(struct machine *m);
 /* End the run with an exit status (poweroff, HTIF, SRST, Ctrl-A x). */
 void machine_exit(struct machine *m, int code);
+/* Stop every hart at its next instruction boundary until resumed. */
+void machine_pause(struct machine *m, unsigned why);
+/* Drop one reason to stay stopped; the harts run when none is left. */
+void machine_resume(struct machine *m, unsigned why);
 /* Ask for a reboot (sifive,test reset, SBI SRST cold/warm reboot). */
 void machine_reset(struct machine *m);
 /* The guest is beyond help (kernel panic, a hart stuck in a trap loop):

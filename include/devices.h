@@ -140,6 +140,12 @@ struct console {
     char panic_line[120]; /* "Kernel panic - not syncing: ..." as it comes */
     size_t panic_len;     /* bytes of it matched or collected so far */
     bool panic_seen;      /* reported: watch no more */
+    /* Ctrl-A c hands the keyboard to the monitor and back (monitor.c
+     * fills these in; NULL: no monitor, C-a c does nothing). */
+    void (*monitor_toggle)(void *opaque, bool on);
+    void (*monitor_input)(void *opaque, uint8_t byte);
+    void *monitor_opaque;
+    bool monitor_on;    /* typed bytes go to the monitor now */
 };
 
 /* virtio-blk: one split virtqueue. */

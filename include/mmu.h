@@ -4,6 +4,7 @@
 #define MMU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -124,5 +125,14 @@ void mmu_wlog_record(struct machine *m, uint64_t paddr, int size, uint64_t old,
 /* Flush the translated TLB sets (satp write, SFENCE.VMA); va_all true for
  * all addresses, else only the page of va. */
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va);
+
+/* -- The debugger's view (gdbstub.c, monitor.c): no side effects on the guest */
+/* va to pa as hart h sees it now, ignoring permissions; false if unmapped. */
+bool mmu_debug_translate(struct hart *h, uint64_t va, uint64_t *pa);
+/* Copy len bytes of RAM at addr, virtual for hart h or physical when h is
+ * NULL, to or from buf; returns the bytes done before an unmapped or non-RAM
+ * address.  Writes invalidate translated code as a store would. */
+size_t mmu_debug_access(struct machine *m, struct hart *h, uint64_t addr, void *buf,
+                        size_t len, bool write);
 
 #endif
