@@ -36,6 +36,7 @@
  *
  * Shape of a block (at most 64 instructions, never past its page):
  *     prologue    cmp r13, [insn_limit] ; jae exit_budget
+ *                 (and at a candidate trace head, a countdown: trace.c)
  *     body        one straight-line sequence per guest instruction; memory
  *                 accesses probe the TLB inline; a forward conditional
  *                 branch is a side exit and the body goes on after it
@@ -48,7 +49,9 @@
  *                 r13, so the body's bookkeeping stays true after them.
  * A block whose last branch jumps back to its own start and whose registers
  * all fit in host registers is a loop block: its back-edge checks the limit
- * and jumps back inside the block, registers still in place.
+ * and jumps back inside the block, registers still in place.  A trace (a
+ * hot path over several blocks, trace.c) is translated by the same code,
+ * one recorded instruction after the other: see "Traces" below.
  *
  * Anything hard or rare (CSRs, privileged instructions, AMOs, FP rounding
  * modes other than RNE, FP-to-integer conversions) calls jit_helper_exec,

@@ -11,15 +11,16 @@
 # -drive ...` (the default engine) and `./dbt -interp ...`.
 #
 # Environment:
-#   DBT_MODES    the engine modes to run (default "default -interp -check"; a
-#                mode other than "default" is passed as an option)
+#   DBT_MODES    the engine modes to run (default "default -interp -check
+#                traces1"; traces1 is -trace-threshold 1, any other mode
+#                but "default" is passed as an option)
 #   DBT_TIMEOUT  seconds per run (default 60)
 cd "$(dirname "$0")/.." || exit 1
 . tests/lib/guest.sh
 need_rv_gcc
 
 timeout=${DBT_TIMEOUT:-60}
-modes=${DBT_MODES:-"default -interp -check"}
+modes=${DBT_MODES:-"default -interp -check traces1"}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dbt-dma.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -64,6 +65,7 @@ for mode in $modes; do
     n=$((n + 1))
     case $mode in
     default) opt="" ;;
+    traces1) opt="-trace-threshold 1" ;; # the calling loop a trace over both pages
     *)       opt=$mode ;;
     esac
     cmd="./dbt $opt -bios none -drive file=$img,format=raw $elf"
