@@ -376,16 +376,23 @@ const uint8_t *jit_translate_prefix(struct hart *h, const struct jit_block *like
     return tmp.code;
 }
 
+bool jit_code_pa(struct hart *h, uint64_t vpc, uint64_t *pa)
+{
+    struct tlb_entry *e = &h->ctlb[(vpc >> 12) & (TLB_SIZE - 1)];
+    if ((vpc & ~0xfffULL) == e->tag_exec) {
+        *pa = (uint64_t)((uintptr_t)(vpc + e->addend) - (uintptr_t)h->m->ram) + h->m->ram_base;
+        return true;
+    }
+    return mmu_translate(h, vpc, ACCESS_EXEC, pa);
+}
+
 struct jit_block *jit_find_block(struct hart *h, bool *fault)
 {
     struct machine *m = h->m;
     struct jit *j = m->jit;
     uint64_t vpc = h->pc, pa;
     *fault = false;
-    struct tlb_entry *e = &h->ctlb[(vpc >> 12) & (TLB_SIZE - 1)];
-    if ((vpc & ~0xfffULL) == e->tag_exec) {
-        pa = (uint64_t)((uintptr_t)(vpc + e->addend) - (uintptr_t)m->ram) + m->ram_base;
-    } else if (!mmu_translate(h, vpc, ACCESS_EXEC, &pa)) {
+    if (!jit_code_pa(h, vpc, &pa)) {
         *fault = true;
         return NULL;
     }

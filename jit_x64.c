@@ -1781,9 +1781,10 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
  *     side-exits there and the ordinary lookup takes over.  Within one run
  *     of a trace nothing can change the mapping: instructions that could
  *     (CSRs, sfence.vma, traps) are never in a trace;
- *   - a loop trace keeps its most used registers in host registers from
- *     one iteration to the next; its back-edge moves the others back
- *     (emit_reconcile) and checks the budget, where interrupts are taken.
+ *   - a loop trace whose registers fit keeps them in host registers from
+ *     one iteration to the next (loop_regs); the back-edge gives the hart
+ *     what the loop head does not keep (emit_reconcile) and checks the
+ *     budget, where interrupts are taken.
  * Guest registers stay in host registers across the whole path: block
  * boundaries cost nothing. */
 
@@ -1824,27 +1825,23 @@ static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
     unmapped->page_pa = moved->page_pa = ~0ULL;
 }
 
-/* How often each guest register is named in the trace. */
-static uint32_t most_used_regs(const struct trace_info *ti)
+/* The registers a loop trace keeps in host registers across iterations:
+ * all it names, when they fit (then nothing is ever evicted); else none,
+ * and each iteration loads what it uses, as blocks do.  Keeping only some
+ * was measured slower: a loop that does not fit (the kernel's multi-
+ * precision multiply names 17) also tends to leave by side exits, and
+ * every exit then stores all the kept registers and every entry loads
+ * them again. */
+static uint32_t loop_regs(const struct trace_info *ti)
 {
-    int uses[32] = {0};
+    uint32_t regs = 0;
     for (int i = 0; i < ti->n; i++) {
         struct insn in;
         cpu_decode(ti->insn[i].raw, &in);
-        uses[in.rd]++, uses[in.rs1]++, uses[in.rs2]++;
+        regs |= 1u << in.rd | 1u << in.rs1 | 1u << in.rs2;
     }
-    uses[0] = 0;
-    uint32_t regs = 0;
-    for (int k = 0; k < NCACHE; k++) {
-        int best = 0;
-        for (int r = 1; r < 32; r++)
-            if (!(regs & (1u << r)) && uses[r] > uses[best])
-                best = r;
-        if (!best)
-            break;
-        regs |= 1u << best;
-    }
-    return regs;
+    regs &= ~1u;
+    return __builtin_popcount(regs) <= NCACHE ? regs : 0;
 }
 
 bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b)
@@ -1856,7 +1853,7 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
     t->ti = ti;
     emit_prologue(t);
     if (ti->loop && !j->max_insns)
-        emit_loop_head(t, most_used_regs(ti));
+        emit_loop_head(t, loop_regs(ti));
     int64_t checked[TRACE_MAX_PAGES + 1] = {vpage_of(blk, 0)};
     int nchecked = 1;
     int n = 0;

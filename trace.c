@@ -13,7 +13,7 @@
  *              loop) and calls trace_note_head() with its target; trace
  *              side exits make their targets candidates too.  The block at
  *              a candidate head gets a countdown in its prologue (hot,
- *              initially -trace-threshold); a block translated before it
+ *              initially -trace-threshold (200)); a block translated before it
  *              became a candidate is retranslated.
  *   hot        the countdown reaches zero: generated code returns
  *              JIT_EXIT_HOT with h->pc at the head, nothing of it run.
@@ -237,7 +237,7 @@ static enum rec_state record_step(struct recorder *r)
     if (delta > TRACE_MAX_DELTA || delta < -TRACE_MAX_DELTA)
         return aborted(r, ABORT_too_far);
     uint64_t pa;
-    if (!mmu_translate(h, h->pc, ACCESS_EXEC, &pa))
+    if (!jit_code_pa(h, h->pc, &pa))
         return aborted(r, ABORT_trap); /* the run loop takes the fault */
     const uint8_t *host = mmu_ram_ptr(h->m, pa, 2);
     if (!host || ((pa & 0xfff) == 0xffe && (host[0] & 3) == 3))
@@ -341,7 +341,7 @@ void trace_hot(struct hart *h)
     struct jit *j = h->m->jit;
     uint32_t flags = cpu_code_flags(h);
     uint64_t pa;
-    if (!mmu_translate(h, h->pc, ACCESS_EXEC, &pa))
+    if (!jit_code_pa(h, h->pc, &pa))
         return; /* the run loop meets the fault itself */
     struct jit_block *head = jit_lookup(j, pa, flags);
     if (!head)

@@ -218,6 +218,9 @@ void jit_emit_trampolines(struct jit *j, struct x64_buf *b);
 void jit_chain(struct jit *j, struct jit_link *l, struct jit_block *to);
 /* Mark a block dead: out of the hash, links into and out of it undone. */
 void jit_invalidate_block(struct jit *j, struct jit_block *blk);
+/* The physical address of code at vpc, through the fetch TLB when it can;
+ * false (the fault recorded in h) when it cannot be fetched. */
+bool jit_code_pa(struct hart *h, uint64_t vpc, uint64_t *pa);
 /* The valid block or trace for (pa, flags), NULL if none. */
 struct jit_block *jit_lookup(struct jit *j, uint64_t pa, uint32_t flags);
 /* Register page k of a trace: writes to it invalidate the trace. */
@@ -278,7 +281,7 @@ struct trace_stats {
 };
 
 /* Set up traces (jit_create: on, with the default threshold). */
-#define TRACE_THRESHOLD_DEFAULT 50
+#define TRACE_THRESHOLD_DEFAULT 200
 void trace_init(struct jit *j, bool enabled, int32_t threshold);
 /* The translator met a backward branch or a trace exit to (pa, flags):
  * make its block a candidate head (its prologue will count). */

@@ -1,6 +1,6 @@
 /* traces.S — superblock traces: hot paths over several blocks and pages.
  *
- * Each loop here runs far more often than dbt's trace threshold (50 by
+ * Each loop here runs far more often than dbt's trace threshold (200 by
  * default; tests/20-guest.t also runs every program with 1), so its path
  * becomes a trace; then the path changes under it.  Expected values are
  * sums with a closed form, given beside each case.
@@ -18,12 +18,12 @@
  *      registers are exactly those of the faulting iteration
  *   4  a store (and fence.i) into the code of a function a trace calls,
  *      on another page than the trace's head: the next run sees the new
- *      code: 200 calls returning 5, then 200 returning 9
+ *      code: 500 calls returning 5, then 500 returning 9
  *   5  a machine timer interrupt reaches a hart spinning in a loop trace
  *      of three blocks, and mepc lies in the loop
  *   6  Sv39, S-mode: a trace calls a function on another virtual page;
  *      the page is remapped to other code and fenced: the trace's page
- *      guard must notice (200 * 0x111, then 200 * 0x222)
+ *      guard must notice (500 * 0x111, then 500 * 0x222)
  */
 #define TEST_AREA "traces"
 #include "test.h"
@@ -69,18 +69,18 @@ main:
     CHECK(s2, 1)                /* the sum of the first one */
 
     CASE(4, "a store into code a trace covers, on its second page")
-    li a0, 200
+    li a0, 500
     call loop4
-    CHECK(a0, 1000)             /* 200 * 5 */
+    CHECK(a0, 2500)             /* 500 * 5 */
     la t0, get_val
     lw t1, 0(t0)                /* li a0, 5  ->  li a0, 9 */
     li t2, (9 - 5) << 20
     add t1, t1, t2
     sw t1, 0(t0)
     fence.i
-    li a0, 200
+    li a0, 500
     call loop4
-    CHECK(a0, 1800)             /* 200 * 9 */
+    CHECK(a0, 4500)             /* 500 * 9 */
 
     CASE(5, "a timer interrupt in a long loop trace")
     la t0, irq_handler
@@ -126,17 +126,17 @@ spin_last:
     call vm_setup
     MAP_LABEL(VA_FN, fn_a, PTE_LEAF | PTE_R | PTE_X, 0, LEVELS_SV39)
     mv s1, a0                   /* s1: the PTE */
-    IN_S(sfence.vma; li a0, 200; call loop6; mv s2, a0)
+    IN_S(sfence.vma; li a0, 500; call loop6; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 200 * 0x111)
+    CHECK(s2, 500 * 0x111)
     la t0, fn_b                 /* point the PTE at fn_b's page */
     srli t0, t0, 12
     slli t0, t0, 10
     ori t0, t0, PTE_LEAF | PTE_R | PTE_X
     sd t0, 0(s1)
-    IN_S(sfence.vma; li a0, 200; call loop6; mv s2, a0)
+    IN_S(sfence.vma; li a0, 500; call loop6; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 200 * 0x222)
+    CHECK(s2, 500 * 0x222)
     csrw satp, zero
     sfence.vma
 
