@@ -138,7 +138,10 @@ bool trace_is_head(struct jit *j, uint64_t pa, uint32_t flags)
     return s->keys[head_slot(s, key)] == key;
 }
 
-void trace_note_head(struct jit *j, uint64_t pa, uint32_t flags)
+/* Make (pa, flags) a candidate; `retranslate`: a block already there
+ * without a countdown is translated again (else it counts only once it is
+ * translated again for another reason). */
+static void note_head(struct jit *j, uint64_t pa, uint32_t flags, bool retranslate)
 {
     struct trace_heads *s = j->heads;
     if (!j->traces)
@@ -154,11 +157,16 @@ void trace_note_head(struct jit *j, uint64_t pa, uint32_t flags)
     j->stats.trace_heads++;
     /* A block translated before it was a candidate does not count: make
      * it be translated again (rare: loops are mostly entered at the top). */
-    struct jit_block *old = jit_lookup(j, pa, flags);
+    struct jit_block *old = retranslate ? jit_lookup(j, pa, flags) : NULL;
     if (old && !old->trace && !old->counted) {
         jit_invalidate_block(j, old);
         jit_jcache_replace(j, old->code, NULL);
     }
+}
+
+void trace_note_head(struct jit *j, uint64_t pa, uint32_t flags)
+{
+    note_head(j, pa, flags, true);
 }
 
 void trace_flush(struct jit *j)
@@ -293,7 +301,9 @@ static void note_exit_targets(struct jit *j, const struct trace_info *ti, uint32
         int64_t other = next == ti->insn[i].delta + in.len ? in.imm : in.len;
         uint64_t pa = ti->insn[i].pa + (uint64_t)other;
         if ((pa & ~0xfffULL) == (ti->insn[i].pa & ~0xfffULL))
-            trace_note_head(j, pa, flags);
+            note_head(j, pa, flags, false); /* a block there stays as it is:
+                                               retranslating cost the boot more
+                                               than second traces gained */
     }
 }
 
