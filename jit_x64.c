@@ -172,6 +172,17 @@ struct regcache {
     uint32_t used[NCACHE];     /* last use, for LRU eviction */
 };
 
+/* FP registers a trace keeps copies of in xmm3-xmm15 ("FP registers in
+ * traces" below).  The hart's f[] stays up to date: the copies only save
+ * loads, and nothing ever has to be written back. */
+#define NFCACHE 13
+#define FCACHE_XMM 3
+struct fcache {
+    int8_t slot_of[32];        /* f[r] is also in xmm(FCACHE_XMM + slot), or -1 */
+    uint8_t guest_of[NFCACHE]; /* 1 + the register in a slot, 0 if free */
+    uint32_t used[NFCACHE];    /* last use, for LRU */
+};
+
 enum stub_kind {
     STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN, STUB_SIDE_EXIT,
     STUB_HOT,       /* a counted block's countdown ran out */
@@ -196,6 +207,7 @@ struct stub {
     bool fp;               /* store: from f[] */
     struct regcache before;/* host registers at the branch to the stub ... */
     struct regcache after; /* ... and at the resume point */
+    struct fcache after_fc;/* FP copies at the resume point */
 };
 
 struct tr {
@@ -221,6 +233,9 @@ struct tr {
     uint8_t *loop_head;    /* a loop block: where the back-edge jumps, or NULL */
     struct regcache head_rc;/* the registers as the loop head expects them */
     bool reload_rdi;       /* emitting a stub whose body trusts the probe slot */
+    bool fc_on;            /* keeping FP copies (traces) */
+    struct fcache fc, head_fc; /* FP copies now, and as the loop head expects them */
+    const struct fcache *reload_fc; /* emitting a stub: the copies to load again */
     /* What the translator knows about guest register values here, along
      * the straight line from the entry or loop head (see "Probes done
      * once"): constants, offsets from the entry pc, and probe slots. */
@@ -295,6 +310,7 @@ static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
     st->page_pa = t->page_pa;
     st->before = st->after = t->rc;
     st->pslot_live = t->pslot_base != 0;
+    st->after_fc = t->fc;
     return st;
 }
 
@@ -380,11 +396,94 @@ static void emit_flush(struct tr *t, const struct regcache *rc)
             x64_mov_mr(t->b, true, XREG(rc->guest_of[i]), cache_host[i]);
 }
 
+/* -- FP registers in traces ------------------------------------------------------
+ * In a trace, an FP register read or written keeps a copy in one of
+ * xmm3-xmm15, so the next read is a register move, not a load of what was
+ * just stored (a loop-carried sum otherwise waits on store forwarding every
+ * iteration).  Writes still go to the hart (write-through), so exits,
+ * helpers and slow paths find f[] right and the copies never need writing
+ * back.  Copies are dropped when f[r] is written another way (fld of a
+ * single, fsgnj, fmv, a helper); a helper clobbers every xmm register, so
+ * slow paths that call one and rejoin load the copies again, and after
+ * jit_by_helper none is trusted.  A loop trace loads its FP registers
+ * before the loop head; the back-edge loads again whatever is not where
+ * the head expects it. */
+
+static void fc_init(struct fcache *fc)
+{
+    memset(fc, 0, sizeof *fc);
+    memset(fc->slot_of, -1, sizeof fc->slot_of);
+}
+
+/* The xmm register with a copy of f[r], or -1. */
+static int fc_xmm(struct tr *t, unsigned r)
+{
+    int k = t->fc.slot_of[r];
+    if (k < 0)
+        return -1;
+    t->fc.used[k] = ++t->tick;
+    return FCACHE_XMM + k;
+}
+
+/* f[r] was written behind the copies' back. */
+static void fc_forget(struct tr *t, unsigned r)
+{
+    int k = t->fc.slot_of[r];
+    if (k >= 0) {
+        t->fc.guest_of[k] = 0;
+        t->fc.slot_of[r] = -1;
+    }
+}
+
+/* The slot for a copy of f[r] (a free one, else the least recently used). */
+static int fc_slot(struct tr *t, unsigned r)
+{
+    struct fcache *fc = &t->fc;
+    int k = fc->slot_of[r];
+    if (k < 0) {
+        k = 0;
+        for (int i = 0; i < NFCACHE; i++) {
+            if (!fc->guest_of[i]) {
+                k = i;
+                break;
+            }
+            if (fc->used[i] < fc->used[k])
+                k = i;
+        }
+        if (fc->guest_of[k])
+            fc->slot_of[fc->guest_of[k] - 1] = -1;
+        fc->guest_of[k] = (uint8_t)(r + 1);
+        fc->slot_of[r] = (int8_t)k;
+    }
+    fc->used[k] = ++t->tick;
+    return FCACHE_XMM + k;
+}
+
+/* f[r] (already in the hart) is in xmm src: keep a copy.  movaps xk, src */
+static void fc_keep(struct tr *t, unsigned r, int src)
+{
+    if (t->fc_on)
+        x64_movaps_rr(t->b, fc_slot(t, r), src);
+}
+
+/* Load copies from the hart: every one of fc, or those not already where
+ * `now` has them.  movsd xk, [f(r)] */
+static void emit_fc_load(struct tr *t, const struct fcache *fc, const struct fcache *now)
+{
+    for (int k = 0; k < NFCACHE; k++) {
+        unsigned g = fc->guest_of[k];
+        if (g && !(now && now->slot_of[g - 1] == k))
+            x64_movsd_rm(t->b, FCACHE_XMM + k, FREG(g - 1));
+    }
+}
+
 /* mov host, [x(g)] for every cached g of rc. */
 static void emit_reload(struct tr *t, const struct regcache *rc)
 {
     if (t->reload_rdi) /* a slow path rejoining code that trusts the probe slot */
         x64_mov_rm(t->b, true, RDI, PSLOT(1));
+    if (t->reload_fc) /* the helper it called clobbered every xmm register */
+        emit_fc_load(t, t->reload_fc, NULL);
     for (int i = 0; i < NCACHE; i++)
         if (rc->guest_of[i])
             x64_mov_rm(t->b, true, cache_host[i], XREG(rc->guest_of[i]));
@@ -516,6 +615,7 @@ static void emit_back_edge(struct tr *t, struct sync s, const struct regcache *r
                            uint32_t count)
 {
     emit_reconcile(t, rc);
+    emit_fc_load(t, &t->head_fc, &t->fc);
     sync_count(t, &s, count);
     sync_pc(t, &s, 0);
     trace_count(t, &t->j->tstats->insns, count);
@@ -1048,8 +1148,11 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
         if (size == 4) {
             x64_mov_mr(b, false, FREG(in->rd), RCX);
             x64_mov_mi(b, 4, FREG_HI(in->rd), -1); /* NaN-box */
+            fc_forget(t, in->rd);
         } else {
             x64_mov_mr(b, true, FREG(in->rd), RCX);
+            if (t->fc_on)
+                x64_movq_xr(b, fc_slot(t, in->rd), RCX);
         }
     } else if (in->rd) {
         x64_load(b, reg_dst(t, in->rd), x64_at(RSI, 0), size, sign);
@@ -1137,6 +1240,7 @@ static void jit_by_helper(struct tr *t, bool ends)
     x64_mov_ri(b, RSI, t->in->raw);
     call_helper(t, ends ? (const void *)jit_helper_exec_end : (const void *)jit_helper_exec);
     regs_forget(t, true); /* it may have written any guest register */
+    fc_init(&t->fc);      /* and clobbered every xmm register */
     x64_test_rr(b, false, RAX, RAX);
     x64_jcc_to(b, CC_E, t->j->exit_trap);
     x64_mov_rm(b, true, R14, HART(dtlb));
@@ -1209,10 +1313,17 @@ static void box_fallbacks(struct tr *t, struct box_checks *c, uint8_t *resume)
 /* movsd/movss xmm, [f(r)] */
 static void load_f(struct tr *t, int xmm, unsigned r, bool single)
 {
-    if (single)
+    int copy = t->fc_on ? fc_xmm(t, r) : -1;
+    if (copy >= 0) {
+        x64_movaps_rr(t->b, xmm, copy);
+        return;
+    }
+    if (single) {
         x64_movss_rm(t->b, xmm, FREG(r));
-    else
-        x64_movsd_rm(t->b, xmm, FREG(r));
+        return;
+    }
+    x64_movsd_rm(t->b, xmm, FREG(r));
+    fc_keep(t, r, xmm);
 }
 
 /* f(rd) = xmm0, NaN-boxed when single */
@@ -1221,8 +1332,10 @@ static void store_f0(struct tr *t, unsigned rd, bool single)
     if (single) {
         x64_movss_mr(t->b, FREG(rd), 0);
         x64_mov_mi(t->b, 4, FREG_HI(rd), -1);
+        fc_forget(t, rd); /* xmm0's upper half is not the NaN-box */
     } else {
         x64_movsd_mr(t->b, FREG(rd), 0);
+        fc_keep(t, rd, 0);
     }
 }
 
@@ -1347,6 +1460,7 @@ static void jit_fp_sign(struct tr *t, bool single)
     x64_mov_mr(b, w, FREG(in->rd), RAX);
     if (single)
         x64_mov_mi(b, 4, FREG_HI(in->rd), -1);
+    fc_forget(t, in->rd);
     box_fallbacks(t, &c, x64_here(b));
     fs_dirty(t);
 }
@@ -1368,11 +1482,13 @@ static void jit_fp_move(struct tr *t)
     case OP_FMV_D_X:
         load_x(t, RAX, in->rs1);
         x64_mov_mr(b, true, FREG(in->rd), RAX);
+        fc_forget(t, in->rd);
         break;
     default: /* FMV_W_X */
         load_x(t, RAX, in->rs1);
         x64_mov_mr(b, false, FREG(in->rd), RAX);
         x64_mov_mi(b, 4, FREG_HI(in->rd), -1);
+        fc_forget(t, in->rd);
         break;
     }
     fs_dirty(t);
@@ -1547,6 +1663,7 @@ static void emit_side_exit(struct tr *t, const struct stub *st)
 {
     t->pa_base = st->pa_base;
     t->page_pa = st->page_pa;
+    t->fc = st->after_fc; /* the FP copies at the branch, for a back-edge */
     trace_count(t, &t->j->tstats->side_exits, 1);
     emit_exit_to(t, st->at, &st->before, st->target, st->count);
 }
@@ -1572,6 +1689,7 @@ static void emit_stubs(struct tr *t)
         const struct stub *st = &t->stubs[i];
         x64_patch_rel32(st->from, x64_here(t->b));
         t->reload_rdi = st->pslot_live;
+        t->reload_fc = t->fc_on ? &st->after_fc : NULL;
         switch (st->kind) {
         case STUB_LOAD: case STUB_STORE: emit_memory_stub(t, st); break;
         case STUB_SIDE_EXIT: emit_side_exit(t, st); break;
@@ -1688,6 +1806,8 @@ static struct tr *tr_begin(struct jit *j, struct jit_block *blk, struct x64_buf 
     t->pa_base = blk->pa;
     t->page_pa = blk->pa & ~0xfffULL;
     rc_init(&t->rc);
+    fc_init(&t->fc);
+    fc_init(&t->head_fc);
     return t;
 }
 
@@ -1844,6 +1964,37 @@ static uint32_t loop_regs(const struct trace_info *ti)
     return __builtin_popcount(regs) <= NCACHE ? regs : 0;
 }
 
+/* A loop trace's FP registers, the NFCACHE most named if more: load copies
+ * before the loop head (see "FP registers in traces"). */
+static void emit_loop_fp_head(struct tr *t, const struct trace_info *ti)
+{
+    int uses[32] = {0};
+    for (int i = 0; i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        enum op op = (enum op)in.op;
+        if (!is_fp_op(op))
+            continue;
+        if (op == OP_FLD || op == OP_FLW)
+            uses[in.rd]++;
+        else if (op == OP_FSD || op == OP_FSW)
+            uses[in.rs2]++;
+        else
+            uses[in.rd]++, uses[in.rs1]++, uses[in.rs2]++, uses[in.rs3]++;
+    }
+    for (int k = 0; k < NFCACHE; k++) {
+        int best = -1;
+        for (int r = 0; r < 32; r++)
+            if (uses[r] && (best < 0 || uses[r] > uses[best]))
+                best = r;
+        if (best < 0)
+            break;
+        uses[best] = 0;
+        x64_movsd_rm(t->b, fc_slot(t, (unsigned)best), FREG(best));
+    }
+    t->head_fc = t->fc;
+}
+
 bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b)
 {
     const struct trace_info *ti = blk->trace;
@@ -1851,9 +2002,12 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
     if (!t)
         return false;
     t->ti = ti;
+    t->fc_on = true;
     emit_prologue(t);
-    if (ti->loop && !j->max_insns)
+    if (ti->loop && !j->max_insns) {
+        emit_loop_fp_head(t, ti);
         emit_loop_head(t, loop_regs(ti));
+    }
     int64_t checked[TRACE_MAX_PAGES + 1] = {vpage_of(blk, 0)};
     int nchecked = 1;
     int n = 0;

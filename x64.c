@@ -77,6 +77,7 @@ enum {
     OP_COMISS_VxWx = P_0F | 0x2f,
     OP_CMOVCC_GvEv = P_0F | 0x40, /* + cc */
     OP_XORPS_VxWx = P_0F | 0x57,
+    OP_MOVAPS_VxWx = P_0F | 0x28,
     OP_CVTSS2SD_VxWx = P_F3 | P_0F | 0x5a,
     OP_CVTSD2SS_VxWx = P_F2 | P_0F | 0x5a,
     OP_MOVD_VyEy = P_66 | P_0F | 0x6e,
@@ -829,6 +830,11 @@ void x64_stmxcsr(struct x64_buf *b, struct x64_mem mem)
 void x64_xorps(struct x64_buf *b, int xd, int xs)
 {
     op_rr(b, OP_XORPS_VxWx, false, xd, xs);
+}
+
+void x64_movaps_rr(struct x64_buf *b, int xd, int xs)
+{
+    op_rr(b, OP_MOVAPS_VxWx, false, xd, xs);
 }
 
 /* VEX.LIG.66.0F38.W1 (sd) / W0 (ss) op /r: xd = ModRM.reg, xa = vvvv, xb = rm */

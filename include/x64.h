@@ -213,6 +213,8 @@ void x64_movsd_mr(struct x64_buf *b, struct x64_mem mem, int xmm);
 void x64_movss_rm(struct x64_buf *b, int xmm, struct x64_mem mem);
 /* movss [mem], xmm. */
 void x64_movss_mr(struct x64_buf *b, struct x64_mem mem, int xmm);
+/* movaps xd, xs: copy a whole xmm register. */
+void x64_movaps_rr(struct x64_buf *b, int xd, int xs);
 /* movq xmm, r64. */
 void x64_movq_xr(struct x64_buf *b, int xmm, int r);
 /* movq r64, xmm. */

@@ -24,6 +24,10 @@
  *   6  Sv39, S-mode: a trace calls a function on another virtual page;
  *      the page is remapped to other code and fenced: the trace's page
  *      guard must notice (500 * 0x111, then 500 * 0x222)
+ *   7  an FP loop trace (traces keep FP registers in xmm registers): a
+ *      double sum over i = 1..1000 of (i odd ? i * 0.5 : -(i * 0.25))
+ *        = 125000 - 62625 = 62375.0, a single count to 1000.0f, and an
+ *      fcvt.w.d (run by a helper, which clobbers xmm) every iteration
  */
 #define TEST_AREA "traces"
 #include "test.h"
@@ -93,7 +97,7 @@ main:
     csrw mie, t0
     li t0, CLINT_MTIME
     ld t1, 0(t0)
-    li t2, 20000                /* 2 ms at 10 MHz: well inside the trace */
+    li t2, 100000               /* 10 ms at 10 MHz: well inside the trace */
     add t1, t1, t2
     li t0, CLINT_MTIMECMP0
     sd t1, 0(t0)
@@ -118,8 +122,8 @@ spin_last:
     bltu t0, t1, fail
     la t1, spin_last
     bgtu t0, t1, fail
-    li t1, 1000
-    bltu a0, t1, fail           /* it ran a while first */
+    li t1, 800
+    bltu a0, t1, fail           /* it ran 200 iterations (a trace) first */
 
     CASE(6, "Sv39: a trace's second page remapped")
     li a0, LEVELS_SV39
@@ -139,6 +143,17 @@ spin_last:
     CHECK(s2, 500 * 0x222)
     csrw satp, zero
     sfence.vma
+
+    CASE(7, "an FP loop trace: a double sum, a single count, a helper")
+    li a0, 1000
+    call loop7
+    fmv.x.d t0, fa0
+    CHECK(t0, 0x40ee74e000000000) /* 62375.0 */
+    fmv.x.w t0, fs1
+    li t1, 0xffffffff
+    and t0, t0, t1
+    CHECK(t0, 0x447a0000)       /* 1000.0f */
+    CHECK(t4, 62375)            /* the last fcvt.w.d */
 
     j pass
 
@@ -219,6 +234,30 @@ loop4:
     addi sp, sp, 16
     ret
 
+/* fa0 = sum over i = 1..a0 of (i odd ? i * 0.5 : -(i * 0.25)); fs1 = a0
+ * as a float; t4 = fa0 as an integer, converted every iteration */
+loop7:
+    la t0, fp_consts
+    fld fs2, 0(t0)              /* 0.5 */
+    fld fs3, 8(t0)              /* 0.25 */
+    flw fs4, 16(t0)             /* 1.0f */
+    fmv.d.x fa0, zero
+    fmv.w.x fs1, zero
+    li t1, 1
+1:  fcvt.d.l ft0, t1
+    andi t2, t1, 1
+    beqz t2, 2f
+    fmul.d ft1, ft0, fs2
+    fadd.d fa0, fa0, ft1
+    j 3f
+2:  fmul.d ft1, ft0, fs3
+    fsub.d fa0, fa0, ft1
+3:  fadd.s fs1, fs1, fs4
+    fcvt.w.d t4, fa0, rtz
+    addi t1, t1, 1
+    ble t1, a0, 1b
+    ret
+
 /* S-mode: a0 = the sum of a0 calls of the function at VA_FN */
 loop6:
     mv t6, ra                   /* the calls below overwrite ra */
@@ -278,6 +317,9 @@ fn_b:
 values: .dword 1, 2, 3, 4
 good_ptrs: .dword values, values + 8, values + 16, values + 24
 bad_ptrs: .dword values, NO_MEMORY_1, values + 16, values + 24
+fp_consts: .double 0.5, 0.25
+    .float 1.0
+    .balign 8
 irq_rec:
 irq_cause: .dword 0
 irq_epc: .dword 0

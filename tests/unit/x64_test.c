@@ -570,7 +570,7 @@ static void emit_sse(void)
                     T(0, x64_sse_rr(&b, ops[i].op, dbl, d, s), "%ss%c %%xmm%d,%%xmm%d", ops[i].name,
                       dbl ? 'd' : 's', s, d);
 
-    group("ucomis comis xorps cvtss2sd cvtsd2ss");
+    group("ucomis comis xorps movaps cvtss2sd cvtsd2ss");
     for (int a = 0; a < 16; a++)
         for (int c = a % 4; c < 16; c += 4) {
             for (int dbl = 0; dbl < 2; dbl++) {
@@ -578,6 +578,7 @@ static void emit_sse(void)
                 T(0, x64_comis(&b, dbl, a, c), "comis%c %%xmm%d,%%xmm%d", dbl ? 'd' : 's', c, a);
             }
             T(0, x64_xorps(&b, a, c), "xorps %%xmm%d,%%xmm%d", c, a);
+            T(0, x64_movaps_rr(&b, a, c), "movaps %%xmm%d,%%xmm%d", c, a);
             T(0, x64_cvtss2sd(&b, a, c), "cvtss2sd %%xmm%d,%%xmm%d", c, a);
             T(0, x64_cvtsd2ss(&b, a, c), "cvtsd2ss %%xmm%d,%%xmm%d", c, a);
         }
