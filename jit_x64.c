@@ -1007,6 +1007,7 @@ static bool jit_branch(struct tr *t)
     if (t->loop_head && (int64_t)t->off + in->imm == 0) {
         /* a loop block's back-edge falls through, so an iteration takes
          * one jump:  j!cc leave (out of line) ; <back-edge> */
+        note_backward(t, 0);
         uint8_t *leave = x64_jcc_rel32(t->b, x64_cc_not(cc[in->op]));
         struct stub *st = new_stub(t, STUB_SIDE_EXIT, leave);
         st->target = (int64_t)t->off + in->len;
@@ -1887,7 +1888,9 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
         return false;
     emit_prologue(t);
     uint32_t page_left = 4096 - (uint32_t)(blk->pa & 0xfff);
-    uint32_t loop_regs = j->max_insns ? 0 : scan_loop(guest, page_left);
+    /* A candidate trace head is no loop block: its countdown in the
+     * prologue must see every iteration (the trace does better still). */
+    uint32_t loop_regs = j->max_insns || blk->counted ? 0 : scan_loop(guest, page_left);
     if (loop_regs)
         emit_loop_head(t, loop_regs);
     t->insn_start[0] = b->p;

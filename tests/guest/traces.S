@@ -24,7 +24,12 @@
  *   6  Sv39, S-mode: a trace calls a function on another virtual page;
  *      the page is remapped to other code and fenced: the trace's page
  *      guard must notice (500 * 0x111, then 500 * 0x222)
- *   7  an FP loop trace (traces keep FP registers in xmm registers): a
+ *   7  Sv39, S-mode: a loop trace loads from and stores to a data page
+ *      (its accesses keep their TLB probes in probe slots); the page is
+ *      remapped to another one (the sum must come from the new one: 500 *
+ *      7, then 500 * 9), then to a read-only one: the trace's store must
+ *      fault
+ *   8  an FP loop trace (traces keep FP registers in xmm registers): a
  *      double sum over i = 1..1000 of (i odd ? i * 0.5 : -(i * 0.25))
  *        = 125000 - 62625 = 62375.0, a single count to 1000.0f, and an
  *      fcvt.w.d (run by a helper, which clobbers xmm) every iteration
@@ -37,6 +42,7 @@
 #define CLINT_MTIME 0x0200bff8
 #define MIP_MTIP (1 << IRQ_MTI)
 #define VA_FN 0x7fff0000 /* near the code: a trace may span 1 GiB at most */
+#define VA_DATA 0x7ffe0000
 
 /* In S-mode run the instructions; their ecall (or trap) resumes in M. */
 #define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
@@ -141,10 +147,30 @@ spin_last:
     IN_S(sfence.vma; li a0, 500; call loop6; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
     CHECK(s2, 500 * 0x222)
+    CASE(7, "Sv39: a trace's data page remapped, then read-only")
+    MAP_LABEL(VA_DATA, data_a, PTE_LEAF | PTE_R | PTE_W, 0, LEVELS_SV39)
+    mv s1, a0                   /* s1: the PTE */
+    IN_S(sfence.vma; li a0, 500; call loop8; mv s2, a0)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s2, 500 * 7)
+    la t0, data_b
+    srli t0, t0, 12
+    slli t0, t0, 10
+    ori t0, t0, PTE_LEAF | PTE_R | PTE_W
+    sd t0, 0(s1)
+    IN_S(sfence.vma; li a0, 500; call loop8; mv s2, a0)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s2, 500 * 9)
+    ld t0, 0(s1)
+    andi t0, t0, ~PTE_W
+    sd t0, 0(s1)
+    IN_S(sfence.vma; li a0, 500; call loop8; mv s2, a0)
+    CHECK_CAUSE(CAUSE_STORE_PAGE)
+    CHECK_TVAL(VA_DATA + 8)
     csrw satp, zero
     sfence.vma
 
-    CASE(7, "an FP loop trace: a double sum, a single count, a helper")
+    CASE(8, "an FP loop trace: a double sum, a single count, a helper")
     li a0, 1000
     call loop7
     fmv.x.d t0, fa0
@@ -258,6 +284,19 @@ loop7:
     ble t1, a0, 1b
     ret
 
+/* S-mode: a0 = the sum of a0 loads from VA_DATA, each sum stored next
+ * to it */
+loop8:
+    li t3, VA_DATA
+    li t5, 0
+1:  ld t4, 0(t3)
+    add t5, t5, t4
+    sd t5, 8(t3)
+    addi a0, a0, -1
+    bnez a0, 1b
+    mv a0, t5
+    ret
+
 /* S-mode: a0 = the sum of a0 calls of the function at VA_FN */
 loop6:
     mv t6, ra                   /* the calls below overwrite ra */
@@ -313,7 +352,11 @@ fn_b:
     .balign 4096
 
     .data
-    .balign 8
+    .balign 4096
+data_a: .dword 7, 0
+    .balign 4096
+data_b: .dword 9, 0
+    .balign 4096
 values: .dword 1, 2, 3, 4
 good_ptrs: .dword values, values + 8, values + 16, values + 24
 bad_ptrs: .dword values, NO_MEMORY_1, values + 16, values + 24
