@@ -13,7 +13,7 @@
  *              loop) and calls trace_note_head() with its target; trace
  *              side exits make their targets candidates too.  The block at
  *              a candidate head gets a countdown in its prologue (hot,
- *              initially -trace-threshold (200)); a block translated before it
+ *              initially -trace-threshold (1000)); a block translated before it
  *              became a candidate is retranslated.
  *   hot        the countdown reaches zero: generated code returns
  *              JIT_EXIT_HOT with h->pc at the head, nothing of it run.

@@ -281,7 +281,7 @@ struct trace_stats {
 };
 
 /* Set up traces (jit_create: on, with the default threshold). */
-#define TRACE_THRESHOLD_DEFAULT 200
+#define TRACE_THRESHOLD_DEFAULT 1000
 void trace_init(struct jit *j, bool enabled, int32_t threshold);
 /* The translator met a backward branch or a trace exit to (pa, flags):
  * make its block a candidate head (its prologue will count). */

@@ -1,37 +1,37 @@
 /* traces.S — superblock traces: hot paths over several blocks and pages.
  *
- * Each loop here runs far more often than dbt's trace threshold (200 by
+ * Each loop here runs far more often than dbt's trace threshold (1000 by
  * default; tests/20-guest.t also runs every program with 1), so its path
  * becomes a trace; then the path changes under it.  Expected values are
  * sums with a closed form, given beside each case.
  *
  *   1  a loop over several blocks, with an if-else and a call to another
- *      page: sum over i < 1000 of (i odd ? 3i : i / 2)
- *        = 3 * 250000 + 124750 = 874750
+ *      page: sum over i < 3000 of (i odd ? 3i : i / 2)
+ *        = 3 * 1500^2 + 1499 * 1500 / 2 = 7874250
  *   2  the loop's path changes half-way: a branch that was not taken is
  *      taken (a side exit), a branch that was taken is not, and an
  *      indirect call goes to another function (the jalr guard):
- *      sum over i < 1000 of (i < 500 ? i + 1 : 2i + 7)
- *        = 125250 + (2 * 374750 + 3500) = 878250
+ *      sum over i < 3000 of (i < 1500 ? i + 1 : 2i + 7)
+ *        = 1125750 + (2 * 3374250 + 10500) = 7884750
  *   3  a load faults in the second iteration of a loop that is a trace
- *      (after 300 good runs of it): mcause, mepc, mtval, and the loop's
+ *      (after 400 good runs of it): mcause, mepc, mtval, and the loop's
  *      registers are exactly those of the faulting iteration
  *   4  a store (and fence.i) into the code of a function a trace calls,
  *      on another page than the trace's head: the next run sees the new
- *      code: 500 calls returning 5, then 500 returning 9
+ *      code: 1500 calls returning 5, then 1500 returning 9
  *   5  a machine timer interrupt reaches a hart spinning in a loop trace
  *      of three blocks, and mepc lies in the loop
  *   6  Sv39, S-mode: a trace calls a function on another virtual page;
  *      the page is remapped to other code and fenced: the trace's page
- *      guard must notice (500 * 0x111, then 500 * 0x222)
+ *      guard must notice (1500 * 0x111, then 1500 * 0x222)
  *   7  Sv39, S-mode: a loop trace loads from and stores to a data page
  *      (its accesses keep their TLB probes in probe slots); the page is
- *      remapped to another one (the sum must come from the new one: 500 *
- *      7, then 500 * 9), then to a read-only one: the trace's store must
+ *      remapped to another one (the sum must come from the new one: 1500 *
+ *      7, then 1500 * 9), then to a read-only one: the trace's store must
  *      fault
  *   8  an FP loop trace (traces keep FP registers in xmm registers): a
- *      double sum over i = 1..1000 of (i odd ? i * 0.5 : -(i * 0.25))
- *        = 125000 - 62625 = 62375.0, a single count to 1000.0f, and an
+ *      double sum over i = 1..3000 of (i odd ? i * 0.5 : -(i * 0.25))
+ *        = 1125000 - 562875 = 562125.0, a single count to 3000.0f, and an
  *      fcvt.w.d (run by a helper, which clobbers xmm) every iteration
  */
 #define TEST_AREA "traces"
@@ -49,18 +49,18 @@
 
 main:
     CASE(1, "a loop trace over blocks and pages")
-    li a0, 1000
+    li a0, 3000
     call loop1
-    CHECK(a0, 874750)
+    CHECK(a0, 7874250)
 
     CASE(2, "side exits: branches both ways, an indirect call elsewhere")
-    li a0, 1000
-    li a1, 500
+    li a0, 3000
+    li a1, 1500
     call loop2
-    CHECK(a0, 878250)
+    CHECK(a0, 7884750)
 
     CASE(3, "a fault in the second iteration of a loop trace")
-    li s4, 300
+    li s4, 400
 1:  la a0, good_ptrs            /* warm: every pointer good */
     li a1, 4
     call loop3
@@ -79,18 +79,18 @@ main:
     CHECK(s2, 1)                /* the sum of the first one */
 
     CASE(4, "a store into code a trace covers, on its second page")
-    li a0, 500
+    li a0, 1500
     call loop4
-    CHECK(a0, 2500)             /* 500 * 5 */
+    CHECK(a0, 7500)             /* 1500 * 5 */
     la t0, get_val
     lw t1, 0(t0)                /* li a0, 5  ->  li a0, 9 */
     li t2, (9 - 5) << 20
     add t1, t1, t2
     sw t1, 0(t0)
     fence.i
-    li a0, 500
+    li a0, 1500
     call loop4
-    CHECK(a0, 4500)             /* 500 * 9 */
+    CHECK(a0, 13500)            /* 1500 * 9 */
 
     CASE(5, "a timer interrupt in a long loop trace")
     la t0, irq_handler
@@ -128,58 +128,58 @@ spin_last:
     bltu t0, t1, fail
     la t1, spin_last
     bgtu t0, t1, fail
-    li t1, 800
-    bltu a0, t1, fail           /* it ran 200 iterations (a trace) first */
+    li t1, 4000
+    bltu a0, t1, fail           /* it ran 1000 iterations (a trace) first */
 
     CASE(6, "Sv39: a trace's second page remapped")
     li a0, LEVELS_SV39
     call vm_setup
     MAP_LABEL(VA_FN, fn_a, PTE_LEAF | PTE_R | PTE_X, 0, LEVELS_SV39)
     mv s1, a0                   /* s1: the PTE */
-    IN_S(sfence.vma; li a0, 500; call loop6; mv s2, a0)
+    IN_S(sfence.vma; li a0, 1500; call loop6; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 500 * 0x111)
+    CHECK(s2, 1500 * 0x111)
     la t0, fn_b                 /* point the PTE at fn_b's page */
     srli t0, t0, 12
     slli t0, t0, 10
     ori t0, t0, PTE_LEAF | PTE_R | PTE_X
     sd t0, 0(s1)
-    IN_S(sfence.vma; li a0, 500; call loop6; mv s2, a0)
+    IN_S(sfence.vma; li a0, 1500; call loop6; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 500 * 0x222)
+    CHECK(s2, 1500 * 0x222)
     CASE(7, "Sv39: a trace's data page remapped, then read-only")
     MAP_LABEL(VA_DATA, data_a, PTE_LEAF | PTE_R | PTE_W, 0, LEVELS_SV39)
     mv s1, a0                   /* s1: the PTE */
-    IN_S(sfence.vma; li a0, 500; call loop8; mv s2, a0)
+    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 500 * 7)
+    CHECK(s2, 1500 * 7)
     la t0, data_b
     srli t0, t0, 12
     slli t0, t0, 10
     ori t0, t0, PTE_LEAF | PTE_R | PTE_W
     sd t0, 0(s1)
-    IN_S(sfence.vma; li a0, 500; call loop8; mv s2, a0)
+    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 500 * 9)
+    CHECK(s2, 1500 * 9)
     ld t0, 0(s1)
     andi t0, t0, ~PTE_W
     sd t0, 0(s1)
-    IN_S(sfence.vma; li a0, 500; call loop8; mv s2, a0)
+    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0)
     CHECK_CAUSE(CAUSE_STORE_PAGE)
     CHECK_TVAL(VA_DATA + 8)
     csrw satp, zero
     sfence.vma
 
     CASE(8, "an FP loop trace: a double sum, a single count, a helper")
-    li a0, 1000
+    li a0, 3000
     call loop7
     fmv.x.d t0, fa0
-    CHECK(t0, 0x40ee74e000000000) /* 62375.0 */
+    CHECK(t0, 0x4121279a00000000) /* 562125.0 */
     fmv.x.w t0, fs1
     li t1, 0xffffffff
     and t0, t0, t1
-    CHECK(t0, 0x447a0000)       /* 1000.0f */
-    CHECK(t4, 62375)            /* the last fcvt.w.d */
+    CHECK(t0, 0x453b8000)       /* 3000.0f */
+    CHECK(t4, 562125)           /* the last fcvt.w.d */
 
     j pass
 
