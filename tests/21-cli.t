@@ -10,6 +10,7 @@
 # program exits 0 with -m 512, -m 512M, -m 1G and the default.
 # The ELF cases need riscv64-unknown-elf-gcc; without it they are skipped.
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dbt-cli.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -26,7 +27,7 @@ show() { sed 's/^/#   /' "$1" | head -n 10; }
 user_error() {
     name=$1
     shift
-    timeout 20 ./dbt "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    timeout 20 $DBT "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     status=$?
     lines=$(wc -l <"$tmp/err")
     if [ $status -eq 2 ] && [ "$lines" -eq 1 ] && grep -q '^dbt: ' "$tmp/err"; then
@@ -34,7 +35,7 @@ user_error() {
         show "$tmp/err"         # the message, for a reader of prove -v
     else
         not_ok "$name"
-        echo "# ./dbt $*: exit status $status (want 2), $lines line(s) on stderr (want 1, 'dbt: ...')"
+        echo "# $DBT $*: exit status $status (want 2), $lines line(s) on stderr (want 1, 'dbt: ...')"
         show "$tmp/err"
     fi
 }
@@ -42,13 +43,13 @@ user_error() {
 runs() {
     name=$1
     shift
-    timeout 60 ./dbt "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    timeout 60 $DBT "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     status=$?
     if [ $status -eq 0 ]; then
         ok "$name"
     else
         not_ok "$name"
-        echo "# ./dbt $*: exit status $status (want 0)"
+        echo "# $DBT $*: exit status $status (want 0)"
         show "$tmp/out"
         show "$tmp/err"
     fi
@@ -56,8 +57,8 @@ runs() {
 
 echo "1..21"
 
-if [ ! -x ./dbt ]; then
-    echo "# ./dbt is not built (make dbt)"
+if [ ! -x "$DBT" ]; then
+    echo "# $DBT is not built (make dbt)"
 fi
 
 # -- no cross compiler needed ------------------------------------------------
@@ -71,7 +72,7 @@ user_error "-m without its argument" -m
 user_error "-bios without its argument" -bios
 user_error "-m with a bad size" -m lots -bios none "$tmp/empty"
 
-timeout 20 ./dbt -h </dev/null >"$tmp/out" 2>"$tmp/err"
+timeout 20 $DBT -h </dev/null >"$tmp/out" 2>"$tmp/err"
 status=$?
 if [ $status -eq 0 ] && grep -qi 'usage' "$tmp/out"; then
     ok "-h prints usage and exits 0"

@@ -6,6 +6,7 @@
 # instruction.  The guest is built here: an ecall from M-mode, handled, a
 # return with mret, then an HTIF exit.
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 tmp=$(mktemp -d) || exit 1
@@ -40,7 +41,7 @@ check() { # check DESCRIPTION PATTERN FILE
     if grep -Eq -- "$2" "$3"; then echo "ok $n - $1"
     else echo "not ok $n - $1"; sed 's/^/# /' "$3" | head -40; fi
 }
-timeout 20 ./dbt -bios none -d in_asm,int,exec -D "$tmp/log" "$tmp/t.elf" >"$tmp/out" 2>"$tmp/err"
+timeout 20 $DBT -bios none -d in_asm,int,exec -D "$tmp/log" "$tmp/t.elf" >"$tmp/out" 2>"$tmp/err"
 status=$?
 n=$((n + 1))
 if [ $status = 0 ] && [ ! -s "$tmp/err" ]; then echo "ok $n - with -D the log goes to the file, not stderr"
@@ -58,9 +59,9 @@ starts=$(grep '^0x' "$tmp/log" | awk '{print $1}' | sort | uniq -d | wc -l)
 if [ "$starts" = 0 ] && [ "$blocks" -ge 3 ]; then echo "ok $n - each block is shown once ($blocks blocks)"
 else echo "not ok $n - $blocks blocks, $starts addresses shown twice"; fi
 
-timeout 20 ./dbt -bios none -d int "$tmp/t.elf" 2>"$tmp/err2" >/dev/null
+timeout 20 $DBT -bios none -d int "$tmp/t.elf" 2>"$tmp/err2" >/dev/null
 check "without -D the log goes to stderr" '^int: hart 0 exception 11' "$tmp/err2"
-timeout 20 ./dbt -bios none -d bogus "$tmp/t.elf" 2>"$tmp/err3" >/dev/null
+timeout 20 $DBT -bios none -d bogus "$tmp/t.elf" 2>"$tmp/err3" >/dev/null
 status=$?
 n=$((n + 1))
 if [ $status = 2 ] && grep -q '^dbt: -d bogus: unknown log item' "$tmp/err3"; then
@@ -68,7 +69,7 @@ if [ $status = 2 ] && grep -q '^dbt: -d bogus: unknown log item' "$tmp/err3"; th
 else echo "not ok $n - status $status: $(cat "$tmp/err3")"; fi
 
 # out_asm: each block's guest instructions, each with the x86-64 it became
-timeout 20 ./dbt -bios none -d out_asm -D "$tmp/out_asm" "$tmp/t.elf" >/dev/null 2>&1
+timeout 20 $DBT -bios none -d out_asm -D "$tmp/out_asm" "$tmp/t.elf" >/dev/null 2>&1
 check "out_asm names each block by physical and virtual pc" \
     '^OUT: block pa 0x80000000 va 0x80000000, [0-9]+ guest instructions' "$tmp/out_asm"
 check "out_asm lists the guest instruction" '^  0x0000000080000000:  auipc +t0,0x0$' "$tmp/out_asm"

@@ -62,7 +62,7 @@ def read_until(fd, pattern, timeout=20):
 def start(elf):
     master, slave = pty.openpty()
     before = termios.tcgetattr(slave)
-    p = subprocess.Popen([os.path.join(ROOT, "dbt"), "-bios", "none", elf],
+    p = subprocess.Popen([os.path.join(ROOT, os.environ.get("DBT", "dbt")), "-bios", "none", elf],
                          stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
     return p, master, slave, before
 
@@ -134,7 +134,7 @@ def main():
         ok(status == 0, "guest poweroff ends dbt with status 0", "status %r" % status)
 
         # 5. stdin from /dev/null: end of input is no reason to stop
-        r = subprocess.run(["timeout", "5", os.path.join(ROOT, "dbt"), "-bios", "none", elf],
+        r = subprocess.run(["timeout", "5", os.path.join(ROOT, os.environ.get("DBT", "dbt")), "-bios", "none", elf],
                            stdin=subprocess.DEVNULL, capture_output=True)
         ok(r.returncode == 124 and b"guest ready" in r.stdout,
            "stdin at EOF (/dev/null): dbt keeps running the guest, no error", "status %d" % r.returncode)

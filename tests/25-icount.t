@@ -3,6 +3,7 @@
 # is deterministic: a guest that spins, then prints the time CSR, prints the
 # same value every time, and a longer spin reads a later time.
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 tmp=$(mktemp -d) || exit 1
@@ -42,9 +43,9 @@ spin 100000
 spin 1000000
 
 echo "1..3"
-a=$(timeout 20 ./dbt -icount -bios none "$tmp/spin100000.elf")
-b=$(timeout 20 ./dbt -icount -bios none "$tmp/spin100000.elf")
-c=$(timeout 20 ./dbt -icount -bios none "$tmp/spin1000000.elf")
+a=$(timeout 20 $DBT -icount -bios none "$tmp/spin100000.elf")
+b=$(timeout 20 $DBT -icount -bios none "$tmp/spin100000.elf")
+c=$(timeout 20 $DBT -icount -bios none "$tmp/spin1000000.elf")
 if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "ok 1 - two runs read the same time ($a)"
 else echo "not ok 1 - '$a' then '$b'"; fi
 # 200000 instructions at 8 per tick is about 25000 ticks.
