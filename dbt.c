@@ -126,30 +126,38 @@ static bool in_file(const struct file_image *f, uint64_t off, uint64_t len)
     return off <= f->size && len <= f->size - off;
 }
 
+/* Entry i of a table at byte off of the file, copied out: ELF puts its
+ * tables at any offset, where a cast pointer could be misaligned. */
+static void *elf_entry(const struct file_image *f, uint64_t off, uint64_t i, void *out, size_t size)
+{
+    return memcpy(out, f->data + off + i * size, size);
+}
+
 /* Find the HTIF symbols tohost/fromhost in the ELF's symbol table. */
 static void elf_find_htif(struct machine *m, const struct file_image *f, const Elf64_Ehdr *eh)
 {
     if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
         !in_file(f, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
         return;
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(f->data + eh->e_shoff);
     for (int i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+        Elf64_Shdr sh, strtab;
+        elf_entry(f, eh->e_shoff, (uint64_t)i, &sh, sizeof sh);
+        if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh->e_shnum)
             continue;
-        const Elf64_Shdr *strtab = &sh[sh[i].sh_link];
-        if (!in_file(f, sh[i].sh_offset, sh[i].sh_size) ||
-            !in_file(f, strtab->sh_offset, strtab->sh_size))
+        elf_entry(f, eh->e_shoff, sh.sh_link, &strtab, sizeof strtab);
+        if (!in_file(f, sh.sh_offset, sh.sh_size) || !in_file(f, strtab.sh_offset, strtab.sh_size))
             return;
-        const Elf64_Sym *sym = (const Elf64_Sym *)(f->data + sh[i].sh_offset);
-        const char *names = (const char *)f->data + strtab->sh_offset;
-        for (uint64_t k = 0; k < sh[i].sh_size / sizeof *sym; k++) {
-            uint32_t n = sym[k].st_name;
-            if (n >= strtab->sh_size || !memchr(names + n, 0, strtab->sh_size - n))
+        const char *names = (const char *)f->data + strtab.sh_offset;
+        for (uint64_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); k++) {
+            Elf64_Sym sym;
+            elf_entry(f, sh.sh_offset, k, &sym, sizeof sym);
+            uint32_t n = sym.st_name;
+            if (n >= strtab.sh_size || !memchr(names + n, 0, strtab.sh_size - n))
                 continue;
             if (!strcmp(names + n, "tohost"))
-                m->tohost = sym[k].st_value;
+                m->tohost = sym.st_value;
             else if (!strcmp(names + n, "fromhost"))
-                m->fromhost = sym[k].st_value;
+                m->fromhost = sym.st_value;
         }
     }
 }
@@ -169,17 +177,18 @@ static uint64_t load_elf(struct machine *m, const struct file_image *f, uint64_t
         !in_file(f, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)))
         die("%s: truncated or malformed ELF program headers", f->path);
 
-    const Elf64_Phdr *ph = (const Elf64_Phdr *)(f->data + eh->e_phoff);
     int loaded = 0;
     *end = 0;
     for (int i = 0; i < eh->e_phnum; i++) {
-        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+        Elf64_Phdr ph;
+        elf_entry(f, eh->e_phoff, (uint64_t)i, &ph, sizeof ph);
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
             continue;
-        if (!in_file(f, ph[i].p_offset, ph[i].p_filesz) || ph[i].p_filesz > ph[i].p_memsz)
+        if (!in_file(f, ph.p_offset, ph.p_filesz) || ph.p_filesz > ph.p_memsz)
             die("%s: segment %d lies outside the file (truncated ELF?)", f->path, i);
-        place(m, f, ph[i].p_paddr, f->data + ph[i].p_offset, ph[i].p_filesz, ph[i].p_memsz);
-        if (ph[i].p_paddr + ph[i].p_memsz > *end)
-            *end = ph[i].p_paddr + ph[i].p_memsz;
+        place(m, f, ph.p_paddr, f->data + ph.p_offset, ph.p_filesz, ph.p_memsz);
+        if (ph.p_paddr + ph.p_memsz > *end)
+            *end = ph.p_paddr + ph.p_memsz;
         loaded++;
     }
     if (!loaded)

@@ -32,9 +32,25 @@ $(SANITIZERS): %: build/%/dbt guests
 	    DBT=build/$*/dbt CC="$(CC) $(SAN_$*)" prove tests/
 
 # -- Fuzzing (tests/fuzz/README) ----------------------------------------------
+# Every object but dbt.c's, built by clang with the fuzzer's coverage hooks,
+# ASan and UBSan; a target is tests/fuzz/NAME.c + fuzz.c + those objects.
+FUZZ_TARGETS := virtio_blk uart plic loader cli
+FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-fuzz: dbt
-	tests/fuzz/run all $(FUZZ_SECONDS)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -Itests/fuzz $(FUZZ_SAN)
+FUZZ_OBJS    := $(filter-out build/fuzz/obj/dbt.o,$(SRCS:%.c=build/fuzz/obj/%.o))
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -c -o $@ $<
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h tests/fuzz/dbt_main.h dbt.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz.c $(FUZZ_OBJS) $(LDLIBS)
+-include $(FUZZ_OBJS:.o=.d)
+
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/%)
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_TARGETS)
 
 diff-fuzz: dbt
 	tests/randprog/run --seeds $${SEEDS:-2000}
@@ -42,4 +58,4 @@ diff-fuzz: dbt
 durability: dbt
 	nice -n 10 tests/durability.py --trials $${DURABILITY_TRIALS:-20}
 
-.PHONY: $(SANITIZERS) fuzz diff-fuzz durability
+.PHONY: $(SANITIZERS) fuzz fuzz-build diff-fuzz durability
