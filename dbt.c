@@ -612,7 +612,7 @@ static void write_dtb_file(struct machine *m, const struct options *o)
 
 int main(int argc, char **argv)
 {
-    struct options o = {0};
+    static struct options o; /* lives as long as the run (LeakSanitizer sees it) */
     parse_args(argc, argv, &o);
 
     static struct machine m;
