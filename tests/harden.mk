@@ -53,7 +53,7 @@ fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_TARGETS)
 
 diff-fuzz: dbt
-	tests/randprog/run --seeds $${SEEDS:-2000}
+	tests/randprog.py --seeds $${SEEDS:-2000} --first $${FIRST_SEED:-1000}
 
 durability: dbt
 	nice -n 10 tests/durability.py --trials $${DURABILITY_TRIALS:-20}

@@ -1,0 +1,9 @@
+#!/bin/sh
+# 41-randprog.t — random RV64GC programs (tests/randprog.py: integer, memory,
+# branches, CSRs, F/D in every rounding mode, AMOs and LR/SC, traps of every
+# kind, M/S/U, Sv39 page-table changes) under `dbt -check`: the JIT and the
+# interpreter must agree after every block of each.  A fixed batch of seeds
+# (RANDPROG_SEEDS, default 150); a failure is shrunk to a minimal program and
+# shown.  `make diff-fuzz` runs many more seeds.
+cd "$(dirname "$0")/.." || exit 1
+exec tests/randprog.py --tap --seeds "${RANDPROG_SEEDS:-150}" --first 1
