@@ -107,6 +107,75 @@ static void place(struct machine *m, const struct file_image *f, uint64_t pa,
     memset(dst + len, 0, zero_to - len);
 }
 
+/* -- The log file ------------------------------------------------------------
+ * -D FILE holds at most LOG_MAX bytes (DBT_LOG_MAX=BYTES overrides): -d exec
+ * writes a line per block, and a guest that runs for hours would otherwise
+ * fill the host's disk.  At the cap the file ends with a note, stderr says
+ * so once, and later log lines are dropped. */
+#define LOG_MAX (1ULL << 30)
+
+struct log_file {
+    int fd;
+    uint64_t written, max;
+};
+
+static bool write_all(int fd, const char *buf, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        buf += n, len -= (size_t)n;
+    }
+    return true;
+}
+
+static ssize_t log_write(void *cookie, const char *buf, size_t len)
+{
+    struct log_file *l = cookie;
+    size_t room = l->written < l->max ? (size_t)(l->max - l->written) : 0;
+    size_t n = len < room ? len : room;
+    if (!write_all(l->fd, buf, n))
+        return -1;
+    l->written += n;
+    if (n == len)
+        return (ssize_t)len;
+    static const char note[] = "\ndbt: the log reached its size limit here\n";
+    if (room && write_all(l->fd, note, sizeof note - 1))
+        fprintf(stderr, "dbt: -D: the log reached %llu bytes; the rest is dropped\n",
+                (unsigned long long)l->max);
+    return (ssize_t)len;
+}
+
+static int log_close(void *cookie)
+{
+    struct log_file *l = cookie;
+    int r = close(l->fd);
+    free(l);
+    return r;
+}
+
+static FILE *open_log(const char *path)
+{
+    struct log_file *l = calloc(1, sizeof *l);
+    const char *max = getenv("DBT_LOG_MAX");
+    char *end = NULL;
+    if (!l)
+        die("-D %s: out of memory", path);
+    l->max = max ? strtoull(max, &end, 10) : LOG_MAX;
+    if (max && (*end || !*max))
+        die("DBT_LOG_MAX=%s: not a number of bytes", max);
+    l->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (l->fd < 0)
+        die("-D %s: %s", path, strerror(errno));
+    FILE *f = fopencookie(l, "w", (cookie_io_functions_t){.write = log_write, .close = log_close});
+    if (!f)
+        die("-D %s: %s", path, strerror(errno));
+    return f;
+}
+
 /* -- Loaders -----------------------------------------------------------------
  * ELF64 by program headers (p_paddr, as QEMU does); a Linux Image ("RSC\x05"
  * at 0x38, Debian's kernel also has a PE header: "MZ" at 0); raw binaries. */
@@ -420,7 +489,8 @@ static void usage(FILE *out)
         "  -snapshot          keep disk writes in memory\n"
         "  -nographic         console on stdio (always the case)\n"
         "  -d ITEMS           log: in_asm,out_asm,exec,int,mmu,syscall (comma separated)\n"
-        "  -D FILE            write the log to FILE instead of stderr\n"
+        "  -D FILE            write the log to FILE instead of stderr (at most 1 GiB,\n"
+        "                     or DBT_LOG_MAX bytes)\n"
         "  -icount            time follows retired instructions (deterministic)\n"
         "  -interp            run the interpreter alone (no translation)\n"
         "  -check             run every block under the JIT and the interpreter and\n"
@@ -617,8 +687,8 @@ int main(int argc, char **argv)
 
     static struct machine m;
     m.logf = stderr;
-    if (o.logfile && !(m.logf = fopen(o.logfile, "w")))
-        die("-D %s: %s", o.logfile, strerror(errno));
+    if (o.logfile)
+        m.logf = open_log(o.logfile);
     m.log = o.log;
     m.icount = o.icount;
     m.time_origin_ns = machine_host_ns();
