@@ -4,10 +4,10 @@
  * given, the parser returns or exits with 0 (-h, -V) or 2 (one "dbt: ..."
  * line); a size it accepts is a whole number of pages within the limits. */
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "dbt_main.h"
 
 #define MAX_ARGS 32
 
@@ -21,16 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = s;
     argv[argc] = NULL;
 
-    static struct options o;
-    int status;
-    o = (struct options){0};
-    DBT_TRY(status, parse_args(argc, argv, &o));
+    uint64_t ram_size;
+    int smp;
+    int status = fuzz_parse_args(argc, argv, &ram_size, &smp);
     assert(status == -1 || status == 0 || status == 2);
     if (status == -1) {
-        assert(o.ram_size >= (1 << 20) && o.ram_size % 4096 == 0 && o.ram_size <= (64ULL << 30));
-        assert(o.smp >= 1 && o.smp <= MAX_HARTS);
+        assert(ram_size >= (1 << 20) && ram_size % 4096 == 0 && ram_size <= (64ULL << 30));
+        assert(smp >= 1 && smp <= MAX_HARTS);
     }
-    free((char *)o.drive.drive_path);
     free(copy);
     return 0;
 }

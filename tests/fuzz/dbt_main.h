@@ -6,7 +6,8 @@
  * hand back to the system at exit is lost on that jump, so these targets
  * run with detect_leaks=0 (tests/fuzz/run).
  *
- * Include once, from the target's .c file; call through DBT_TRY(). */
+ * Included once, by fuzz.c, whose fuzz_boot() and fuzz_parse_args() call
+ * into dbt.c through DBT_TRY(). */
 #ifndef DBT_MAIN_H
 #define DBT_MAIN_H
 

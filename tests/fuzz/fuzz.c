@@ -1,4 +1,6 @@
-/* fuzz.c — the helpers of fuzz.h: the input reader and the small machine. */
+/* fuzz.c — the helpers of fuzz.h: the input reader, the small machine, and
+ * dbt.c's loaders and command line parser (through dbt_main.h). */
+#include <assert.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +9,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "dbt_main.h"
 
 uint8_t fuzz_u8(struct fuzz_input *in)
 {
@@ -66,25 +69,44 @@ static void fail(const char *what)
 struct machine *fuzz_machine(uint64_t ram_size, int nharts, const struct devices_config *drive)
 {
     struct machine *m = calloc(1, sizeof *m);
-    if (!m || !(m->ram = calloc(1, ram_size)))
-        fail("fuzz_machine");
-    m->ram_base = RAM_BASE;
-    m->ram_size = ram_size;
-    m->logf = stderr;
-    machine_init_pages(m);
-    for (int i = 0; i < nharts; i++) {
-        struct hart *h = calloc(1, sizeof *h);
-        if (!h)
-            fail("fuzz_machine");
-        m->harts[i] = h;
-        cpu_reset(h, m, (uint64_t)i, RAM_BASE);
-    }
-    m->nharts = nharts;
     static const struct devices_config none = {0};
-    if (!devices_create(m, drive ? drive : &none))
+    int status;
+    if (!m)
+        fail("fuzz_machine");
+    m->logf = stderr;
+    DBT_TRY(status, (create_ram(m, ram_size), machine_init_pages(m), create_harts(m, nharts)));
+    if (status != -1 || !devices_create(m, drive ? drive : &none))
         abort();
     m->dev->console.out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     return m;
+}
+
+int fuzz_boot(struct machine *m, enum fuzz_boot_mode mode, const char *file, const char *kernel)
+{
+    static struct options o; /* static: it must survive the longjmp */
+    static struct boot_layout b;
+    int status;
+    o = (struct options){.ram_size = m->ram_size, .smp = 1};
+    switch (mode) {
+    case BOOT_BIOS_NONE: o.bios = "none", o.kernel = file; break;
+    case BOOT_BUILTIN_SBI: o.kernel = file; break;
+    case BOOT_FIRMWARE: o.bios = file, o.kernel = file; break;
+    case BOOT_INITRD: o.kernel = kernel, o.initrd = file; break;
+    }
+    DBT_TRY(status, boot_load(m, &o, &b));
+    return status;
+}
+
+int fuzz_parse_args(int argc, char **argv, uint64_t *ram_size, int *smp)
+{
+    static struct options o;
+    int status;
+    o = (struct options){0};
+    DBT_TRY(status, parse_args(argc, argv, &o));
+    *ram_size = o.ram_size;
+    *smp = o.smp;
+    free((char *)o.drive.drive_path);
+    return status;
 }
 
 int fuzz_memfd(const char *name, char path[64])
