@@ -488,6 +488,23 @@ def shrink(dbt, blocks, status, tmp, timeout):
     return blocks
 
 
+def selftest(dbt, tmp, timeout):
+    """With a JIT that mistranslates addi on purpose, a program fails under
+    -check and shrinks to one item: the whole machinery works."""
+    os.environ["DBT_JIT_SELFTEST_BUG"] = "1"
+    try:
+        g = Gen(random.Random(7))
+        blocks = [g.block(25) for _ in range(12)]
+        status = outcome(dbt, blocks, tmp, timeout)[0]
+        small = shrink(dbt, blocks, status, tmp, timeout) if status == 3 else blocks
+    finally:
+        del os.environ["DBT_JIT_SELFTEST_BUG"]
+    nitems = sum(len(items) for _, items in small)
+    print("%sok 1 - a JIT bug injected on purpose (DBT_JIT_SELFTEST_BUG) is caught "
+          "(status %s) and shrunk to one item (%d)" % ("" if status == 3 and nitems == 1 else "not ",
+                                                       status, nitems))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=50)
@@ -497,19 +514,23 @@ def main():
     ap.add_argument("--timeout", type=float, default=20)
     ap.add_argument("--keep", default=os.path.join(ROOT, "tests", "tmp", "randprog"))
     ap.add_argument("--tap", action="store_true")
+    ap.add_argument("--selftest", action="store_true", help="first, with a JIT bug on purpose")
     args = ap.parse_args()
     dbt = os.path.join(ROOT, os.environ.get("DBT", "dbt"))
     if not shutil.which(CC[0]):
         print("1..0 # SKIP %s not installed" % CC[0])
         return 0
     if args.tap:
-        print("1..%d" % args.seeds)
+        print("1..%d" % (args.seeds + args.selftest))
     failures = 0
     with tempfile.TemporaryDirectory(prefix="dbt-randprog-") as tmp:
+        if args.selftest:
+            selftest(dbt, tmp, args.timeout)
         for n, seed in enumerate(range(args.first, args.first + args.seeds), 1):
             g = Gen(random.Random(seed))
             blocks = [g.block(args.items) for _ in range(args.blocks)]
             status, out = outcome(dbt, blocks, tmp, args.timeout)
+            n += args.selftest
             name = "seed %d: %d blocks of %d items agree under -check" % (seed, args.blocks, args.items)
             if status == 0:
                 if args.tap:
@@ -522,9 +543,9 @@ def main():
             with open(path, "w") as f:
                 f.write(render(small))
             _, small_out = outcome(dbt, small, tmp, args.timeout)
-            body = [l for _, items in small for it in items for l in it]
-            report = ["seed %d: exit status %s; shrunk to %d items, kept in %s:" %
-                      (seed, status, len(body), path)] + \
+            nitems = sum(len(items) for _, items in small)
+            report = ["seed %d: exit status %s; shrunk to %d item(s), kept in %s:" %
+                      (seed, status, nitems, path)] + \
                      ["  [%s] %s" % (m, " ; ".join(it)) for m, its in small for it in its] + \
                      small_out.strip().splitlines()[:40]
             if args.tap:
