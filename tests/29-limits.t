@@ -9,7 +9,9 @@ every store an invalidation, with a 64 KiB code cache flushed over and
 over).  For each, between second 1 and second 4 of the run, dbt's open file
 descriptors stay the same and its resident memory grows by less than
 16 MiB; then Ctrl-A x on stdin ends it with status 0.  The tight loop is
-also ended by SIGINT (status 130) and SIGTERM (143) within 2 s.
+also ended by SIGINT and SIGTERM within 2 s.  On a pseudo-terminal, the
+UART flood is stopped by Ctrl-A x and the tight loop by SIGINT, and both
+times the terminal gets its settings back.
 
 The -D log: with DBT_LOG_MAX=200000, -d exec on the tight loop stops at
 that size with a note in the file and one line on stderr, and the guest
@@ -22,11 +24,14 @@ at once, so even SIGKILL leaves nothing in /tmp.
 """
 
 import os
+import pty
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 
@@ -158,6 +163,43 @@ def stopped_by_signal(elf, sig, want):
        "status %r" % status)
 
 
+def on_a_terminal(elf, stop, name):
+    """Run elf on a pseudo-terminal, reading all it writes; stop(p, master)
+    ends it.  The status, and whether the terminal's settings came back."""
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    p = subprocess.Popen([DBT, "-bios", "none", elf], stdin=slave, stdout=slave, stderr=slave,
+                         start_new_session=True)
+    end = time.monotonic() + 1.5
+    raw = False
+    while time.monotonic() < end:
+        if select.select([master], [], [], 0.1)[0]:
+            os.read(master, 65536)
+        raw = raw or termios.tcgetattr(slave)[3] & termios.ICANON == 0
+    stop(p, master)
+    status = None
+    end = time.monotonic() + 5
+    while status is None and time.monotonic() < end:
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                pass
+        status = p.poll()
+    if status is None:
+        p.kill()
+    restored = termios.tcgetattr(slave) == before
+    os.close(master)
+    os.close(slave)
+    ok(raw and status == want_status(name) and restored,
+       "%s on a terminal: stopped (status %r), terminal restored" % (name, status),
+       "raw while running %s, restored %s" % (raw, restored))
+
+
+def want_status(name):
+    return 130 if "SIGINT" in name else 0
+
+
 def log_cap(elf, tmp):
     log = os.path.join(tmp, "exec.log")
     env = dict(os.environ, DBT_LOG_MAX="200000")
@@ -207,19 +249,22 @@ def main():
     if not os.access(DBT, os.X_OK):
         print("1..0 # SKIP %s is not built" % DBT)
         return
-    print("1..%d" % (3 * len(GUESTS) + 2 + 4 + 2 + 1))
+    print("1..%d" % (3 * len(GUESTS) + 2 + 2 + 4 + 2 + 1))
     with tempfile.TemporaryDirectory(prefix="dbt-limits-") as tmp:
         elfs = {}
         for name, src in GUESTS.items():
             path = os.path.join(tmp, name)
             with open(path + ".S", "w") as f:
                 f.write("    .text\n    .globl _start\n" + src)
-            subprocess.run(CC + ["-o", path + ".elf", path + ".S"], check=True)
+            subprocess.run(CC + ["-Wl,--no-warn-rwx-segments", "-o", path + ".elf", path + ".S"],
+                           check=True)
             elfs[name] = path + ".elf"
         for name in GUESTS:
             bounded(name, elfs[name])
         stopped_by_signal(elfs["spin"], signal.SIGINT, 130)
         stopped_by_signal(elfs["spin"], signal.SIGTERM, 143)
+        on_a_terminal(elfs["flood"], lambda p, m: os.write(m, b"\x01x"), "flood, Ctrl-A x")
+        on_a_terminal(elfs["spin"], lambda p, m: p.send_signal(signal.SIGINT), "spin, SIGINT")
         log_cap(elfs["spin"], tmp)
         user_error("DBT_LOG_MAX=lots: a user error", ["-bios", "none", "-D", os.path.join(tmp, "l"),
                    elfs["spin"]], env=dict(os.environ, DBT_LOG_MAX="lots"))
