@@ -93,7 +93,9 @@ int fuzz_boot(struct machine *m, enum fuzz_boot_mode mode, const char *file, con
     case BOOT_FIRMWARE: o.bios = file, o.kernel = file; break;
     case BOOT_INITRD: o.kernel = kernel, o.initrd = file; break;
     }
+    dbt_hold_begin();
     DBT_TRY(status, boot_load(m, &o, &b));
+    dbt_hold_release();
     return status;
 }
 
@@ -102,10 +104,11 @@ int fuzz_parse_args(int argc, char **argv, uint64_t *ram_size, int *smp)
     static struct options o;
     int status;
     o = (struct options){0};
+    dbt_hold_begin();
     DBT_TRY(status, parse_args(argc, argv, &o));
+    dbt_hold_release(); /* the -drive path too */
     *ram_size = o.ram_size;
     *smp = o.smp;
-    free((char *)o.drive.drive_path);
     return status;
 }
 
