@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DBT_HELD_MAX 256
+#define DBT_HELD_MAX 4096 /* a 4 KiB input of "-drive file=a,file=b,..." holds ~700 */
 
 static struct {
     void *p[DBT_HELD_MAX];
