@@ -31,6 +31,8 @@ run: dbt
 
 clean:
 	rm -f dbt *.o *.d tests/guest/*.elf
+	rm -rf build
 
 .PHONY: guests check run clean
 -include $(SRCS:.c=.d)
+include tests/harden.mk

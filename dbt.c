@@ -139,6 +139,72 @@ static void place(struct machine *m, const struct file_image *f, uint64_t pa,
     memset(dst + len, 0, zero_to - len);
 }
 
+/* -- The log file ------------------------------------------------------------
+ * -D FILE holds at most LOG_MAX bytes (DBT_LOG_MAX=BYTES overrides): -d exec
+ * writes a line per block, and a guest that runs for hours would otherwise
+ * fill the host's disk.  At the cap the file ends with a note, stderr says
+ * so once, and later log lines are dropped. */
+#define LOG_MAX (1ULL << 30)
+
+struct log_file {
+    int fd;
+    uint64_t written, max;
+};
+
+static bool write_all(int fd, const char *buf, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        buf += n, len -= (size_t)n;
+    }
+    return true;
+}
+
+static ssize_t log_write(void *cookie, const char *buf, size_t len)
+{
+    struct log_file *l = cookie;
+    size_t room = l->written < l->max ? (size_t)(l->max - l->written) : 0;
+    size_t n = len < room ? len : room;
+    if (!write_all(l->fd, buf, n))
+        return -1;
+    l->written += n;
+    if (n == len)
+        return (ssize_t)len;
+    static const char note[] = "\ndbt: the log reached its size limit here\n";
+    if (room && write_all(l->fd, note, sizeof note - 1))
+        fprintf(stderr, "dbt: -D: the log reached %llu bytes; the rest is dropped\n",
+                (unsigned long long)l->max);
+    return (ssize_t)len;
+}
+
+static int log_close(void *cookie)
+{
+    struct log_file *l = cookie;
+    return close(l->fd);
+}
+
+static FILE *open_log(const char *path)
+{
+    static struct log_file log; /* one -D per run, open to the end */
+    struct log_file *l = &log;
+    const char *max = getenv("DBT_LOG_MAX");
+    char *end = NULL;
+    l->max = max ? strtoull(max, &end, 10) : LOG_MAX;
+    if (max && (*end || !*max))
+        die("DBT_LOG_MAX=%s: not a number of bytes", max);
+    l->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (l->fd < 0)
+        die("-D %s: %s", path, strerror(errno));
+    FILE *f = fopencookie(l, "w", (cookie_io_functions_t){.write = log_write, .close = log_close});
+    if (!f)
+        die("-D %s: %s", path, strerror(errno));
+    return f;
+}
+
 /* -- Loaders -----------------------------------------------------------------
  * ELF64 by program headers (p_paddr, as QEMU does); a Linux Image ("RSC\x05"
  * at 0x38, Debian's kernel also has a PE header: "MZ" at 0); raw binaries. */
@@ -170,6 +236,13 @@ static void htif_symbol(void *opaque, const char *name, uint64_t value, uint64_t
         m->fromhost = value;
 }
 
+/* Entry i of a table at byte off of the file, copied out: ELF puts its
+ * tables at any offset, where a cast pointer could be misaligned. */
+static void *elf_entry(const struct file_image *f, uint64_t off, uint64_t i, void *out, size_t size)
+{
+    return memcpy(out, f->data + off + i * size, size);
+}
+
 /* Where a loaded image lies in guest physical memory: [start, end). */
 struct span {
     uint64_t start, end;
@@ -190,22 +263,23 @@ static uint64_t load_elf(struct machine *m, const struct file_image *f, struct s
         !in_file(f, eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr)))
         die("%s: truncated or malformed ELF program headers", f->path);
 
-    const Elf64_Phdr *ph = (const Elf64_Phdr *)(f->data + eh->e_phoff);
     int loaded = 0;
     *at = (struct span){UINT64_MAX, 0};
     for (int i = 0; i < eh->e_phnum; i++) {
-        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+        Elf64_Phdr ph;
+        elf_entry(f, eh->e_phoff, (uint64_t)i, &ph, sizeof ph);
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
             continue;
-        if (ph[i].p_filesz > ph[i].p_memsz)
+        if (ph.p_filesz > ph.p_memsz)
             die("%s: segment %d: p_filesz %#llx is larger than p_memsz %#llx", f->path, i,
-                (unsigned long long)ph[i].p_filesz, (unsigned long long)ph[i].p_memsz);
-        if (!in_file(f, ph[i].p_offset, ph[i].p_filesz))
+                (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_memsz);
+        if (!in_file(f, ph.p_offset, ph.p_filesz))
             die("%s: segment %d lies outside the file (truncated ELF?)", f->path, i);
-        place(m, f, ph[i].p_paddr, f->data + ph[i].p_offset, ph[i].p_filesz, ph[i].p_memsz);
-        if (ph[i].p_paddr < at->start)
-            at->start = ph[i].p_paddr;
-        if (ph[i].p_paddr + ph[i].p_memsz > at->end)
-            at->end = ph[i].p_paddr + ph[i].p_memsz;
+        place(m, f, ph.p_paddr, f->data + ph.p_offset, ph.p_filesz, ph.p_memsz);
+        if (ph.p_paddr < at->start)
+            at->start = ph.p_paddr;
+        if (ph.p_paddr + ph.p_memsz > at->end)
+            at->end = ph.p_paddr + ph.p_memsz;
         loaded++;
     }
     if (!loaded)
@@ -464,7 +538,8 @@ static void usage(FILE *out)
         "                     mmu (walks, TLB fills, sfence.vma, satp); cpu (registers\n"
         "                     at each block start; runs the interpreter, not the JIT);\n"
         "                     syscall (Linux system calls, strace-style); sbi\n"
-        "  -D FILE            write the log to FILE instead of stderr\n"
+        "  -D FILE            write the log to FILE instead of stderr (at most 1 GiB,\n"
+        "                     or DBT_LOG_MAX bytes)\n"
         "  -icount [shift=N][,sleep=on|off]\n"
         "                     time follows retired instructions, 2^N per tick (10 MHz);\n"
         "                     while all harts wait in WFI time jumps to the next timer\n"
@@ -972,13 +1047,13 @@ static void start_debuggers(struct machine *m, const struct options *o)
 
 int main(int argc, char **argv)
 {
-    struct options o = {0};
+    static struct options o; /* lives as long as the run (LeakSanitizer sees it) */
     parse_args(argc, argv, &o);
 
     static struct machine m;
     m.logf = stderr;
-    if (o.logfile && !(m.logf = fopen(o.logfile, "w")))
-        die("-D %s: %s", o.logfile, strerror(errno));
+    if (o.logfile)
+        m.logf = open_log(o.logfile);
     m.log = o.log;
     m.icount = o.icount;
     m.icount_shift = o.icount_shift;

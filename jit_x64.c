@@ -1750,8 +1750,14 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
     fprintf(log, "----------------\nOUT: %s pa 0x%llx va 0x%llx, %d guest instructions, %zu host bytes at %p\n",
             kind, (unsigned long long)t->blk->pa, (unsigned long long)vpc, n,
             (size_t)(t->b->p - t->b->start), (void *)(t->b->start + t->b->exec_delta));
+    /* mkstemp: O_EXCL, 0600, a random name; unlinked at once, objdump reads
+     * it through /dev/fd, so not even SIGKILL leaves it behind. */
     char path[] = "/tmp/dbt-out-asm-XXXXXX";
     int fd = mkstemp(path);
+    if (fd >= 0) {
+        unlink(path);
+        snprintf(path, sizeof path, "/dev/fd/%d", fd);
+    }
     for (int i = -1; i <= n; i++) {
         const uint8_t *lo = i < 0 ? t->b->start : t->insn_start[i];
         const uint8_t *hi = i < 0 ? t->insn_start[0] : i < n ? t->insn_start[i + 1] : t->b->p;
@@ -1784,10 +1790,8 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
         if (p)
             pclose(p);
     }
-    if (fd >= 0) {
+    if (fd >= 0)
         close(fd);
-        unlink(path);
-    }
 }
 
 /* -- Loop blocks ------------------------------------------------------------------

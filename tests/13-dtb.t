@@ -6,6 +6,7 @@
 # fixed QEMU-virt map of DESIGN.md §1.  Values are read with fdtget.
 # Needs: device-tree-compiler (dtc, fdtget).
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 
 if ! command -v dtc >/dev/null 2>&1 || ! command -v fdtget >/dev/null 2>&1; then
     echo "1..0 # SKIP dtc/fdtget missing (apt-get install device-tree-compiler)"
@@ -47,8 +48,8 @@ else
     sed 's/^/# /' "$tmp/cc.err"
 fi
 
-if [ ! -x ./dbt ]; then
-    fail "./dbt exists (run make first)"
+if [ ! -x "$DBT" ]; then
+    fail "$DBT exists (run make first)"
     echo "1..$n"
     exit 1
 fi
@@ -59,8 +60,8 @@ dump() {
     name=$1
     shift
     dtb=$tmp/$name.dtb
-    echo "# $name: ./dbt $* -dumpdtb FILE"
-    ./dbt "$@" -dumpdtb "$dtb" 2>"$tmp/$name.err"
+    echo "# $name: $DBT $* -dumpdtb FILE"
+    $DBT "$@" -dumpdtb "$dtb" 2>"$tmp/$name.err"
     is "$?" 0 "$name: dbt -dumpdtb exits 0"
     is "$(cat "$tmp/$name.err")" "" "$name: dbt prints nothing"
     is "$(od -An -tx1 -N4 "$dtb" | tr -d ' \n')" d00dfeed "$name: magic"

@@ -24,6 +24,7 @@
 #                under DBT_EMU their results are reported as TODO.
 #   DBT_TIMEOUT  seconds per run (default 60)
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 
 if ! command -v riscv64-unknown-elf-gcc >/dev/null 2>&1; then
     echo "1..0 # SKIP riscv64-unknown-elf-gcc not installed"
@@ -60,12 +61,12 @@ for src in "$@"; do
         n=$((n + 1))
         case $mode in
         emu)     label="$name"; cmd="$DBT_EMU $elf" ;;
-        default) label="$name"; cmd="./dbt -bios none $elf" ;;
+        default) label="$name"; cmd="$DBT -bios none $elf" ;;
         traces1) label="$name (-trace-threshold 1)"
-                 cmd="./dbt -trace-threshold 1 -bios none $elf" ;;
+                 cmd="$DBT -trace-threshold 1 -bios none $elf" ;;
         check-traces1) label="$name (-check -trace-threshold 1)"
-                 cmd="./dbt -check -trace-threshold 1 -bios none $elf" ;;
-        *)       label="$name ($mode)"; cmd="./dbt $mode -bios none $elf" ;;
+                 cmd="$DBT -check -trace-threshold 1 -bios none $elf" ;;
+        *)       label="$name ($mode)"; cmd="$DBT $mode -bios none $elf" ;;
         esac
         if [ ! -f "$elf" ]; then
             echo "not ok $n - $label$todo"

@@ -9,6 +9,7 @@
 # at each block start.  The guest is built here: an ecall from M-mode, handled, a
 # return with mret, then an HTIF exit.
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 tmp=$(mktemp -d) || exit 1
@@ -55,7 +56,7 @@ check() { # check DESCRIPTION PATTERN FILE
     if grep -Eq -- "$2" "$3"; then echo "ok $n - $1"
     else echo "not ok $n - $1"; sed 's/^/# /' "$3" | head -40; fi
 }
-timeout 20 ./dbt -bios none -d in_asm,int,exec -D "$tmp/log" "$tmp/t.elf" >"$tmp/out" 2>"$tmp/err"
+timeout 20 $DBT -bios none -d in_asm,int,exec -D "$tmp/log" "$tmp/t.elf" >"$tmp/out" 2>"$tmp/err"
 status=$?
 n=$((n + 1))
 if [ $status = 0 ] && [ ! -s "$tmp/err" ]; then echo "ok $n - with -D the log goes to the file, not stderr"
@@ -73,9 +74,9 @@ starts=$(grep '^0x' "$tmp/log" | awk '{print $1}' | sort | uniq -d | wc -l)
 if [ "$starts" = 0 ] && [ "$blocks" -ge 3 ]; then echo "ok $n - each block is shown once ($blocks blocks)"
 else echo "not ok $n - $blocks blocks, $starts addresses shown twice"; fi
 
-timeout 20 ./dbt -bios none -d int "$tmp/t.elf" 2>"$tmp/err2" >/dev/null
+timeout 20 $DBT -bios none -d int "$tmp/t.elf" 2>"$tmp/err2" >/dev/null
 check "without -D the log goes to stderr" '^int: hart 0 exception 11' "$tmp/err2"
-timeout 20 ./dbt -bios none -d bogus "$tmp/t.elf" 2>"$tmp/err3" >/dev/null
+timeout 20 $DBT -bios none -d bogus "$tmp/t.elf" 2>"$tmp/err3" >/dev/null
 status=$?
 n=$((n + 1))
 if [ $status = 2 ] && grep -q '^dbt: -d bogus: unknown log item' "$tmp/err3"; then
@@ -83,7 +84,7 @@ if [ $status = 2 ] && grep -q '^dbt: -d bogus: unknown log item' "$tmp/err3"; th
 else echo "not ok $n - status $status: $(cat "$tmp/err3")"; fi
 
 # out_asm: each block's guest instructions, each with the x86-64 it became
-timeout 20 ./dbt -bios none -d out_asm -D "$tmp/out_asm" "$tmp/t.elf" >/dev/null 2>&1
+timeout 20 $DBT -bios none -d out_asm -D "$tmp/out_asm" "$tmp/t.elf" >/dev/null 2>&1
 check "out_asm names each block by physical and virtual pc" \
     '^OUT: block pa 0x80000000 va 0x80000000, [0-9]+ guest instructions' "$tmp/out_asm"
 check "out_asm lists the guest instruction" '^  0x0000000080000000:  auipc +t0,0x0$' "$tmp/out_asm"
@@ -94,7 +95,7 @@ else
     n=$((n + 1)); echo "ok $n # SKIP objdump is not installed"
 fi
 
-timeout 60 ./dbt -bios none -d in_asm -D "$tmp/many.log" "$tmp/many.elf" >/dev/null 2>"$tmp/many.err"
+timeout 60 $DBT -bios none -d in_asm -D "$tmp/many.log" "$tmp/many.elf" >/dev/null 2>"$tmp/many.err"
 status=$?
 blocks=$(grep -c '^IN:' "$tmp/many.log")
 n=$((n + 1))
@@ -104,7 +105,7 @@ else echo "not ok $n - status $status, $blocks blocks of 40001 shown"; fi
 # signal_log SIG: dbt -D, ended by SIG after a second: status 128+N, the log
 # has its tail, stderr says which signal.
 signal_log() {
-    ./dbt -bios none -d in_asm -D "$tmp/sig.log" "$tmp/loop.elf" </dev/null >/dev/null \
+    $DBT -bios none -d in_asm -D "$tmp/sig.log" "$tmp/loop.elf" </dev/null >/dev/null \
         2>"$tmp/sig.err" &
     pid=$!
     sleep 1
@@ -125,7 +126,7 @@ signal_log() {
 signal_log TERM 143
 signal_log HUP 129
 # mmu: the paging test program writes satp, walks, fills, faults, fences
-timeout 20 ./dbt -bios none -d mmu -D "$tmp/mmu" tests/guest/vm_sv39.elf >/dev/null 2>&1
+timeout 20 $DBT -bios none -d mmu -D "$tmp/mmu" tests/guest/vm_sv39.elf >/dev/null 2>&1
 check "mmu shows the satp write with mode and root" \
     '^mmu: hart 0 satp = 0x8[0-9a-f]+ \(sv39, asid [0-9]+, root 0x[0-9a-f]+\)$' "$tmp/mmu"
 check "mmu shows each level of a walk" '^mmu: hart 0 walk va 0x[0-9a-f]+ level 0 pte@0x[0-9a-f]+ = 0x[0-9a-f]+$' "$tmp/mmu"
@@ -134,7 +135,7 @@ check "mmu shows TLB fills with their permissions" \
 check "mmu shows sfence.vma" '^mmu: hart 0 sfence.vma (all|va 0x[0-9a-f]+) ' "$tmp/mmu"
 
 # cpu: a register dump under each exec line (the interpreter draws blocks)
-timeout 20 ./dbt -bios none -d exec,cpu -D "$tmp/cpu" "$tmp/t.elf" >/dev/null 2>&1
+timeout 20 $DBT -bios none -d exec,cpu -D "$tmp/cpu" "$tmp/t.elf" >/dev/null 2>&1
 n=$((n + 1))
 execs=$(grep -c '^exec:' "$tmp/cpu"); dumps=$(grep -c '^ pc       [0-9a-f]\{16\}$' "$tmp/cpu")
 if [ "$execs" -ge 3 ] && [ "$execs" = "$dumps" ] &&

@@ -66,7 +66,7 @@ def start(elf, new_session=True):
     master, slave = pty.openpty()
     before = termios.tcgetattr(slave)
     where = {"start_new_session": True} if new_session else {"process_group": 0}
-    p = subprocess.Popen([os.path.join(ROOT, "dbt"), "-bios", "none", elf],
+    p = subprocess.Popen([os.path.join(ROOT, os.environ.get("DBT", "dbt")), "-bios", "none", elf],
                          stdin=slave, stdout=slave, stderr=slave, **where)
     return p, master, slave, before
 
@@ -138,7 +138,7 @@ def main():
         ok(status == 0, "guest poweroff ends dbt with status 0", "status %r" % status)
 
         # 5. stdin from /dev/null: end of input is no reason to stop
-        r = subprocess.run(["timeout", "5", os.path.join(ROOT, "dbt"), "-bios", "none", elf],
+        r = subprocess.run(["timeout", "5", os.path.join(ROOT, os.environ.get("DBT", "dbt")), "-bios", "none", elf],
                            stdin=subprocess.DEVNULL, capture_output=True)
         ok(r.returncode == 124 and b"guest ready" in r.stdout,
            "stdin at EOF (/dev/null): dbt keeps running the guest, no error", "status %d" % r.returncode)

@@ -5,6 +5,7 @@
 # 32-bit halves (as the riscv-tests' write_tohost does); device 1 command 1
 # prints a character.  Guests are built here.
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 tmp=$(mktemp -d) || exit 1
@@ -38,12 +39,12 @@ guest big "    li t0, (256 << 1) | 1
     sd t0, 0(t5)"
 
 echo "1..4"
-timeout 20 ./dbt -bios none "$tmp/pass.elf" >/dev/null 2>&1
+timeout 20 $DBT -bios none "$tmp/pass.elf" >/dev/null 2>&1
 s=$?; [ $s = 0 ] && echo "ok 1 - tohost = 1 (sd): exit status 0" || echo "not ok 1 - status $s"
-timeout 20 ./dbt -bios none "$tmp/halves.elf" >/dev/null 2>&1
+timeout 20 $DBT -bios none "$tmp/halves.elf" >/dev/null 2>&1
 s=$?; [ $s = 7 ] && echo "ok 2 - tohost = 15 as two sw halves: exit status 7" || echo "not ok 2 - status $s"
-out=$(timeout 20 ./dbt -bios none "$tmp/putchar.elf" 2>/dev/null)
+out=$(timeout 20 $DBT -bios none "$tmp/putchar.elf" 2>/dev/null)
 s=$?; [ $s = 3 ] && [ "$out" = hi ] && echo "ok 3 - HTIF console prints 'hi', then exit status 3" \
     || echo "not ok 3 - status $s, output '$out'"
-timeout 20 ./dbt -bios none "$tmp/big.elf" >/dev/null 2>&1
+timeout 20 $DBT -bios none "$tmp/big.elf" >/dev/null 2>&1
 s=$?; [ $s = 255 ] && echo "ok 4 - tohost = (256 << 1) | 1: exit status 255, never 0" || echo "not ok 4 - status $s"

@@ -5,6 +5,7 @@
 # guest waits in WFI, time jumps to the next timer (sleep=off, the default)
 # or passes at real speed (sleep=on); either way no host CPU is burnt.
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 tmp=$(mktemp -d) || exit 1
@@ -82,9 +83,9 @@ print(int((r.ru_utime + r.ru_stime) * 1000))' "$@"
 }
 
 echo "1..6"
-a=$(timeout 20 ./dbt -icount -bios none "$tmp/spin100000.elf")
-b=$(timeout 20 ./dbt -icount -bios none "$tmp/spin100000.elf")
-c=$(timeout 20 ./dbt -icount -bios none "$tmp/spin1000000.elf")
+a=$(timeout 20 $DBT -icount -bios none "$tmp/spin100000.elf")
+b=$(timeout 20 $DBT -icount -bios none "$tmp/spin100000.elf")
+c=$(timeout 20 $DBT -icount -bios none "$tmp/spin1000000.elf")
 if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "ok 1 - two runs read the same time ($a)"
 else echo "not ok 1 - '$a' then '$b'"; fi
 # 200000 instructions at 8 per tick is about 25000 ticks.
@@ -99,18 +100,18 @@ else echo "not ok 3 - '$c' after '$a'"; fi
 # next deadline, so an hour of WFI takes no time; with nothing armed, waiting
 # costs no CPU.  sleep=on: idle time passes at real speed.
 start=$(date +%s%N)
-timeout 20 ./dbt -icount -bios none "$tmp/months.elf" >/dev/null
+timeout 20 $DBT -icount -bios none "$tmp/months.elf" >/dev/null
 status=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ $status = 0 ] && [ $ms -lt 2000 ]; then
     echo "ok 4 - -icount: 116 days of guest WFI pass in ${ms} ms (time jumps to the deadline)"
 else echo "not ok 4 - -icount: status $status after ${ms} ms"; fi
-cpu=$(cpu_ms timeout 2 ./dbt -icount -bios none "$tmp/never.elf")
+cpu=$(cpu_ms timeout 2 $DBT -icount -bios none "$tmp/never.elf")
 if [ "$cpu" -lt 500 ]; then
     echo "ok 5 - -icount: 2 s in WFI with no timer armed costs ${cpu} ms of host CPU"
 else echo "not ok 5 - -icount: 2 s in WFI with no timer cost ${cpu} ms of host CPU"; fi
 start=$(date +%s%N)
-timeout 20 ./dbt -icount shift=3,sleep=on -bios none "$tmp/half.elf" >/dev/null
+timeout 20 $DBT -icount shift=3,sleep=on -bios none "$tmp/half.elf" >/dev/null
 status=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ $status = 0 ] && [ $ms -ge 450 ] && [ $ms -lt 5000 ]; then

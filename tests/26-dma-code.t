@@ -16,6 +16,7 @@
 #                but "default" is passed as an option)
 #   DBT_TIMEOUT  seconds per run (default 60)
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 
@@ -68,7 +69,7 @@ for mode in $modes; do
     traces1) opt="-trace-threshold 1" ;; # the calling loop a trace over both pages
     *)       opt=$mode ;;
     esac
-    cmd="./dbt $opt -bios none -drive file=$img,format=raw $elf"
+    cmd="$DBT $opt -bios none -drive file=$img,format=raw $elf"
     # $cmd is split on purpose.
     timeout "$timeout" $cmd </dev/null >"$tmp/out" 2>&1
     status=$?

@@ -6,6 +6,7 @@
 # hart never gets past the instruction after enabling interrupts) or as
 # exit status 2.
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 
 if ! command -v riscv64-unknown-elf-gcc >/dev/null 2>&1; then
     echo "1..0 # SKIP riscv64-unknown-elf-gcc not installed"
@@ -24,7 +25,7 @@ for smp in 1 2; do
             echo "# $elf is missing: run make guests"
             continue
         fi
-        timeout "$timeout" ./dbt $mode -smp $smp -bios none "$elf" </dev/null >/dev/null 2>&1
+        timeout "$timeout" $DBT $mode -smp $smp -bios none "$elf" </dev/null >/dev/null 2>&1
         status=$?
         if [ $status -eq 0 ]; then
             echo "ok $n - $label"

@@ -13,6 +13,7 @@
 # Environment:
 #   DBT_TIMEOUT  seconds per run (default 60)
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 
@@ -20,7 +21,7 @@ timeout=${DBT_TIMEOUT:-60}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dbt-cache.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-if ./dbt -h 2>&1 | grep -q -- '-jit-cache'; then
+if $DBT -h 2>&1 | grep -q -- '-jit-cache'; then
     small="-jit-cache 64K"
 else
     small=""
@@ -40,7 +41,7 @@ n=1
 for opts in "$small" "-interp"; do
     n=$((n + 1))
     label=${opts:-"default cache: this dbt has no -jit-cache"}
-    cmd="./dbt $opts -bios none $elf"
+    cmd="$DBT $opts -bios none $elf"
     # $cmd is split on purpose.
     timeout "$timeout" $cmd </dev/null >"$tmp/out" 2>&1
     status=$?

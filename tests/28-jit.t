@@ -8,6 +8,7 @@
 # W^X fallback (one mapping, mprotect around writes).  The guest programs are
 # tests/guest/*.elf, built by `make guests`.
 cd "$(dirname "$0")/.." || exit 1
+DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 tmp=$(mktemp -d) || exit 1
@@ -31,21 +32,21 @@ more_than() {
     if [ -n "$v" ] && [ "$v" -gt "$3" ]; then pass "$4 ($2: $v)"; else fail "$4 ($2: '$v')" "$1"; fi
 }
 
-./dbt -stats -bios none tests/guest/rv64i_control.elf >"$tmp/ctl" 2>&1
+$DBT -stats -bios none tests/guest/rv64i_control.elf >"$tmp/ctl" 2>&1
 more_than "$tmp/ctl" "blocks translated" 10 "control flow runs as translated blocks"
 more_than "$tmp/ctl" "chain patches" 10 "direct branches are chained"
 
-./dbt -stats -bios none tests/guest/smc.elf >"$tmp/smc" 2>&1
+$DBT -stats -bios none tests/guest/smc.elf >"$tmp/smc" 2>&1
 more_than "$tmp/smc" "pages invalidated by guest stores" 100 "stores into code invalidate its page"
 more_than "$tmp/smc" "chains undone" 0 "invalidated blocks are unlinked from their callers"
 
-if ./dbt -stats -jit-cache 64K -bios none tests/guest/jit_cache.elf >"$tmp/cache" 2>&1; then
+if $DBT -stats -jit-cache 64K -bios none tests/guest/jit_cache.elf >"$tmp/cache" 2>&1; then
     more_than "$tmp/cache" "code cache flushes" 5 "a 64 KiB code cache is flushed under load, and the program passes"
 else
     fail "jit_cache.elf with -jit-cache 64K" "$tmp/cache"
 fi
 
-./dbt -interp -stats -bios none tests/guest/rv64i_control.elf >"$tmp/interp" 2>&1
+$DBT -interp -stats -bios none tests/guest/rv64i_control.elf >"$tmp/interp" 2>&1
 if grep -q "retired" "$tmp/interp" && ! grep -q "jit:" "$tmp/interp"; then
     pass "-interp runs no JIT at all"
 else
@@ -55,13 +56,13 @@ fi
 if grep -q "W^X, two mappings" "$tmp/ctl"; then pass "the code cache is W^X: written and executed through two mappings"
 else fail "W^X code cache" "$tmp/ctl"; fi
 
-if ./dbt -check -stats -bios none tests/guest/rv64i_mem.elf >"$tmp/check" 2>&1; then
+if $DBT -check -stats -bios none tests/guest/rv64i_mem.elf >"$tmp/check" 2>&1; then
     more_than "$tmp/check" "blocks checked (-check)" 50 "-check runs loads and stores under both executors and agrees"
 else
     fail "-check of rv64i_mem.elf" "$tmp/check"
 fi
 
-DBT_JIT_SELFTEST_BUG=1 ./dbt -check -bios none tests/guest/rv64i_arith.elf >"$tmp/bug" 2>&1
+DBT_JIT_SELFTEST_BUG=1 $DBT -check -bios none tests/guest/rv64i_arith.elf >"$tmp/bug" 2>&1
 status=$?
 if [ $status = 3 ] && grep -q "the JIT and the interpreter differ" "$tmp/bug" &&
     grep -Eq "^  0x[0-9a-f]+:  add .*<-- the first instruction whose results differ" "$tmp/bug"; then
@@ -76,7 +77,7 @@ else
 fi
 
 # The same inside traces only: the report shows the trace's path.
-DBT_JIT_SELFTEST_BUG=trace ./dbt -check -trace-threshold 1 -bios none tests/guest/traces.elf \
+DBT_JIT_SELFTEST_BUG=trace $DBT -check -trace-threshold 1 -bios none tests/guest/traces.elf \
     >"$tmp/tbug" 2>&1
 status=$?
 if [ $status = 3 ] && grep -q "^  (a trace of [0-9]* instructions" "$tmp/tbug" &&
@@ -85,14 +86,14 @@ if [ $status = 3 ] && grep -q "^  (a trace of [0-9]* instructions" "$tmp/tbug" &
 else
     fail "-check catches a mistranslated addi in a trace (status $status)" "$tmp/tbug"
 fi
-if DBT_JIT_SELFTEST_BUG=trace ./dbt -no-traces -check -bios none tests/guest/traces.elf \
+if DBT_JIT_SELFTEST_BUG=trace $DBT -no-traces -check -bios none tests/guest/traces.elf \
     >"$tmp/tnobug" 2>&1; then
     pass "the trace-only bug is in traces only (-no-traces -check agrees)"
 else
     fail "-no-traces -check with the trace-only bug" "$tmp/tnobug"
 fi
 
-./dbt -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1
+$DBT -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1
 status=$?
 if [ $status = 2 ] && grep -q "^dbt: -jit-cache 1K: the code cache must be" "$tmp/small"; then
     pass "a code cache too small to hold a block is a clear error"
@@ -100,7 +101,7 @@ else
     fail "-jit-cache 1K (status $status)" "$tmp/small"
 fi
 
-DBT_JIT_MPROTECT=1 ./dbt -stats -bios none tests/guest/smc.elf >"$tmp/mprot" 2>&1
+DBT_JIT_MPROTECT=1 $DBT -stats -bios none tests/guest/smc.elf >"$tmp/mprot" 2>&1
 status=$?
 if [ $status = 0 ] && grep -q "W^X by mprotect" "$tmp/mprot"; then
     pass "without a second mapping, W^X by mprotect runs self-modifying code"
