@@ -590,7 +590,8 @@ static uint64_t parse_bytes(const char *opt, const char *s)
         end = frac_end;
     }
     int shift = 20;
-    const char *unit = *end ? strchr(suffixes, *end & ~0x20) : NULL;
+    int letter = *end & ~0x20; /* upper case; 0 for a space, not a suffix */
+    const char *unit = letter ? strchr(suffixes, letter) : NULL;
     if (unit && *end) {
         shift = 10 * (int)(unit - suffixes);
         end++;

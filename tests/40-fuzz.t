@@ -26,13 +26,14 @@ for t in $targets; do
     for mode in --replay smoke; do
         n=$((n + 1))
         if [ $mode = --replay ]; then
-            out=$(tests/fuzz/run --replay "$t" 2>&1)
             name="$t: its regression inputs pass"
+            out=$(tests/fuzz/run --replay "$t" 2>&1)
         else
-            out=$(FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-3} FUZZ_CORPUS=$tmp tests/fuzz/run "$t" 2>&1)
             name="$t: fuzzes ${FUZZ_SMOKE_SECONDS:-3} s without a crash"
+            out=$(FUZZ_SECONDS=${FUZZ_SMOKE_SECONDS:-3} FUZZ_CORPUS=$tmp tests/fuzz/run "$t" 2>&1)
         fi
-        if [ $? -eq 0 ]; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
+        status=$? # of the run, not of an assignment after it
+        if [ $status -eq 0 ]; then echo "ok $n - $name"; else echo "not ok $n - $name"; fi
         echo "$out" | sed 's/^/# /'
     done
 done

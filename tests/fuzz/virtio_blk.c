@@ -122,7 +122,7 @@ static struct machine *make_machine(bool snapshot)
     int fd = fuzz_memfd("disk", path);
     if (ftruncate(fd, DISK_SIZE) != 0)
         return NULL;
-    struct devices_config cfg = {.drive_path = path, .drive_snapshot = snapshot};
+    struct devices_config cfg = {.drive[0] = {.path = path, .snapshot = snapshot}};
     return fuzz_machine(RAM_SIZE, 1, &cfg);
 }
 
