@@ -2070,6 +2070,7 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
             (j->max_insns && n == j->max_insns))
             break;
         t->off = ri->delta;
+        t->in = NULL; /* the guard below belongs to no instruction yet */
         t->insn_start[n] = b->p;
         int64_t vpage = vpage_of(blk, ri->delta);
         bool known = false;
