@@ -79,9 +79,7 @@
 #define FREG(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r)) - JIT_HART_BIAS)
 #define FREG_HI(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r) + 4) - JIT_HART_BIAS)
 #define PROBE(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_probe) + 8 * (i)) - JIT_HART_BIAS)
-#define PSLOT(k, i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_pslot) + 16 * (k) + 8 * (i)) - JIT_HART_BIAS)
-#define NPSLOT_LOAD 8  /* slots 0-7 serve loads, 8-11 stores */
-#define NPSLOT_STORE 4
+#define PSLOT(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_pslot) + 8 * (i)) - JIT_HART_BIAS)
 
 #define CANONICAL_NAN_D 0x7ff8000000000000ULL
 #define CANONICAL_NAN_S 0x7fc00000u
@@ -189,7 +187,6 @@ enum stub_kind {
     STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN, STUB_SIDE_EXIT,
     STUB_HOT,       /* a counted block's countdown ran out */
     STUB_JALR_MISS, /* a trace's indirect jump went elsewhere (target in rdx) */
-    STUB_REFILL,    /* a trace's probe slot missed: probe the TLB, refill */
 };
 
 /* An out-of-line path, emitted after the body. */
@@ -205,9 +202,8 @@ struct stub {
     uint32_t count;        /* with this many instructions retired */
     uint64_t pa_base, page_pa; /* where it was made (see struct tr) */
     int rs2;               /* store: the source register */
-    int pslot;             /* refill: the slot; its size is `info` */
-    bool write;            /* refill: for a store */
-    struct stub *slow;     /* refill: the slow path it falls back to */
+    bool pslot_fill;       /* the fast path fills the probe slot */
+    bool pslot_live;       /* the body after it trusts the slot: reload rdi */
     bool fp;               /* store: from f[] */
     struct regcache before;/* host registers at the branch to the stub ... */
     struct regcache after; /* ... and at the resume point */
@@ -236,7 +232,7 @@ struct tr {
     uint32_t tick;
     uint8_t *loop_head;    /* a loop block: where the back-edge jumps, or NULL */
     struct regcache head_rc;/* the registers as the loop head expects them */
-
+    bool reload_rdi;       /* emitting a stub whose body trusts the probe slot */
     bool fc_on;            /* keeping FP copies (traces) */
     struct fcache fc, head_fc; /* FP copies now, and as the loop head expects them */
     const struct fcache *reload_fc; /* emitting a stub: the copies to load again */
@@ -245,9 +241,9 @@ struct tr {
      * once"): constants, offsets from the entry pc, and probe slots. */
     uint32_t known_const, known_pcrel;
     int64_t known_val[32];
-    int nload_sites, nstore_sites; /* memory accesses so far: their slots */
-    uint32_t ptr_regs;            /* registers the trace loads pointers into */
-    struct stub *refill;          /* the probe just emitted went through a slot */
+    uint8_t pslot_base;           /* the base register probed into the slot, or 0 */
+    bool pslot_write;             /* the slot's probe was for a store */
+    bool pslot_filled;            /* the probe just emitted fills the slot */
     int nstubs;
     /* the big arrays last: a translation clears only what is above */
     struct stub stubs[MAX_STUBS];
@@ -313,6 +309,7 @@ static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
     st->pa_base = t->pa_base;
     st->page_pa = t->page_pa;
     st->before = st->after = t->rc;
+    st->pslot_live = t->pslot_base != 0;
     st->after_fc = t->fc;
     return st;
 }
@@ -378,6 +375,8 @@ static void forget_value(struct tr *t, unsigned r)
 {
     t->known_const &= ~(1u << r);
     t->known_pcrel &= ~(1u << r);
+    if (t->pslot_base == r)
+        t->pslot_base = 0;
 }
 
 /* The host register to write x[r] into (r != 0); it becomes dirty. */
@@ -481,6 +480,8 @@ static void emit_fc_load(struct tr *t, const struct fcache *fc, const struct fca
 /* mov host, [x(g)] for every cached g of rc. */
 static void emit_reload(struct tr *t, const struct regcache *rc)
 {
+    if (t->reload_rdi) /* a slow path rejoining code that trusts the probe slot */
+        x64_mov_rm(t->b, true, RDI, PSLOT(1));
     if (t->reload_fc) /* the helper it called clobbered every xmm register */
         emit_fc_load(t, t->reload_fc, NULL);
     for (int i = 0; i < NCACHE; i++)
@@ -1053,65 +1054,62 @@ static void emit_address(struct tr *t)
         x64_lea(t->b, true, RSI, x64_at(reg_src(t, in->rs1), (int32_t)in->imm));
 }
 
-/* -- Probe slots -----------------------------------------------------------------
- * In a trace every load or store has a probe slot in the hart (page,
- * addend), filled by its last TLB probe in this run of the trace.  The
- * access compares its page with the slot's instead of probing:
- *     mov rcx, rsi ; and rcx, ~0xfff | (size-1) ; cmp rcx, [slot] ; jne refill
- *     add rsi, [slot + 8]
- * Neither load depends on the address, so the host address is one add
- * away from it (a pointer chase waits less), and an access that stays in
- * its page (a pointer walking a buffer, a table) never indexes the TLB.
- * The refill, out of line, is the ordinary probe; it fills the slot and
- * goes back, or, missing the TLB too, takes the ordinary slow path.
- * Slots are trusted only within one run: the prologue empties the trace's
- * slots (page -1 matches no address), and nothing inside a run can change
- * a mapping or a permission (no CSR writes, no sfence.vma, no translation).
- * Loads and stores have slots of their own, so a load's probe never lets
- * a store through.  A pointer the trace loads (a list's next) lands on a
- * new page too often for a slot to pay: accesses through such registers
- * (pointer_regs) probe the TLB as blocks do. */
+/* -- Probes done once ----------------------------------------------------------
+ * In a trace, accesses through one base register that nothing writes in
+ * between mostly hit one page (a struct's fields, a list node, a stack
+ * frame).  The first access probes the TLB and, when a later one will use
+ * the same base, keeps the page in the hart's probe slot and the addend in
+ * rdi (and in the slot, for the slow paths to reload rdi from):
+ *     mov rax, [rax + addend] ; mov [slot], rcx ; mov [slot + 8], rax
+ *     mov rdi, rax ; add rsi, rax
+ * The later ones compare their page with the slot's instead of probing,
+ * and their address is one add away from the base:
+ *     mov rcx, rsi ; and rcx, ~0xfff | (size-1) ; cmp rcx, [slot] ; jne slow
+ *     add rsi, rdi
+ * rdi is otherwise only a helper's first argument: a slow path that calls
+ * one and rejoins the body reloads it.  The slot is trusted only along the
+ * straight line after it was filled in the same run: nothing inside a
+ * trace can change a mapping (no CSR writes, no sfence.vma), and the first
+ * access's slow path empties it (page -1 matches no address).  A load may
+ * use a store's probe, not the other way round. */
 
-/* The registers that hold pointers loaded in the trace: written by ld, or
- * copied (mv, addi) from one of those. */
-static uint32_t pointer_regs(const struct trace_info *ti)
+/* Will a later instruction of the trace use x[r] as a base before x[r] is
+ * written or a helper runs? */
+static bool base_used_again(const struct tr *t, unsigned r)
 {
-    uint32_t regs = 0, before;
-    do {
-        before = regs;
-        for (int i = 0; i < ti->n; i++) {
-            struct insn in;
-            cpu_decode(ti->insn[i].raw, &in);
-            enum op op = (enum op)in.op;
-            bool copy = (op == OP_ADDI && (regs & (1u << in.rs1))) ||
-                        (op == OP_ADD && ((in.rs1 == 0 && (regs & (1u << in.rs2))) ||
-                                          (in.rs2 == 0 && (regs & (1u << in.rs1)))));
-            if (op == OP_LD || copy)
-                regs |= 1u << in.rd;
-        }
-    } while (regs != before);
-    return regs & ~1u;
-}
-
-/* How many slots a trace's prologue must empty. */
-static void count_sites(const struct trace_info *ti, int *loads, int *stores)
-{
-    *loads = *stores = 0;
-    for (int i = 0; i < ti->n; i++) {
+    const struct trace_info *ti = t->ti;
+    for (int i = (int)t->idx + 1; ti && i < ti->n; i++) {
         struct insn in;
         cpu_decode(ti->insn[i].raw, &in);
         enum op op = (enum op)in.op;
-        if ((op >= OP_LB && op <= OP_LWU) || op == OP_FLW || op == OP_FLD)
-            (*loads)++;
-        else if ((op >= OP_SB && op <= OP_SD) || op == OP_FSW || op == OP_FSD)
-            (*stores)++;
+        bool mem = (op >= OP_LB && op <= OP_SD) || op == OP_FLW || op == OP_FLD ||
+                   op == OP_FSW || op == OP_FSD;
+        if (mem && in.rs1 == r)
+            return true;
+        if (in.rd == r || op == OP_JALR)
+            return false;
     }
+    return false;
 }
 
-/* The TLB probe of rsi; rcx = va & mask.  Returns the jne field. */
-static uint8_t *emit_tlb_lookup(struct tr *t, int32_t mask, bool write)
+/* The probe of rsi for an access of `size` bytes; returns the rel32 field
+ * of the jne to the slow path, and leaves rsi the host address. */
+static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
 {
     struct x64_buf *b = t->b;
+    unsigned r = t->in->rs1;
+    int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
+    t->pslot_filled = false;
+    if (t->stats)
+        x64_alu_mi(b, true, ALU_ADD, PROBE(0), 1);
+    if (r && t->pslot_base == r && (t->pslot_write || !write)) {
+        x64_mov_rr(b, true, RCX, RSI);
+        x64_alu_ri(b, true, ALU_AND, RCX, mask);
+        x64_alu_rm(b, true, ALU_CMP, RCX, PSLOT(0));
+        uint8_t *slow = x64_jcc_rel32(b, CC_NE);
+        x64_alu_rr(b, true, ALU_ADD, RSI, RDI);
+        return slow;
+    }
     /* (va >> 12) % TLB_SIZE * sizeof(struct tlb_entry), the entry being 32 bytes */
     size_t tag = write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
     x64_mov_rr(b, false, RAX, RSI);
@@ -1121,63 +1119,21 @@ static uint8_t *emit_tlb_lookup(struct tr *t, int32_t mask, bool write)
     x64_mov_rr(b, true, RCX, RSI);
     x64_alu_ri(b, true, ALU_AND, RCX, mask);
     x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)tag));
-    return x64_jcc_rel32(b, CC_NE);
-}
-
-/* The probe of rsi for an access of `size` bytes; returns the rel32 field
- * of the jne to the slow path (in a trace, to the refill), and leaves rsi
- * the host address. */
-static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
-{
-    struct x64_buf *b = t->b;
-    int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
-    t->refill = NULL;
-    if (t->stats)
-        x64_alu_mi(b, true, ALU_ADD, PROBE(0), 1);
-    if (!t->ti || (t->ptr_regs & (1u << t->in->rs1))) {
-        uint8_t *slow = emit_tlb_lookup(t, mask, write);
-        x64_alu_rm(b, true, ALU_ADD, RSI, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
+    uint8_t *slow = x64_jcc_rel32(b, CC_NE);
+    struct x64_mem addend = x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend));
+    if (!r || !base_used_again(t, r)) {
+        x64_alu_rm(b, true, ALU_ADD, RSI, addend);
         return slow;
     }
-    int k = write ? NPSLOT_LOAD + t->nstore_sites++ % NPSLOT_STORE
-                  : t->nload_sites++ % NPSLOT_LOAD;
-    x64_mov_rr(b, true, RCX, RSI);
-    x64_alu_ri(b, true, ALU_AND, RCX, mask);
-    x64_alu_rm(b, true, ALU_CMP, RCX, PSLOT(k, 0));
-    uint8_t *miss = x64_jcc_rel32(b, CC_NE);
-    x64_alu_rm(b, true, ALU_ADD, RSI, PSLOT(k, 1));
-    struct stub *st = new_stub(t, STUB_REFILL, miss);
-    st->resume = x64_here(b);
-    st->pslot = k;
-    st->write = write;
-    st->info = (uint32_t)size;
-    t->refill = st;
-    return NULL; /* the refill stub's jne leads to the slow path */
-}
-
-/* The refill of a probe slot:
- *     <the TLB probe> ; jne slow
- *     mov rax, [rax + addend] ; mov [slot], rcx ; mov [slot + 8], rax
- *     add rsi, rax ; jmp back */
-static void emit_refill_stub(struct tr *t, const struct stub *st)
-{
-    struct x64_buf *b = t->b;
-    int32_t mask = (int32_t)(~0xfffU | (st->info - 1));
-    st->slow->from = emit_tlb_lookup(t, mask, st->write);
-    x64_mov_rm(b, true, RAX, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
-    x64_mov_mr(b, true, PSLOT(st->pslot, 0), RCX);
-    x64_mov_mr(b, true, PSLOT(st->pslot, 1), RAX);
+    t->pslot_base = (uint8_t)r;
+    t->pslot_write = write;
+    t->pslot_filled = true;
+    x64_mov_rm(b, true, RAX, addend);
+    x64_mov_mr(b, true, PSLOT(0), RCX);
+    x64_mov_mr(b, true, PSLOT(1), RAX);
+    x64_mov_rr(b, true, RDI, RAX);
     x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
-    x64_jmp_to(b, st->resume + b->exec_delta);
-}
-
-/* A memory access's slow path: from the probe's jne, or from its refill. */
-static struct stub *memory_slow_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
-{
-    struct stub *st = new_stub(t, kind, from);
-    if (t->refill)
-        t->refill->slow = st;
-    return st;
+    return slow;
 }
 
 static void jit_load(struct tr *t, int size, bool sign, bool fp)
@@ -1186,6 +1142,7 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     struct x64_buf *b = t->b;
     emit_address(t);
     uint8_t *slow = emit_tlb_probe(t, size, false);
+    bool filled = t->pslot_filled;
     struct regcache at_branch = t->rc;
     if (fp) {
         x64_load(b, RCX, x64_at(RSI, 0), size, false);
@@ -1201,7 +1158,8 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     } else if (in->rd) {
         x64_load(b, reg_dst(t, in->rd), x64_at(RSI, 0), size, sign);
     }
-    struct stub *st = memory_slow_stub(t, STUB_LOAD, slow);
+    struct stub *st = new_stub(t, STUB_LOAD, slow);
+    st->pslot_fill = filled;
     st->before = at_branch;
     st->resume = x64_here(b);
     st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
@@ -1224,7 +1182,8 @@ static void jit_store(struct tr *t, int size, bool fp)
     emit_address(t);
     uint8_t *slow = emit_tlb_probe(t, size, true);
     x64_store(b, x64_at(RSI, 0), value, size);
-    struct stub *st = memory_slow_stub(t, STUB_STORE, slow);
+    struct stub *st = new_stub(t, STUB_STORE, slow);
+    st->pslot_fill = t->pslot_filled;
     st->resume = x64_here(b);
     st->info = (uint32_t)size;
     st->rs2 = in->rs2;
@@ -1235,6 +1194,8 @@ static void jit_store(struct tr *t, int size, bool fp)
 static void emit_memory_stub(struct tr *t, const struct stub *st)
 {
     struct x64_buf *b = t->b;
+    if (st->pslot_fill) /* the fast path would have filled it: empty it */
+        x64_mov_mi(b, 8, PSLOT(0), -1);
     emit_flush(t, &st->before);
     if (st->kind == STUB_LOAD) {
         x64_mov_ri(b, RDX, st->info);
@@ -1728,13 +1689,13 @@ static void emit_stubs(struct tr *t)
     for (int i = 0; i < t->nstubs; i++) {
         const struct stub *st = &t->stubs[i];
         x64_patch_rel32(st->from, x64_here(t->b));
+        t->reload_rdi = st->pslot_live;
         t->reload_fc = t->fc_on ? &st->after_fc : NULL;
         switch (st->kind) {
         case STUB_LOAD: case STUB_STORE: emit_memory_stub(t, st); break;
         case STUB_SIDE_EXIT: emit_side_exit(t, st); break;
         case STUB_JALR_MISS: emit_jalr_miss(t, st); break;
         case STUB_HOT: emit_hot_exit(t); break;
-        case STUB_REFILL: emit_refill_stub(t, st); break;
         case STUB_FP_FALLBACK: case STUB_NAN: emit_fp_stub(t, st); break;
         }
     }
@@ -1998,13 +1959,35 @@ static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
  * precision multiply names 17) also tends to leave by side exits, and
  * every exit then stores all the kept registers and every entry loads
  * them again. */
+/* The integer registers an instruction names (FP instructions name f
+ * registers in the same fields: only some of theirs are integer). */
+static uint32_t int_regs_of(const struct insn *in)
+{
+    enum op op = (enum op)in->op;
+    if (!is_fp_op(op))
+        return 1u << in->rd | 1u << in->rs1 | 1u << in->rs2;
+    switch (op) {
+    case OP_FLW: case OP_FSW: case OP_FLD: case OP_FSD:
+    case OP_FCVT_S_W: case OP_FCVT_S_WU: case OP_FCVT_S_L: case OP_FCVT_S_LU: case OP_FMV_W_X:
+    case OP_FCVT_D_W: case OP_FCVT_D_WU: case OP_FCVT_D_L: case OP_FCVT_D_LU: case OP_FMV_D_X:
+        return 1u << in->rs1;
+    case OP_FCVT_W_S: case OP_FCVT_WU_S: case OP_FCVT_L_S: case OP_FCVT_LU_S:
+    case OP_FMV_X_W: case OP_FEQ_S: case OP_FLT_S: case OP_FLE_S: case OP_FCLASS_S:
+    case OP_FCVT_W_D: case OP_FCVT_WU_D: case OP_FCVT_L_D: case OP_FCVT_LU_D:
+    case OP_FMV_X_D: case OP_FEQ_D: case OP_FLT_D: case OP_FLE_D: case OP_FCLASS_D:
+        return 1u << in->rd;
+    default:
+        return 0;
+    }
+}
+
 static uint32_t loop_regs(const struct trace_info *ti)
 {
     uint32_t regs = 0;
     for (int i = 0; i < ti->n; i++) {
         struct insn in;
         cpu_decode(ti->insn[i].raw, &in);
-        regs |= 1u << in.rd | 1u << in.rs1 | 1u << in.rs2;
+        regs |= int_regs_of(&in);
     }
     regs &= ~1u;
     return __builtin_popcount(regs) <= NCACHE ? regs : 0;
@@ -2050,13 +2033,6 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
     t->ti = ti;
     t->fc_on = true;
     emit_prologue(t);
-    t->ptr_regs = pointer_regs(ti);
-    int loads, stores;  /* empty the probe slots this trace uses */
-    count_sites(ti, &loads, &stores);
-    for (int k = 0; k < loads && k < NPSLOT_LOAD; k++)
-        x64_mov_mi(b, 8, PSLOT(k, 0), -1);
-    for (int k = 0; k < stores && k < NPSLOT_STORE; k++)
-        x64_mov_mi(b, 8, PSLOT(NPSLOT_LOAD + k, 0), -1);
     if (ti->loop && !j->max_insns) {
         emit_loop_fp_head(t, ti);
         emit_loop_head(t, loop_regs(ti));

@@ -229,8 +229,8 @@ struct hart {
     struct jit_link *jit_link;   /* JIT_EXIT_LINK: the exit to chain */
     uint64_t jit_probe[4];       /* -stats: TLB probes/misses, jump cache
                                     probes/misses counted by generated code */
-    uint64_t jit_pslot[12][2];   /* TLB probes a trace reuses: page, addend
-                                    (jit_x64.c, "Probe slots") */
+    uint64_t jit_pslot[4][2];    /* TLB probes a trace reuses: page, addend
+                                    (jit_x64.c, "Probes done once") */
     uint64_t jcache_pages[64];   /* which virtual pages (hashed) the jump
                                     cache may hold: a page flush of another
                                     page leaves it alone */
