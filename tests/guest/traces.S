@@ -24,8 +24,8 @@
  *   6  Sv39, S-mode: a trace calls a function on another virtual page;
  *      the page is remapped to other code and fenced: the trace's page
  *      guard must notice (1500 * 0x111, then 1500 * 0x222)
- *   7  Sv39, S-mode: a loop trace loads from and stores to a data page
- *      (its accesses keep their TLB probes in probe slots); the page is
+ *   7  Sv39, S-mode: a loop loads from and stores to a data page (one
+ *      block: a loop block, and a trace at -trace-threshold 1); the page is
  *      remapped to another one (the sum must come from the new one: 1500 *
  *      7, then 1500 * 9), then to a read-only one: the trace's store must
  *      fault
