@@ -403,9 +403,7 @@ struct jit_block *jit_find_block(struct hart *h, bool *fault)
         *fault = true;
         return NULL;
     }
-    /* A 32-bit instruction in the last two bytes of a page needs two pages:
-     * the interpreter runs it. */
-    if ((pa & 0xfff) == 0xffe && (host[0] & 3) == 3)
+    if (jit_straddles_page(pa, host))
         return NULL;
     uint32_t flags = cpu_code_flags(h);
     struct jit_block *blk = hash_find(j, pa, flags);

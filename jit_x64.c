@@ -333,21 +333,27 @@ static void rc_init(struct regcache *rc)
     memset(rc->slot_of, -1, sizeof rc->slot_of);
 }
 
+/* A slot for a new guest register: the first free one (guest_of 0), else
+ * the least recently used. */
+static int lru_slot(const uint8_t *guest_of, const uint32_t *used, int n)
+{
+    int slot = 0;
+    for (int i = 0; i < n; i++) {
+        if (!guest_of[i])
+            return i;
+        if (used[i] < used[slot])
+            slot = i;
+    }
+    return slot;
+}
+
 /* The host register holding x[r] (r != 0), loading it when `load`. */
 static int rc_slot(struct tr *t, unsigned r, bool load)
 {
     struct regcache *rc = &t->rc;
     int slot = rc->slot_of[r];
     if (slot < 0) {
-        slot = 0;
-        for (int i = 0; i < NCACHE; i++) {
-            if (!rc->guest_of[i]) {
-                slot = i;
-                break;
-            }
-            if (rc->used[i] < rc->used[slot])
-                slot = i;
-        }
+        slot = lru_slot(rc->guest_of, rc->used, NCACHE);
         unsigned victim = rc->guest_of[slot];
         if (victim) { /* evict the least recently used: mov [x(victim)], host */
             if (rc->dirty & (1u << victim))
@@ -441,15 +447,7 @@ static int fc_slot(struct tr *t, unsigned r)
     struct fcache *fc = &t->fc;
     int k = fc->slot_of[r];
     if (k < 0) {
-        k = 0;
-        for (int i = 0; i < NFCACHE; i++) {
-            if (!fc->guest_of[i]) {
-                k = i;
-                break;
-            }
-            if (fc->used[i] < fc->used[k])
-                k = i;
-        }
+        k = lru_slot(fc->guest_of, fc->used, NFCACHE);
         if (fc->guest_of[k])
             fc->slot_of[fc->guest_of[k] - 1] = -1;
         fc->guest_of[k] = (uint8_t)(r + 1);
@@ -1092,6 +1090,26 @@ static bool base_used_again(const struct tr *t, unsigned r)
     return false;
 }
 
+/* The TLB lookup of rsi in the TLB set whose address is in host register
+ * `set` (r14 for data, or the fetch set loaded into rcx):
+ *     mov eax, esi ; shr eax, 7 ; and eax, 255 << 5 ; add rax, set
+ *     mov rcx, rsi ; and rcx, mask ; cmp rcx, [rax + tag] ; jne miss
+ * ((va >> 12) % TLB_SIZE * sizeof(struct tlb_entry), the entry being 32
+ * bytes).  Leaves rax the entry and rcx the masked va; returns the jne's
+ * rel32 field. */
+static uint8_t *emit_tlb_lookup(struct tr *t, int set, int32_t mask, size_t tag)
+{
+    struct x64_buf *b = t->b;
+    x64_mov_rr(b, false, RAX, RSI);
+    x64_shift_ri(b, false, SHIFT_SHR, RAX, 12 - 5);
+    x64_alu_ri(b, false, ALU_AND, RAX, (TLB_SIZE - 1) << 5);
+    x64_alu_rr(b, true, ALU_ADD, RAX, set);
+    x64_mov_rr(b, true, RCX, RSI);
+    x64_alu_ri(b, true, ALU_AND, RCX, mask);
+    x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)tag));
+    return x64_jcc_rel32(b, CC_NE);
+}
+
 /* The probe of rsi for an access of `size` bytes; returns the rel32 field
  * of the jne to the slow path, and leaves rsi the host address. */
 static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
@@ -1110,16 +1128,8 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
         x64_alu_rr(b, true, ALU_ADD, RSI, RDI);
         return slow;
     }
-    /* (va >> 12) % TLB_SIZE * sizeof(struct tlb_entry), the entry being 32 bytes */
     size_t tag = write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
-    x64_mov_rr(b, false, RAX, RSI);
-    x64_shift_ri(b, false, SHIFT_SHR, RAX, 12 - 5);
-    x64_alu_ri(b, false, ALU_AND, RAX, (TLB_SIZE - 1) << 5);
-    x64_alu_rr(b, true, ALU_ADD, RAX, R14);
-    x64_mov_rr(b, true, RCX, RSI);
-    x64_alu_ri(b, true, ALU_AND, RCX, mask);
-    x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)tag));
-    uint8_t *slow = x64_jcc_rel32(b, CC_NE);
+    uint8_t *slow = emit_tlb_lookup(t, R14, mask, tag);
     struct x64_mem addend = x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend));
     if (!r || !base_used_again(t, r)) {
         x64_alu_rm(b, true, ALU_ADD, RSI, addend);
@@ -1926,24 +1936,16 @@ static int64_t vpage_of(const struct jit_block *blk, int64_t off)
 
 /* The page guard before instruction `off` (physical pc pa):
  *     lea rsi, [r12 + off - pc_off]           ; its virtual pc
- *     mov rax, [ctlb] ; mov ecx, esi ; shr ecx, 7 ; and ecx, 255 << 5
- *     add rax, rcx ; mov rcx, rsi ; and rcx, ~0xfff
- *     cmp rcx, [rax + tag_exec] ; jne leave   ; not mapped for fetch (now)
+ *     mov rcx, [ctlb] ; <TLB lookup, tag_exec> ; jne leave   ; not mapped for fetch (now)
  *     add rsi, [rax + addend] ; mov rcx, host(pa) ; cmp rsi, rcx ; jne leave */
 static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
 {
     struct x64_buf *b = t->b;
     const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 1);
     x64_lea(b, true, RSI, x64_at(R12, (int32_t)(off - t->s.pc_off)));
-    x64_mov_rm(b, true, RAX, HART(ctlb));
-    x64_mov_rr(b, false, RCX, RSI);
-    x64_shift_ri(b, false, SHIFT_SHR, RCX, 12 - 5);
-    x64_alu_ri(b, false, ALU_AND, RCX, (TLB_SIZE - 1) << 5);
-    x64_alu_rr(b, true, ALU_ADD, RAX, RCX);
-    x64_mov_rr(b, true, RCX, RSI);
-    x64_alu_ri(b, true, ALU_AND, RCX, ~0xfff);
-    x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, tag_exec)));
-    struct stub *unmapped = new_stub(t, STUB_SIDE_EXIT, x64_jcc_rel32(b, CC_NE));
+    x64_mov_rm(b, true, RCX, HART(ctlb));
+    uint8_t *miss = emit_tlb_lookup(t, RCX, ~0xfff, offsetof(struct tlb_entry, tag_exec));
+    struct stub *unmapped = new_stub(t, STUB_SIDE_EXIT, miss);
     x64_alu_rm(b, true, ALU_ADD, RSI, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
     x64_mov_ri(b, RCX, (uint64_t)(uintptr_t)host);
     x64_alu_rr(b, true, ALU_CMP, RSI, RCX);

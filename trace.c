@@ -248,7 +248,7 @@ static enum rec_state record_step(struct recorder *r)
     if (!jit_code_pa(h, h->pc, &pa))
         return aborted(r, ABORT_trap); /* the run loop takes the fault */
     const uint8_t *host = mmu_ram_ptr(h->m, pa, 2);
-    if (!host || ((pa & 0xfff) == 0xffe && (host[0] & 3) == 3))
+    if (!host || jit_straddles_page(pa, host))
         return aborted(r, ABORT_fetch);
     if (ti->n > 0) {
         struct jit_block *other = jit_lookup(r->j, pa, r->flags);

@@ -221,6 +221,12 @@ void jit_invalidate_block(struct jit *j, struct jit_block *blk);
 /* The physical address of code at vpc, through the fetch TLB when it can;
  * false (the fault recorded in h) when it cannot be fetched. */
 bool jit_code_pa(struct hart *h, uint64_t vpc, uint64_t *pa);
+/* A 32-bit instruction in the last two bytes of a page needs two pages:
+ * no block or trace holds it (the interpreter runs it). */
+static inline bool jit_straddles_page(uint64_t pa, const uint8_t *host)
+{
+    return (pa & 0xfff) == 0xffe && (host[0] & 3) == 3;
+}
 /* The valid block or trace for (pa, flags), NULL if none. */
 struct jit_block *jit_lookup(struct jit *j, uint64_t pa, uint32_t flags);
 /* Register page k of a trace: writes to it invalidate the trace. */

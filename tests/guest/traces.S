@@ -44,6 +44,11 @@
 #define VA_FN 0x7fff0000 /* near the code: a trace may span 1 GiB at most */
 #define VA_DATA 0x7ffe0000
 
+/* Point the leaf PTE at address pte at label's page (clobbers t0). */
+#define POINT_PTE(pte, label, flags)                                           \
+    la t0, label; srli t0, t0, 12; slli t0, t0, 10; ori t0, t0, flags;        \
+    sd t0, 0(pte)
+
 /* In S-mode run the instructions; their ecall (or trap) resumes in M. */
 #define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
 
@@ -139,11 +144,7 @@ spin_last:
     IN_S(sfence.vma; li a0, 1500; call loop6; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
     CHECK(s2, 1500 * 0x111)
-    la t0, fn_b                 /* point the PTE at fn_b's page */
-    srli t0, t0, 12
-    slli t0, t0, 10
-    ori t0, t0, PTE_LEAF | PTE_R | PTE_X
-    sd t0, 0(s1)
+    POINT_PTE(s1, fn_b, PTE_LEAF | PTE_R | PTE_X)
     IN_S(sfence.vma; li a0, 1500; call loop6; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
     CHECK(s2, 1500 * 0x222)
@@ -153,11 +154,7 @@ spin_last:
     IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
     CHECK(s2, 1500 * 7)
-    la t0, data_b
-    srli t0, t0, 12
-    slli t0, t0, 10
-    ori t0, t0, PTE_LEAF | PTE_R | PTE_W
-    sd t0, 0(s1)
+    POINT_PTE(s1, data_b, PTE_LEAF | PTE_R | PTE_W)
     IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0)
     CHECK_CAUSE(CAUSE_ECALL_S)
     CHECK(s2, 1500 * 9)
