@@ -91,6 +91,7 @@ void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
     h->mstatus = (2ULL << 32) | (2ULL << 34); /* UXL = SXL = 64-bit */
     cpu_request_interrupt_check(h);
     memset(h->tlb, 0xff, sizeof h->tlb);
+    mmu_lslots_clear(h);
     cpu_update_mmu_ctx(h);
 }
 
@@ -110,6 +111,8 @@ void cpu_update_mmu_ctx(struct hart *h)
         bool mxr = h->mstatus & MSTATUS_MXR;
         h->data_ctx = (uint8_t)(1 + (eff == PRIV_S) + 2 * sum + 4 * mxr);
     }
+    if (h->dtlb != h->tlb[h->data_ctx])
+        mmu_lslots_clear(h);
     h->dtlb = h->tlb[h->data_ctx];
     h->ctlb = h->tlb[h->code_ctx];
     h->jcache_xor = (uint64_t)cpu_code_flags(h) << 56 | (uint64_t)h->jcache_gen << 48;

@@ -80,6 +80,8 @@
 #define FREG_HI(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r) + 4) - JIT_HART_BIAS)
 #define PROBE(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_probe) + 8 * (i)) - JIT_HART_BIAS)
 #define PSLOT(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_pslot) + 8 * (i)) - JIT_HART_BIAS)
+#define LSLOT(w, k, i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_lslot) + \
+    16 * (JIT_LSLOTS * (w) + (k)) + 8 * (i)) - JIT_HART_BIAS)
 
 #define CANONICAL_NAN_D 0x7ff8000000000000ULL
 #define CANONICAL_NAN_S 0x7fc00000u
@@ -187,6 +189,7 @@ enum stub_kind {
     STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN, STUB_SIDE_EXIT,
     STUB_HOT,       /* a counted block's countdown ran out */
     STUB_JALR_MISS, /* a trace's indirect jump went elsewhere (target in rdx) */
+    STUB_REFILL,    /* a loop trace's probe slot missed: probe the TLB, refill */
 };
 
 /* An out-of-line path, emitted after the body. */
@@ -204,6 +207,9 @@ struct stub {
     int rs2;               /* store: the source register */
     bool pslot_fill;       /* the fast path fills the probe slot */
     bool pslot_live;       /* the body after it trusts the slot: reload rdi */
+    int lslot;             /* refill: the slot; the access's size is `info` */
+    bool write;            /* refill: for a store */
+    struct stub *slow;     /* refill: the slow path it falls back to */
     bool fp;               /* store: from f[] */
     struct regcache before;/* host registers at the branch to the stub ... */
     struct regcache after; /* ... and at the resume point */
@@ -244,6 +250,9 @@ struct tr {
     uint8_t pslot_base;           /* the base register probed into the slot, or 0 */
     bool pslot_write;             /* the slot's probe was for a store */
     bool pslot_filled;            /* the probe just emitted fills the slot */
+    bool lslots_on;               /* a loop trace: access sites take probe slots */
+    uint32_t ptr_regs;            /* registers it loads pointers into */
+    struct stub *refill;          /* the probe just emitted goes through a slot */
     int nstubs;
     /* the big arrays last: a translation clears only what is above */
     struct stub stubs[MAX_STUBS];
@@ -1071,6 +1080,12 @@ static void emit_address(struct tr *t)
  * access's slow path empties it (page -1 matches no address).  A load may
  * use a store's probe, not the other way round. */
 
+static bool is_load_store(enum op op)
+{
+    return (op >= OP_LB && op <= OP_SD) || op == OP_FLW || op == OP_FLD ||
+           op == OP_FSW || op == OP_FSD;
+}
+
 /* Will a later instruction of the trace use x[r] as a base before x[r] is
  * written or a helper runs? */
 static bool base_used_again(const struct tr *t, unsigned r)
@@ -1080,9 +1095,7 @@ static bool base_used_again(const struct tr *t, unsigned r)
         struct insn in;
         cpu_decode(ti->insn[i].raw, &in);
         enum op op = (enum op)in.op;
-        bool mem = (op >= OP_LB && op <= OP_SD) || op == OP_FLW || op == OP_FLD ||
-                   op == OP_FSW || op == OP_FSD;
-        if (mem && in.rs1 == r)
+        if (is_load_store(op) && in.rs1 == r)
             return true;
         if (in.rd == r || op == OP_JALR)
             return false;
@@ -1110,6 +1123,100 @@ static uint8_t *emit_tlb_lookup(struct tr *t, int set, int32_t mask, size_t tag)
     return x64_jcc_rel32(b, CC_NE);
 }
 
+/* -- Probe slots of loop traces -------------------------------------------------
+ * A loop trace runs many iterations per entry, and most of its accesses
+ * stay on one page from one iteration to the next (a buffer walked byte by
+ * byte, a table, the stack).  Each access site gets a probe slot in the
+ * hart (page, addend), filled by its last TLB probe, and compares its page
+ * with the slot's instead of probing:
+ *     mov rcx, rsi ; and rcx, ~0xfff | (size-1) ; cmp rcx, [slot] ; jne refill
+ *     add rsi, [slot + 8]
+ * Neither load depends on the address, so the host address is one add
+ * away from it: the probe leaves the loop's dependency chain.  The refill,
+ * out of line, is the ordinary probe; it fills the slot and goes back, or,
+ * missing the TLB too, takes the ordinary slow path.
+ * A slot holds a mapping of the current TLB set, whoever filled it, so
+ * sites of different traces may share one (JIT_LSLOTS of each kind, dealt
+ * out in turn): it stays right until the TLB loses that mapping, and every
+ * TLB flush, write-tag revocation and change of TLB set empties all slots
+ * (mmu_lslots_clear; page -1 matches no address).  Slots are not emptied
+ * at each entry: an empty slot costs a mispredicted branch, and md5sum's
+ * 4-iteration loops measured 2x slower that way.  Loads and stores have
+ * slots of their own, so a load's probe never lets a store through.
+ * Straight-line traces keep to the probe reuse above.  And a pointer the
+ * loop loads (a list's next) lands on a new page too often for a slot to
+ * pay: accesses through such registers (pointer_regs) probe the TLB. */
+
+/* The registers a trace loads pointers into: written by ld, or copied
+ * (mv, add with x0) from one of those. */
+static uint32_t pointer_regs(const struct trace_info *ti)
+{
+    uint32_t regs = 0, before;
+    do {
+        before = regs;
+        for (int i = 0; i < ti->n; i++) {
+            struct insn in;
+            cpu_decode(ti->insn[i].raw, &in);
+            enum op op = (enum op)in.op;
+            bool copy = (op == OP_ADDI && (regs & (1u << in.rs1))) ||
+                        (op == OP_ADD && ((in.rs1 == 0 && (regs & (1u << in.rs2))) ||
+                                          (in.rs2 == 0 && (regs & (1u << in.rs1)))));
+            if (op == OP_LD || copy)
+                regs |= 1u << in.rd;
+        }
+    } while (regs != before);
+    return regs & ~1u;
+}
+
+/* The slot compare, for an access site of a loop trace that takes one
+ * (else NULL): its jne goes to a refill stub, whose own jne (patched when
+ * the stub is emitted) leads to the slow path. */
+static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
+{
+    struct x64_buf *b = t->b;
+    if (!t->lslots_on || (t->ptr_regs & (1u << t->in->rs1)))
+        return NULL;
+    int k = (int)(t->j->next_lslot[write]++ % JIT_LSLOTS);
+    int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
+    x64_mov_rr(b, true, RCX, RSI);
+    x64_alu_ri(b, true, ALU_AND, RCX, mask);
+    x64_alu_rm(b, true, ALU_CMP, RCX, LSLOT(write, k, 0));
+    uint8_t *miss = x64_jcc_rel32(b, CC_NE);
+    x64_alu_rm(b, true, ALU_ADD, RSI, LSLOT(write, k, 1));
+    struct stub *st = new_stub(t, STUB_REFILL, miss);
+    st->resume = x64_here(b);
+    st->lslot = k;
+    st->write = write;
+    st->info = (uint32_t)size;
+    return st;
+}
+
+/* The refill of a probe slot:
+ *     <the TLB lookup> ; jne slow
+ *     mov rax, [rax + addend] ; mov [slot], rcx ; mov [slot + 8], rax
+ *     add rsi, rax ; jmp back */
+static void emit_refill_stub(struct tr *t, const struct stub *st)
+{
+    struct x64_buf *b = t->b;
+    int32_t mask = (int32_t)(~0xfffU | (st->info - 1));
+    size_t tag = st->write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
+    st->slow->from = emit_tlb_lookup(t, R14, mask, tag);
+    x64_mov_rm(b, true, RAX, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
+    x64_mov_mr(b, true, LSLOT(st->write, st->lslot, 0), RCX);
+    x64_mov_mr(b, true, LSLOT(st->write, st->lslot, 1), RAX);
+    x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
+    x64_jmp_to(b, st->resume + b->exec_delta);
+}
+
+/* A memory access's slow path: from the probe's jne, or from its refill. */
+static struct stub *memory_slow_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
+{
+    struct stub *st = new_stub(t, kind, from);
+    if (t->refill)
+        t->refill->slow = st;
+    return st;
+}
+
 /* The probe of rsi for an access of `size` bytes; returns the rel32 field
  * of the jne to the slow path, and leaves rsi the host address. */
 static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
@@ -1120,6 +1227,9 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
     t->pslot_filled = false;
     if (t->stats)
         x64_alu_mi(b, true, ALU_ADD, PROBE(0), 1);
+    t->refill = emit_lslot_probe(t, size, write);
+    if (t->refill)
+        return NULL; /* the refill's jne leads to the slow path */
     if (r && t->pslot_base == r && (t->pslot_write || !write)) {
         x64_mov_rr(b, true, RCX, RSI);
         x64_alu_ri(b, true, ALU_AND, RCX, mask);
@@ -1168,7 +1278,7 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     } else if (in->rd) {
         x64_load(b, reg_dst(t, in->rd), x64_at(RSI, 0), size, sign);
     }
-    struct stub *st = new_stub(t, STUB_LOAD, slow);
+    struct stub *st = memory_slow_stub(t, STUB_LOAD, slow);
     st->pslot_fill = filled;
     st->before = at_branch;
     st->resume = x64_here(b);
@@ -1192,7 +1302,7 @@ static void jit_store(struct tr *t, int size, bool fp)
     emit_address(t);
     uint8_t *slow = emit_tlb_probe(t, size, true);
     x64_store(b, x64_at(RSI, 0), value, size);
-    struct stub *st = new_stub(t, STUB_STORE, slow);
+    struct stub *st = memory_slow_stub(t, STUB_STORE, slow);
     st->pslot_fill = t->pslot_filled;
     st->resume = x64_here(b);
     st->info = (uint32_t)size;
@@ -1706,6 +1816,7 @@ static void emit_stubs(struct tr *t)
         case STUB_SIDE_EXIT: emit_side_exit(t, st); break;
         case STUB_JALR_MISS: emit_jalr_miss(t, st); break;
         case STUB_HOT: emit_hot_exit(t); break;
+        case STUB_REFILL: emit_refill_stub(t, st); break;
         case STUB_FP_FALLBACK: case STUB_NAN: emit_fp_stub(t, st); break;
         }
     }
@@ -2039,6 +2150,8 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
     emit_prologue(t);
     if (ti->loop && !j->max_insns) {
         emit_loop_fp_head(t, ti);
+        t->lslots_on = true;
+        t->ptr_regs = pointer_regs(ti);
         emit_loop_head(t, loop_regs(ti));
     }
     int64_t checked[TRACE_MAX_PAGES + 1] = {vpage_of(blk, 0)};

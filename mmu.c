@@ -94,6 +94,14 @@ static struct tlb_entry *logged_entry(struct hart *h, unsigned k)
     return &h->tlb[h->tlb_log[k] >> 12][h->tlb_log[k] & (TLB_SIZE - 1)];
 }
 
+/* Generated code's probe slots copy TLB mappings (jit_x64.c, "Probe slots
+ * of loop traces"): whatever takes a mapping out of the TLB, or switches
+ * the TLB set, empties them.  Page -1 matches no address. */
+void mmu_lslots_clear(struct hart *h)
+{
+    memset(h->jit_lslot, 0xff, sizeof h->jit_lslot);
+}
+
 static void revoke_entry(struct tlb_entry *e, const uint8_t *host)
 {
     if (e->tag_write != TLB_INVALID && (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host)
@@ -107,6 +115,7 @@ static void revoke_write_tags(struct machine *m, uint64_t paddr, const uint8_t *
 {
     for (int i = 0; i < m->nharts; i++) {
         struct hart *h = m->harts[i];
+        mmu_lslots_clear(h);
         revoke_entry(&h->tlb[TLB_CTX_BARE][(paddr >> 12) & (TLB_SIZE - 1)], host);
         if (!h->tlb_log_overflow) {
             for (unsigned k = 0; k < h->tlb_nlog; k++)
@@ -614,6 +623,7 @@ size_t mmu_peek(struct hart *h, uint64_t va, void *buf, size_t len)
 /* Empty contexts first_ctx..TLB_CTXS-1 whole. */
 static void tlb_flush_ctxs(struct hart *h, int first_ctx)
 {
+    mmu_lslots_clear(h);
     if (first_ctx == TLB_CTX_BARE + 1 && !h->tlb_log_overflow) {
         for (unsigned k = 0; k < h->tlb_nlog; k++) {
             struct tlb_entry *e = logged_entry(h, k);
@@ -652,6 +662,7 @@ static void tlb_flush_range(struct hart *h, uint64_t base, uint64_t mask)
 
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
 {
+    mmu_lslots_clear(h);
     /* The jump cache maps virtual pcs to code: it goes with the TLB, all
      * of it when va may lie in a superpage (its other 4 KiB pages too). */
     if (h->m->jit) {

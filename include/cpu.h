@@ -152,6 +152,8 @@ _Static_assert(TLB_BITS == 12 && TLB_CTXS <= 16, "tlb_log packs ctx << 12 | inde
 struct jit_cache_entry;
 struct jit_link;
 
+#define JIT_LSLOTS 128
+
 struct hart {
     uint64_t x[32];       /* x0 is always 0: nothing ever writes it */
     uint64_t pc;
@@ -231,6 +233,10 @@ struct hart {
                                     probes/misses counted by generated code */
     uint64_t jit_pslot[4][2];    /* TLB probes a trace reuses: page, addend
                                     (jit_x64.c, "Probes done once") */
+    /* Loop traces' access sites: page, addend; [0] loads, [1] stores
+     * (jit_x64.c, "Probe slots of loop traces").  Valid only while the TLB
+     * keeps that mapping: every TLB flush empties them (mmu_lslots_clear). */
+    uint64_t jit_lslot[2][JIT_LSLOTS][2];
     uint64_t jcache_pages[64];   /* which virtual pages (hashed) the jump
                                     cache may hold: a page flush of another
                                     page leaves it alone */

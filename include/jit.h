@@ -164,6 +164,7 @@ struct jit {
     int32_t trace_threshold;   /* -trace-threshold: runs of a head before recording */
     struct trace_heads *heads; /* the candidate heads: (pa, flags) */
     struct trace_stats *tstats;/* -stats: counters generated code bumps */
+    unsigned next_lslot[2];    /* the probe slot the next load / store site takes */
 
     uint8_t *scratch;          /* translation buffer */
     size_t scratch_size;

@@ -125,6 +125,7 @@ void mmu_wlog_record(struct machine *m, uint64_t paddr, int size, uint64_t old,
 /* Flush the translated TLB sets (satp write, SFENCE.VMA); va_all true for
  * all addresses, else only the page of va. */
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va);
+void mmu_lslots_clear(struct hart *h);
 
 /* -- The debugger's view (gdbstub.c, monitor.c): no side effects on the guest */
 /* va to pa as hart h sees it now, ignoring permissions; false if unmapped. */

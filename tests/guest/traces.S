@@ -33,6 +33,14 @@
  *      double sum over i = 1..3000 of (i odd ? i * 0.5 : -(i * 0.25))
  *        = 1125000 - 562875 = 562125.0, a single count to 3000.0f, and an
  *      fcvt.w.d (run by a helper, which clobbers xmm) every iteration
+ *   9  case 7 without leaving S-mode: S-mode code remaps the data page and
+ *      fences, then makes it read-only and fences; the loop trace's probe
+ *      slots (they outlive a run of the trace) must follow each sfence.vma
+ *  10  a loop trace stores into a page (1100 runs of 8 iterations: a trace
+ *      at the default threshold), code on that page is run, and the
+ *      loop stores new code there: the stores must reach the translation
+ *      (a probe slot must not keep the page's write permission once it
+ *      holds code): 5, then 9
  */
 #define TEST_AREA "traces"
 #include "test.h"
@@ -178,7 +186,52 @@ spin_last:
     CHECK(t0, 0x453b8000)       /* 3000.0f */
     CHECK(t4, 562125)           /* the last fcvt.w.d */
 
+    CASE(9, "Sv39: S-mode remaps a loop trace's data page, then read-only")
+    li a0, LEVELS_SV39
+    call vm_setup
+    MAP_LABEL(VA_DATA, data_a, PTE_LEAF | PTE_R | PTE_W, 0, LEVELS_SV39)
+    mv s1, a0                   /* s1: the PTE, identity-mapped for S */
+    la s3, data_b
+    srli s3, s3, 2
+    ori s3, s3, PTE_LEAF | PTE_R | PTE_W /* s3: the PTE for data_b */
+    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0;
+         sd s3, 0(s1); sfence.vma; li a0, 1500; call loop8; mv s4, a0;
+         xori s3, s3, PTE_W; sd s3, 0(s1); sfence.vma; li a0, 1500; call loop8)
+    CHECK_CAUSE(CAUSE_STORE_PAGE)
+    CHECK_TVAL(VA_DATA + 8)
+    CHECK(s2, 1500 * 7)
+    CHECK(s4, 1500 * 9)
+    csrw satp, zero
+    sfence.vma
+
+    CASE(10, "a loop trace's stores into a page that came to hold code")
+    li s4, 1100                 /* enough entries for a trace */
+1:  li a0, 0x00500513           /* li a0, 5 */
+    call loop10
+    addi s4, s4, -1
+    bnez s4, 1b
+    call code_page              /* run enough to be translated */
+    call code_page
+    call code_page
+    CHECK(a0, 5)
+    li a0, 0x00900513           /* li a0, 9 */
+    call loop10
+    call code_page
+    CHECK(a0, 9)
+
     j pass
+
+/* Write the instruction a0 and a ret to code_page, 8 times over. */
+loop10:
+    la t3, code_page
+    li t4, 0x00008067           /* ret */
+    li t5, 8
+    j 1f                        /* the first store too is the trace's */
+1:  sw a0, 0(t3)
+    sw t4, 4(t3)
+    addi t5, t5, -1
+    bnez t5, 1b
+    ret
 
 /* a0 = sum over i < a0 of (i odd ? 3i : i / 2), with a call per odd i */
 loop1:
@@ -353,6 +406,8 @@ fn_b:
 data_a: .dword 7, 0
     .balign 4096
 data_b: .dword 9, 0
+    .balign 4096
+code_page: .word 0, 0           /* loop10 writes code here */
     .balign 4096
 values: .dword 1, 2, 3, 4
 good_ptrs: .dword values, values + 8, values + 16, values + 24
