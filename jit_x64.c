@@ -207,7 +207,7 @@ struct stub {
     int rs2;               /* store: the source register */
     bool pslot_fill;       /* the fast path fills the probe slot */
     bool pslot_live;       /* the body after it trusts the slot: reload rdi */
-    int lslot;             /* refill: the slot; the access's size is `info` */
+    int lslot, ways;       /* refill: the slot(s); the access's size is `info` */
     bool write;            /* refill: for a store */
     struct stub *slow;     /* refill: the slow path it falls back to */
     bool fp;               /* store: from f[] */
@@ -251,7 +251,7 @@ struct tr {
     bool pslot_write;             /* the slot's probe was for a store */
     bool pslot_filled;            /* the probe just emitted fills the slot */
     bool lslots_on;               /* a loop trace: access sites take probe slots */
-    uint32_t ptr_regs;            /* registers it loads pointers into */
+    uint32_t loaded, computed;    /* pointer_regs, computed_regs of the loop */
     struct stub *refill;          /* the probe just emitted goes through a slot */
     int nstubs;
     /* the big arrays last: a translation clears only what is above */
@@ -1071,8 +1071,12 @@ static void emit_address(struct tr *t)
  *     mov rdi, rax ; add rsi, rax
  * The later ones compare their page with the slot's instead of probing,
  * and their address is one add away from the base:
- *     mov rcx, rsi ; and rcx, ~0xfff | (size-1) ; cmp rcx, [slot] ; jne slow
+ *     mov rcx, rsi ; and rcx, ~0xfff | (size-1) ; cmp rcx, [slot] ; jne other
  *     add rsi, rdi
+ * `other`, out of line, is the ordinary TLB probe (a frame or a struct
+ * across a page boundary: sent to C instead, every access on its second
+ * page was a slow path, and whether a frame straddles depends on where
+ * ASLR put the stack: awk ran 0.5 s or 1.4 s at random).
  * rdi is otherwise only a helper's first argument: a slow path that calls
  * one and rejoins the body reloads it.  The slot is trusted only along the
  * straight line after it was filled in the same run: nothing inside a
@@ -1143,9 +1147,11 @@ static uint8_t *emit_tlb_lookup(struct tr *t, int set, int32_t mask, size_t tag)
  * at each entry: an empty slot costs a mispredicted branch, and md5sum's
  * 4-iteration loops measured 2x slower that way.  Loads and stores have
  * slots of their own, so a load's probe never lets a store through.
- * Straight-line traces keep to the probe reuse above.  And a pointer the
- * loop loads (a list's next) lands on a new page too often for a slot to
- * pay: accesses through such registers (pointer_regs) probe the TLB. */
+ * Straight-line traces keep to the probe reuse above.  A pointer the loop
+ * loads (a list's next) lands on a new page too often for a slot to pay:
+ * accesses through such registers (pointer_regs) probe the TLB. */
+
+static unsigned int_dest_of(const struct insn *in);
 
 /* The registers a trace loads pointers into: written by ld, or copied
  * (mv, add with x0) from one of those. */
@@ -1168,43 +1174,111 @@ static uint32_t pointer_regs(const struct trace_info *ti)
     return regs & ~1u;
 }
 
+/* The registers the loop computes: writes other than stepping them (addi
+ * r, r, imm) or setting them to a constant (lui, auipc, li). */
+static uint32_t computed_regs(const struct trace_info *ti)
+{
+    uint32_t regs = 0;
+    for (int i = 0; i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        enum op op = (enum op)in.op;
+        bool steps = op == OP_ADDI && (in.rs1 == in.rd || in.rs1 == 0);
+        if (!steps && op != OP_LUI && op != OP_AUIPC)
+            regs |= 1u << int_dest_of(&in);
+    }
+    return regs & ~1u;
+}
+
+/* The next `ways` slots of a kind, dealt out in turn. */
+static int lslot_take(struct jit *j, bool write, int ways)
+{
+    unsigned k = j->next_lslot[write] % JIT_LSLOTS;
+    if (k + (unsigned)ways > JIT_LSLOTS)
+        k = 0;
+    j->next_lslot[write] = k + (unsigned)ways;
+    return (int)k;
+}
+
 /* The slot compare, for an access site of a loop trace that takes one
  * (else NULL): its jne goes to a refill stub, whose own jne (patched when
- * the stub is emitted) leads to the slow path. */
+ * the stub is emitted) leads to the slow path.  A site whose base the loop
+ * steps or keeps has one slot:
+ *     mov rcx, rsi ; and rcx, mask ; cmp rcx, [A] ; jne refill
+ *     add rsi, [A + 8]
+ * A site whose base the loop computes (a table's index) may land on either
+ * of two pages at random, when the table straddles a page boundary (ASLR
+ * decides): with one slot every other access would refill it after a
+ * mispredicted branch (crc32 ran 50 or 80 ms).  It has two, A and B, and
+ * picks one without a branch that depends on which:
+ *     mov rcx, rsi ; and rcx, mask
+ *     mov rax, [B] ; cmp rcx, [A] ; cmove rax, rcx ; cmp rcx, rax ; jne refill
+ *     mov rax, [B + 8] ; cmp rcx, [A] ; cmove rax, [A + 8] ; add rsi, rax */
 static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
 {
     struct x64_buf *b = t->b;
-    if (!t->lslots_on || (t->ptr_regs & (1u << t->in->rs1)))
+    uint32_t base = 1u << t->in->rs1;
+    if (!t->lslots_on || (t->loaded & base))
         return NULL;
-    int k = (int)(t->j->next_lslot[write]++ % JIT_LSLOTS);
+    int ways = t->computed & base ? 2 : 1;
+    int k = lslot_take(t->j, write, ways);
     int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
     x64_mov_rr(b, true, RCX, RSI);
     x64_alu_ri(b, true, ALU_AND, RCX, mask);
-    x64_alu_rm(b, true, ALU_CMP, RCX, LSLOT(write, k, 0));
-    uint8_t *miss = x64_jcc_rel32(b, CC_NE);
-    x64_alu_rm(b, true, ALU_ADD, RSI, LSLOT(write, k, 1));
+    uint8_t *miss;
+    if (ways == 1) {
+        x64_alu_rm(b, true, ALU_CMP, RCX, LSLOT(write, k, 0));
+        miss = x64_jcc_rel32(b, CC_NE);
+        x64_alu_rm(b, true, ALU_ADD, RSI, LSLOT(write, k, 1));
+    } else {
+        x64_mov_rm(b, true, RAX, LSLOT(write, k + 1, 0));
+        x64_alu_rm(b, true, ALU_CMP, RCX, LSLOT(write, k, 0));
+        x64_cmovcc(b, true, CC_E, RAX, RCX);
+        x64_alu_rr(b, true, ALU_CMP, RCX, RAX);
+        miss = x64_jcc_rel32(b, CC_NE);
+        x64_mov_rm(b, true, RAX, LSLOT(write, k + 1, 1));
+        x64_alu_rm(b, true, ALU_CMP, RCX, LSLOT(write, k, 0));
+        x64_cmovcc_rm(b, true, CC_E, RAX, LSLOT(write, k, 1));
+        x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
+    }
     struct stub *st = new_stub(t, STUB_REFILL, miss);
     st->resume = x64_here(b);
     st->lslot = k;
+    st->ways = ways;
     st->write = write;
     st->info = (uint32_t)size;
     return st;
 }
 
-/* The refill of a probe slot:
+/* The refill of a probe slot (A; with two, A moves to B first):
  *     <the TLB lookup> ; jne slow
- *     mov rax, [rax + addend] ; mov [slot], rcx ; mov [slot + 8], rax
- *     add rsi, rax ; jmp back */
+ *     [push [A] ; pop [B] ; push [A + 8] ; pop [B + 8]]
+ *     mov rax, [rax + addend] ; mov [A], rcx ; mov [A + 8], rax
+ *     add rsi, rax ; jmp back
+ * A probe reused through rdi that met another page (st->lslot < 0) only
+ * probes: add rsi, [rax + addend] ; jmp back. */
 static void emit_refill_stub(struct tr *t, const struct stub *st)
 {
     struct x64_buf *b = t->b;
     int32_t mask = (int32_t)(~0xfffU | (st->info - 1));
     size_t tag = st->write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
     st->slow->from = emit_tlb_lookup(t, R14, mask, tag);
-    x64_mov_rm(b, true, RAX, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
-    x64_mov_mr(b, true, LSLOT(st->write, st->lslot, 0), RCX);
-    x64_mov_mr(b, true, LSLOT(st->write, st->lslot, 1), RAX);
-    x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
+    struct x64_mem addend = x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend));
+    if (st->lslot < 0) {
+        x64_alu_rm(b, true, ALU_ADD, RSI, addend);
+    } else {
+        int k = st->lslot;
+        if (st->ways == 2) { /* no register is free: memory to memory */
+            x64_push_m(b, LSLOT(st->write, k, 0));
+            x64_pop_m(b, LSLOT(st->write, k + 1, 0));
+            x64_push_m(b, LSLOT(st->write, k, 1));
+            x64_pop_m(b, LSLOT(st->write, k + 1, 1));
+        }
+        x64_mov_rm(b, true, RAX, addend);
+        x64_mov_mr(b, true, LSLOT(st->write, k, 0), RCX);
+        x64_mov_mr(b, true, LSLOT(st->write, k, 1), RAX);
+        x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
+    }
     x64_jmp_to(b, st->resume + b->exec_delta);
 }
 
@@ -1234,9 +1308,16 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
         x64_mov_rr(b, true, RCX, RSI);
         x64_alu_ri(b, true, ALU_AND, RCX, mask);
         x64_alu_rm(b, true, ALU_CMP, RCX, PSLOT(0));
-        uint8_t *slow = x64_jcc_rel32(b, CC_NE);
+        uint8_t *other_page = x64_jcc_rel32(b, CC_NE);
         x64_alu_rr(b, true, ALU_ADD, RSI, RDI);
-        return slow;
+        /* another page (a frame or struct across a page boundary): probe
+         * the TLB out of line, as the refill of a slot does, without one */
+        t->refill = new_stub(t, STUB_REFILL, other_page);
+        t->refill->resume = x64_here(b);
+        t->refill->lslot = -1;
+        t->refill->write = write;
+        t->refill->info = (uint32_t)size;
+        return NULL;
     }
     size_t tag = write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
     uint8_t *slow = emit_tlb_lookup(t, R14, mask, tag);
@@ -1800,8 +1881,7 @@ static void emit_jalr_miss(struct tr *t, const struct stub *st)
 /* A counted block's countdown ran out: back to C, nothing run yet. */
 static void emit_hot_exit(struct tr *t)
 {
-    x64_mov_ri(t->b, RAX, JIT_EXIT_HOT);
-    x64_jmp_to(t->b, t->j->epilogue);
+    x64_jmp_to(t->b, t->j->exit_hot);
 }
 
 static void emit_stubs(struct tr *t)
@@ -2076,21 +2156,39 @@ static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
  * them again. */
 /* The integer registers an instruction names (FP instructions name f
  * registers in the same fields: only some of theirs are integer). */
+/* Does an FP instruction write an integer register (its rd)? */
+static bool fp_writes_x(enum op op)
+{
+    switch (op) {
+    case OP_FCVT_W_S: case OP_FCVT_WU_S: case OP_FCVT_L_S: case OP_FCVT_LU_S:
+    case OP_FMV_X_W: case OP_FEQ_S: case OP_FLT_S: case OP_FLE_S: case OP_FCLASS_S:
+    case OP_FCVT_W_D: case OP_FCVT_WU_D: case OP_FCVT_L_D: case OP_FCVT_LU_D:
+    case OP_FMV_X_D: case OP_FEQ_D: case OP_FLT_D: case OP_FLE_D: case OP_FCLASS_D:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The integer register an instruction writes, or 0. */
+static unsigned int_dest_of(const struct insn *in)
+{
+    enum op op = (enum op)in->op;
+    return !is_fp_op(op) || fp_writes_x(op) ? in->rd : 0;
+}
+
 static uint32_t int_regs_of(const struct insn *in)
 {
     enum op op = (enum op)in->op;
     if (!is_fp_op(op))
         return 1u << in->rd | 1u << in->rs1 | 1u << in->rs2;
+    if (fp_writes_x(op))
+        return 1u << in->rd;
     switch (op) {
     case OP_FLW: case OP_FSW: case OP_FLD: case OP_FSD:
     case OP_FCVT_S_W: case OP_FCVT_S_WU: case OP_FCVT_S_L: case OP_FCVT_S_LU: case OP_FMV_W_X:
     case OP_FCVT_D_W: case OP_FCVT_D_WU: case OP_FCVT_D_L: case OP_FCVT_D_LU: case OP_FMV_D_X:
         return 1u << in->rs1;
-    case OP_FCVT_W_S: case OP_FCVT_WU_S: case OP_FCVT_L_S: case OP_FCVT_LU_S:
-    case OP_FMV_X_W: case OP_FEQ_S: case OP_FLT_S: case OP_FLE_S: case OP_FCLASS_S:
-    case OP_FCVT_W_D: case OP_FCVT_WU_D: case OP_FCVT_L_D: case OP_FCVT_LU_D:
-    case OP_FMV_X_D: case OP_FEQ_D: case OP_FLT_D: case OP_FLE_D: case OP_FCLASS_D:
-        return 1u << in->rd;
     default:
         return 0;
     }
@@ -2151,7 +2249,8 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
     if (ti->loop && !j->max_insns) {
         emit_loop_fp_head(t, ti);
         t->lslots_on = true;
-        t->ptr_regs = pointer_regs(ti);
+        t->loaded = pointer_regs(ti);
+        t->computed = computed_regs(ti);
         emit_loop_head(t, loop_regs(ti));
     }
     int64_t checked[TRACE_MAX_PAGES + 1] = {vpage_of(blk, 0)};
@@ -2242,6 +2341,9 @@ void jit_emit_trampolines(struct jit *j, struct x64_buf *b)
     x64_jmp_to(b, j->epilogue);
     j->exit_trap = HERE();
     x64_mov_ri(b, RAX, JIT_EXIT_TRAP);
+    x64_jmp_to(b, j->epilogue);
+    j->exit_hot = HERE();
+    x64_mov_ri(b, RAX, JIT_EXIT_HOT);
     x64_jmp_to(b, j->epilogue);
 
     /* dispatch:  mov rax, r12 ; <jump cache probe> */

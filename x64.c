@@ -63,7 +63,8 @@ enum {
     OP_JMP_Jz = 0xe9,
     OP_JMP_Jb = 0xeb,
     OP_GRP3_Ev = 0xf7, /* /2 not, /3 neg, /0 test, /4 mul, /5 imul, /6 div, /7 idiv */
-    OP_GRP5_Ev = 0xff, /* /2 call, /4 jmp */
+    OP_GRP5_Ev = 0xff, /* /2 call, /4 jmp, /6 push */
+    OP_POP_Ev = 0x8f,  /* /0 */
 
     OP_UD2 = P_0F | 0x0b,
     OP_MOVSD_VxWx = P_F2 | P_0F | 0x10,
@@ -100,7 +101,7 @@ enum {
 
 /* The /digit in ModRM.reg that selects the operation of a group opcode. */
 enum { GRP3_TEST = 0, GRP3_NOT = 2, GRP3_NEG = 3, GRP3_MUL = 4, GRP3_IMUL = 5 };
-enum { GRP3_DIV = 6, GRP3_IDIV = 7, GRP5_CALL = 2, GRP5_JMP = 4 };
+enum { GRP3_DIV = 6, GRP3_IDIV = 7, GRP5_CALL = 2, GRP5_JMP = 4, GRP5_PUSH = 6 };
 enum { GRP15_LDMXCSR = 2, GRP15_STMXCSR = 3 };
 
 /* -- Bytes ----------------------------------------------------------------- */
@@ -516,6 +517,12 @@ void x64_cmovcc(struct x64_buf *b, bool w, enum x64_cc cc, int dst, int src)
     op_rr(b, OP_CMOVCC_GvEv + cc, w, dst, src);
 }
 
+/* cmove 0x10(%rbx),%rax    (0F 40+cc /r) */
+void x64_cmovcc_rm(struct x64_buf *b, bool w, enum x64_cc cc, int dst, struct x64_mem mem)
+{
+    op_rm(b, OP_CMOVCC_GvEv + cc, w, dst, mem);
+}
+
 /* -- Control --------------------------------------------------------------- */
 
 /* Where field-returning emitters point when the buffer is full: callers may
@@ -680,6 +687,18 @@ void x64_push_r(struct x64_buf *b, int r)
 void x64_pop_r(struct x64_buf *b, int r)
 {
     op(b, OP_POP_Zv | (r & 7), false, 0, r, -1);
+}
+
+/* push 0x10(%rbx)    (FF /6: 64-bit without REX.W) */
+void x64_push_m(struct x64_buf *b, struct x64_mem mem)
+{
+    op_rm(b, OP_GRP5_Ev, false, GRP5_PUSH, mem);
+}
+
+/* pop 0x10(%rbx)    (8F /0) */
+void x64_pop_m(struct x64_buf *b, struct x64_mem mem)
+{
+    op_rm(b, OP_POP_Ev, false, 0, mem);
 }
 
 /* ud2    (0F 0B) */

@@ -148,7 +148,7 @@ struct jit {
     uint8_t *enter;            /* exec: jit_enter(h, code) trampoline */
     uint8_t *epilogue;         /* exec: return eax to jit_run */
     uint8_t *dispatch;         /* exec: probe the jump cache for h->pc */
-    uint8_t *exit_lookup, *exit_budget, *exit_trap; /* exec: leave with eax */
+    uint8_t *exit_lookup, *exit_budget, *exit_trap, *exit_hot; /* exec: leave with eax */
     bool no_chain;             /* -check, -d in_asm/exec: every exit to C */
     size_t stubs_end;          /* the trampolines end here; blocks follow */
 

@@ -152,6 +152,8 @@ void x64_not_r(struct x64_buf *b, bool w, int r);
 void x64_setcc(struct x64_buf *b, enum x64_cc cc, int r);
 /* cmovcc dst, src. */
 void x64_cmovcc(struct x64_buf *b, bool w, enum x64_cc cc, int dst, int src);
+/* cmovcc mem, dst. */
+void x64_cmovcc_rm(struct x64_buf *b, bool w, enum x64_cc cc, int dst, struct x64_mem mem);
 
 /* -- Control --------------------------------------------------------------- */
 /* Emitters returning a field return a pointer to its first byte for later
@@ -198,6 +200,9 @@ void x64_ret(struct x64_buf *b);
 void x64_push_r(struct x64_buf *b, int r);
 /* pop r (64-bit). */
 void x64_pop_r(struct x64_buf *b, int r);
+/* push / pop a 64-bit memory operand. */
+void x64_push_m(struct x64_buf *b, struct x64_mem mem);
+void x64_pop_m(struct x64_buf *b, struct x64_mem mem);
 /* ud2: a guaranteed invalid-opcode trap. */
 void x64_ud2(struct x64_buf *b);
 /* n bytes (1..15) of no-ops, in as few instructions as the SDM's table allows. */

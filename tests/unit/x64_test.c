@@ -426,13 +426,15 @@ static void emit_arith(void)
     T(2, x64_cqo(&b), "cqto");
     T(1, x64_cdq(&b), "cltd");
 
-    group("setcc cmovcc");
+    group("setcc cmovcc cmovcc_rm");
     for (int cc = 0; cc < 16; cc++)
         for (int r = 0; r < 16; r++) {
             T(3 + (r >= 4), x64_setcc(&b, cc, r), "set%s %%%s", CC[cc], B[r]);
             int s = (r + cc) % 16;
             T(0, x64_cmovcc(&b, r & 1, cc, r, s), "cmov%s %%%s,%%%s", CC[cc], reg(r & 1, s),
               reg(r & 1, r));
+            T(0, x64_cmovcc_rm(&b, r & 1, cc, r, *few(r + cc)), "cmov%s %s,%%%s", CC[cc],
+              M(*few(r + cc)), reg(r & 1, r));
         }
 }
 
@@ -505,12 +507,14 @@ static void emit_control(void)
         T(0, x64_call_m(&b, *few(r + 3)), "call *%s", M(*few(r + 3)));
     }
 
-    group("ret push_r pop_r ud2");
+    group("ret push_r pop_r push_m pop_m ud2");
     T(1, x64_ret(&b), "ret");
     T(2, x64_ud2(&b), "ud2");
     for (int r = 0; r < 16; r++) {
         T(1 + hi(r), x64_push_r(&b, r), "push %%%s", Q[r]);
         T(1 + hi(r), x64_pop_r(&b, r), "pop %%%s", Q[r]);
+        T(0, x64_push_m(&b, *few(r)), "push %s", M(*few(r)));
+        T(0, x64_pop_m(&b, *few(r + 5)), "pop %s", M(*few(r + 5)));
     }
 
     group("nop");
