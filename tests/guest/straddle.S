@@ -11,6 +11,10 @@
  *   2  the same with a store to [p] and a load of [p - 8] (a store's probe
  *      reused by a load on the other page), adding the iteration to [p]:
  *      sum of [p - 8] + i over i < 3000 = 3000 * 5 + 2999 * 3000 / 2
+ *   3  a table of 8 dwords across the boundary (4 on each page), indexed
+ *      by a computed index in a loop (such a site has two probe slots,
+ *      one per page): sum over i < 3000 of table[(5i + i/8) % 8], with
+ *      table[k] = k + 1: every k appears 375 times, 375 * 36 = 13500
  */
 #define TEST_AREA "straddle"
 #include "test.h"
@@ -42,6 +46,24 @@ main:
     addi s3, s3, 1
     bne s3, s4, 1b
     CHECK(s2, 3000 * 5 + 2999 * 3000 / 2)
+
+    CASE(3, "a computed index into a table across a page boundary")
+    la s1, table
+    li s3, 0
+    li s2, 0
+    li s4, 3000
+1:  li t1, 5
+    mul t0, s3, t1
+    srli t1, s3, 3
+    add t0, t0, t1
+    andi t0, t0, 7
+    slli t0, t0, 3
+    add t0, t0, s1              /* t0: computed each iteration */
+    ld a1, 0(t0)
+    add s2, s2, a1
+    addi s3, s3, 1
+    bne s3, s4, 1b
+    CHECK(s2, 13500)
     j pass
 
     .data
@@ -51,3 +73,7 @@ page_a: .fill 511, 8, 0
     .dword 5                    /* the last dword of page_a */
 page_b: .dword 7
     .fill 511, 8, 0
+page_c: .fill 508, 8, 0
+table: .dword 1, 2, 3, 4        /* the table straddles page_c and page_d */
+page_d: .dword 5, 6, 7, 8
+    .fill 508, 8, 0
