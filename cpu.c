@@ -91,6 +91,7 @@ void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
     h->mstatus = (2ULL << 32) | (2ULL << 34); /* UXL = SXL = 64-bit */
     cpu_request_interrupt_check(h);
     memset(h->tlb, 0xff, sizeof h->tlb);
+    h->jit_lslots_filled = 1; /* zeroed above: page 0 would match */
     mmu_lslots_clear(h);
     cpu_update_mmu_ctx(h);
 }

@@ -1254,7 +1254,7 @@ static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
  *     <the TLB lookup> ; jne slow
  *     [push [A] ; pop [B] ; push [A + 8] ; pop [B + 8]]
  *     mov rax, [rax + addend] ; mov [A], rcx ; mov [A + 8], rax
- *     add rsi, rax ; jmp back
+ *     mov byte [lslots_filled], 1 ; add rsi, rax ; jmp back
  * A probe reused through rdi that met another page (st->lslot < 0) only
  * probes: add rsi, [rax + addend] ; jmp back. */
 static void emit_refill_stub(struct tr *t, const struct stub *st)
@@ -1277,6 +1277,7 @@ static void emit_refill_stub(struct tr *t, const struct stub *st)
         x64_mov_rm(b, true, RAX, addend);
         x64_mov_mr(b, true, LSLOT(st->write, k, 0), RCX);
         x64_mov_mr(b, true, LSLOT(st->write, k, 1), RAX);
+        x64_mov_mi(b, 1, HART(jit_lslots_filled), 1);
         x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
     }
     x64_jmp_to(b, st->resume + b->exec_delta);

@@ -99,7 +99,10 @@ static struct tlb_entry *logged_entry(struct hart *h, unsigned k)
  * the TLB set, empties them.  Page -1 matches no address. */
 void mmu_lslots_clear(struct hart *h)
 {
+    if (!h->jit_lslots_filled) /* the kernel fences page by page: skip the memset */
+        return;
     memset(h->jit_lslot, 0xff, sizeof h->jit_lslot);
+    h->jit_lslots_filled = 0;
 }
 
 static void revoke_entry(struct tlb_entry *e, const uint8_t *host)

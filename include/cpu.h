@@ -237,6 +237,7 @@ struct hart {
      * (jit_x64.c, "Probe slots of loop traces").  Valid only while the TLB
      * keeps that mapping: every TLB flush empties them (mmu_lslots_clear). */
     uint64_t jit_lslot[2][JIT_LSLOTS][2];
+    uint8_t jit_lslots_filled;   /* a refill ran since they were last emptied */
     uint64_t jcache_pages[64];   /* which virtual pages (hashed) the jump
                                     cache may hold: a page flush of another
                                     page leaves it alone */
