@@ -2148,15 +2148,6 @@ static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
     unmapped->page_pa = moved->page_pa = ~0ULL;
 }
 
-/* The registers a loop trace keeps in host registers across iterations:
- * all it names, when they fit (then nothing is ever evicted); else none,
- * and each iteration loads what it uses, as blocks do.  Keeping only some
- * was measured slower: a loop that does not fit (the kernel's multi-
- * precision multiply names 17) also tends to leave by side exits, and
- * every exit then stores all the kept registers and every entry loads
- * them again. */
-/* The integer registers an instruction names (FP instructions name f
- * registers in the same fields: only some of theirs are integer). */
 /* Does an FP instruction write an integer register (its rd)? */
 static bool fp_writes_x(enum op op)
 {
@@ -2178,6 +2169,8 @@ static unsigned int_dest_of(const struct insn *in)
     return !is_fp_op(op) || fp_writes_x(op) ? in->rd : 0;
 }
 
+/* The integer registers an instruction names (FP instructions name f
+ * registers in the same fields: only some of theirs are integer). */
 static uint32_t int_regs_of(const struct insn *in)
 {
     enum op op = (enum op)in->op;
@@ -2195,6 +2188,13 @@ static uint32_t int_regs_of(const struct insn *in)
     }
 }
 
+/* The registers a loop trace keeps in host registers across iterations:
+ * all it names, when they fit (then nothing is ever evicted); else none,
+ * and each iteration loads what it uses, as blocks do.  Keeping only some
+ * was measured slower: a loop that does not fit (the kernel's multi-
+ * precision multiply names 17) also tends to leave by side exits, and
+ * every exit then stores all the kept registers and every entry loads
+ * them again. */
 static uint32_t loop_regs(const struct trace_info *ti)
 {
     uint32_t regs = 0;
