@@ -22,7 +22,9 @@
  *              virtual offset from the head, physical pc and bits, until
  *              the path is back at the head (a loop trace), reaches another
  *              trace, meets a system instruction or an instruction already
- *              on the path, or hits a limit.  The interpreter is the
+ *              on the path, or hits a limit; a jump too far for the trace
+ *              (a call into a library mapped gigabytes away) is left out
+ *              and the trace ends before it.  The interpreter is the
  *              reference, so recording is ordinary execution.  Exceptions,
  *              interrupts (a kick ends the slice), mode changes and code
  *              written meanwhile abort the recording.
@@ -54,7 +56,8 @@
     X(repeat, "at an instruction already on the path")                         \
     X(system, "before a system instruction")                                   \
     X(length, "at the length limit")                                           \
-    X(pages, "at the page limit")
+    X(pages, "at the page limit")                                             \
+    X(far, "before a jump too far from the head")
 #define TRACE_ABORTS(X)                                                        \
     X(trap, "an exception")                                                    \
     X(budget, "an interrupt or the slice's end")                               \
@@ -94,6 +97,7 @@ struct recorder {
     uint32_t flags;
     uint64_t head_vpc;
     enum trace_end end;
+    int64_t far_jump;          /* END_far: the jump left out, where the trace leaves */
     enum trace_abort abort;
     struct trace_info *ti;     /* room for TRACE_MAX_INSNS */
 };
@@ -242,8 +246,14 @@ static enum rec_state record_step(struct recorder *r)
         return aborted(r, ABORT_budget);
     if (cpu_code_flags(h) != r->flags)
         return aborted(r, ABORT_mode);
-    if (delta > TRACE_MAX_DELTA || delta < -TRACE_MAX_DELTA)
-        return aborted(r, ABORT_too_far);
+    if (delta > TRACE_MAX_DELTA || delta < -TRACE_MAX_DELTA) {
+        /* a call into a library mapped far away: the path up to the jump
+         * is the trace, and it leaves for the jump's own block */
+        if (ti->n < 2)
+            return aborted(r, ABORT_too_far);
+        r->far_jump = ti->insn[--ti->n].delta;
+        return ended(r, END_far);
+    }
     uint64_t pa;
     if (!jit_code_pa(h, h->pc, &pa))
         return aborted(r, ABORT_trap); /* the run loop takes the fault */
@@ -378,7 +388,7 @@ void trace_hot(struct hart *h)
     switch (state) {
     case REC_ENDED:
         ti->loop = r.end == END_loop;
-        ti->end_delta = (int64_t)(h->pc - r.head_vpc);
+        ti->end_delta = r.end == END_far ? r.far_jump : (int64_t)(h->pc - r.head_vpc);
         if (!ti->loop && ti->n < TRACE_MIN_INSNS) {
             r.abort = ABORT_too_short;
             break;

@@ -41,6 +41,8 @@
  *      loop stores new code there: the stores must reach the translation
  *      (a probe slot must not keep the page's write permission once it
  *      holds code): 5, then 9
+ *  11  Sv39, S-mode: a loop calls a function mapped 64 GiB away, too far
+ *      for a trace to reach: the trace ends before the call (1500 * 0x111)
  */
 #define TEST_AREA "traces"
 #include "test.h"
@@ -51,6 +53,7 @@
 #define MIP_MTIP (1 << IRQ_MTI)
 #define VA_FN 0x7fff0000 /* near the code: a trace may span 1 GiB at most */
 #define VA_DATA 0x7ffe0000
+#define VA_FAR 0x1000000000 /* 64 GiB: farther than a trace reaches */
 
 /* Point the leaf PTE at address pte at label's page (clobbers t0). */
 #define POINT_PTE(pte, label, flags)                                           \
@@ -219,6 +222,16 @@ spin_last:
     call code_page
     CHECK(a0, 9)
 
+    CASE(11, "Sv39: a loop trace ends before a call too far away")
+    li a0, LEVELS_SV39
+    call vm_setup
+    MAP_LABEL(VA_FAR, fn_a, PTE_LEAF | PTE_R | PTE_X, 0, LEVELS_SV39)
+    IN_S(sfence.vma; li a0, 1500; call loop11; mv s2, a0)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s2, 1500 * 0x111)
+    csrw satp, zero
+    sfence.vma
+
     j pass
 
 /* Write the instruction a0 and a ret to code_page, 8 times over. */
@@ -357,6 +370,22 @@ loop6:
     add t5, t5, a0
     addi t4, t4, -1
     bnez t4, 1b
+    mv a0, t5
+    jr t6
+
+/* S-mode: a0 = the sum of a0 calls of the function at VA_FAR */
+loop11:
+    mv t6, ra
+    mv t4, a0
+    li t5, 0
+    li a0, 0
+    li t3, VA_FAR
+1:  add t5, t5, a0              /* the last call's result */
+    addi t4, t4, -1
+    xori t2, t4, 1              /* a third instruction before the call */
+    jalr t3
+    bnez t4, 1b
+    add t5, t5, a0
     mv a0, t5
     jr t6
 
