@@ -189,7 +189,7 @@ enum stub_kind {
     STUB_LOAD, STUB_STORE, STUB_FP_FALLBACK, STUB_NAN, STUB_SIDE_EXIT,
     STUB_HOT,       /* a counted block's countdown ran out */
     STUB_JALR_MISS, /* a trace's indirect jump went elsewhere (target in rdx) */
-    STUB_REFILL,    /* a loop trace's probe slot missed: probe the TLB, refill */
+    STUB_REFILL,    /* a probe slot, or a reused probe, missed: probe the TLB */
 };
 
 /* An out-of-line path, emitted after the body. */
@@ -207,7 +207,7 @@ struct stub {
     int rs2;               /* store: the source register */
     bool pslot_fill;       /* the fast path fills the probe slot */
     bool pslot_live;       /* the body after it trusts the slot: reload rdi */
-    int lslot, ways;       /* refill: the slot(s); the access's size is `info` */
+    int lslot, ways;       /* refill: the slot(s), 0 ways for none; size in `info` */
     bool write;            /* refill: for a store */
     struct stub *slow;     /* refill: the slow path it falls back to */
     bool fp;               /* store: from f[] */
@@ -1190,6 +1190,20 @@ static uint32_t computed_regs(const struct trace_info *ti)
     return regs & ~1u;
 }
 
+/* The out-of-line TLB probe for a fast path's jne `miss`, which fills
+ * `ways` slots from lslot on (none: 0), resuming here (emit_refill_stub). */
+static struct stub *new_refill(struct tr *t, uint8_t *miss, int lslot, int ways, bool write,
+                               int size)
+{
+    struct stub *st = new_stub(t, STUB_REFILL, miss);
+    st->resume = x64_here(t->b);
+    st->lslot = lslot;
+    st->ways = ways;
+    st->write = write;
+    st->info = (uint32_t)size;
+    return st;
+}
+
 /* The next `ways` slots of a kind, dealt out in turn. */
 static int lslot_take(struct jit *j, bool write, int ways)
 {
@@ -1241,13 +1255,7 @@ static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
         x64_cmovcc_rm(b, true, CC_E, RAX, LSLOT(write, k, 1));
         x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
     }
-    struct stub *st = new_stub(t, STUB_REFILL, miss);
-    st->resume = x64_here(b);
-    st->lslot = k;
-    st->ways = ways;
-    st->write = write;
-    st->info = (uint32_t)size;
-    return st;
+    return new_refill(t, miss, k, ways, write, size);
 }
 
 /* The refill of a probe slot (A; with two, A moves to B first):
@@ -1255,7 +1263,7 @@ static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
  *     [push [A] ; pop [B] ; push [A + 8] ; pop [B + 8]]
  *     mov rax, [rax + addend] ; mov [A], rcx ; mov [A + 8], rax
  *     mov byte [lslots_filled], 1 ; add rsi, rax ; jmp back
- * A probe reused through rdi that met another page (st->lslot < 0) only
+ * A probe reused through rdi that met another page (no slot) only
  * probes: add rsi, [rax + addend] ; jmp back. */
 static void emit_refill_stub(struct tr *t, const struct stub *st)
 {
@@ -1264,7 +1272,7 @@ static void emit_refill_stub(struct tr *t, const struct stub *st)
     size_t tag = st->write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
     st->slow->from = emit_tlb_lookup(t, R14, mask, tag);
     struct x64_mem addend = x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend));
-    if (st->lslot < 0) {
+    if (!st->ways) {
         x64_alu_rm(b, true, ALU_ADD, RSI, addend);
     } else {
         int k = st->lslot;
@@ -1313,11 +1321,7 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
         x64_alu_rr(b, true, ALU_ADD, RSI, RDI);
         /* another page (a frame or struct across a page boundary): probe
          * the TLB out of line, as the refill of a slot does, without one */
-        t->refill = new_stub(t, STUB_REFILL, other_page);
-        t->refill->resume = x64_here(b);
-        t->refill->lslot = -1;
-        t->refill->write = write;
-        t->refill->info = (uint32_t)size;
+        t->refill = new_refill(t, other_page, 0, 0, write, size);
         return NULL;
     }
     size_t tag = write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
