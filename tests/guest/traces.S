@@ -62,6 +62,11 @@
 
 /* In S-mode run the instructions; their ecall (or trap) resumes in M. */
 #define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
+/* In S-mode, a0 = fn(1500) after a fresh sfence.vma; back in M, it must be
+ * `sum` (and the way back an ecall, not a trap). */
+#define S_RUN_1500(fn, sum)                                                    \
+    IN_S(sfence.vma; li a0, 1500; call fn; mv s2, a0);                        \
+    CHECK_CAUSE(CAUSE_ECALL_S); CHECK(s2, sum)
 
 main:
     CASE(1, "a loop trace over blocks and pages")
@@ -152,23 +157,15 @@ spin_last:
     call vm_setup
     MAP_LABEL(VA_FN, fn_a, PTE_LEAF | PTE_R | PTE_X, 0, LEVELS_SV39)
     mv s1, a0                   /* s1: the PTE */
-    IN_S(sfence.vma; li a0, 1500; call loop6; mv s2, a0)
-    CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 1500 * 0x111)
+    S_RUN_1500(loop6, 1500 * 0x111)
     POINT_PTE(s1, fn_b, PTE_LEAF | PTE_R | PTE_X)
-    IN_S(sfence.vma; li a0, 1500; call loop6; mv s2, a0)
-    CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 1500 * 0x222)
+    S_RUN_1500(loop6, 1500 * 0x222)
     CASE(7, "Sv39: a trace's data page remapped, then read-only")
     MAP_LABEL(VA_DATA, data_a, PTE_LEAF | PTE_R | PTE_W, 0, LEVELS_SV39)
     mv s1, a0                   /* s1: the PTE */
-    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0)
-    CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 1500 * 7)
+    S_RUN_1500(loop8, 1500 * 7)
     POINT_PTE(s1, data_b, PTE_LEAF | PTE_R | PTE_W)
-    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0)
-    CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 1500 * 9)
+    S_RUN_1500(loop8, 1500 * 9)
     ld t0, 0(s1)
     andi t0, t0, ~PTE_W
     sd t0, 0(s1)
@@ -226,9 +223,7 @@ spin_last:
     li a0, LEVELS_SV39
     call vm_setup
     MAP_LABEL(VA_FAR, fn_a, PTE_LEAF | PTE_R | PTE_X, 0, LEVELS_SV39)
-    IN_S(sfence.vma; li a0, 1500; call loop11; mv s2, a0)
-    CHECK_CAUSE(CAUSE_ECALL_S)
-    CHECK(s2, 1500 * 0x111)
+    S_RUN_1500(loop11, 1500 * 0x111)
     csrw satp, zero
     sfence.vma
 
