@@ -36,6 +36,9 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+sys.dont_write_bytecode = True
+from dbttest import ok_now as ok  # noqa: E402
 DBT = os.path.join(ROOT, os.environ.get("DBT", "dbt"))
 CC = ["riscv64-unknown-elf-gcc", "-march=rv64gc", "-mabi=lp64d", "-nostdlib",
       "-nostartfiles", "-static", "-Wl,-Ttext=0x80000000", "-Wl,-N"]
@@ -75,16 +78,6 @@ buf: .space 1 << 20
 }
 EXTRA = {"smc": ["-jit-cache", "64K"]}
 
-n = 0
-
-
-def ok(cond, name, why=""):
-    global n
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, name))
-    if not cond and why:
-        for line in str(why).splitlines()[:15]:
-            print("#   " + line)
 
 
 def fds(pid):

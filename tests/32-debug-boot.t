@@ -28,24 +28,13 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "lib"))
 sys.dont_write_bytecode = True
 from console import Console, ConsoleError  # noqa: E402
+from dbttest import ok_now as ok  # noqa: E402
 
 DBT = os.path.join(ROOT, "dbt")
 LOGDIR = os.path.join(HERE, "tmp")
 READY = r"dbt-init: shell ready"
 TIMEOUT = float(os.environ.get("DBT_BOOT_TIMEOUT", 300))
 N = 8
-n = 0
-
-
-def ok(cond, name, diag=""):
-    global n
-    n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, name))
-    if not cond and diag:
-        for line in diag.splitlines()[:30]:
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
 
 
 def images():

@@ -1,5 +1,6 @@
 """tests/lib/dbttest.py -- what the python TAP tests share: the plan and
-results (ok, report), a bare-metal guest built from assembly text
+results (ok, report; or ok_now, for a test that prints its plan first and
+each result as it comes), a bare-metal guest built from assembly text
 (build_guest), and waiting for terminal output (read_until).
 
     from dbttest import ok, report, build_guest
@@ -12,9 +13,11 @@ import os
 import re
 import select
 import subprocess
+import sys
 import time
 
 _results = []
+_printed = 0
 
 
 def ok(cond, name, diag=""):
@@ -30,6 +33,19 @@ def report():
         if not good and diag:
             for line in str(diag).splitlines()[-60:]:
                 print("# " + line)
+
+
+def ok_now(cond, name, diag=""):
+    """Print one result at once (the plan was printed first), with the
+    first 30 lines of diag when it fails; returns cond."""
+    global _printed
+    _printed += 1
+    print("%s %d - %s" % ("ok" if cond else "not ok", _printed, name))
+    if not cond and diag:
+        for line in str(diag).splitlines()[:30]:
+            print("#   " + line)
+    sys.stdout.flush()
+    return cond
 
 
 def build_guest(source, tmp, name, debug=False):
