@@ -105,10 +105,15 @@ def syscall_boot(kernel, initrd, tmp):
         ("bash's wait4", r'pid {B} wait4\(-1, \[\{WIFEXITED\(s\) && WEXITSTATUS\(s\) == 0\}\], 0, NULL\) = {L}'),
         ("bash's exit_group", r'pid {B} exit_group\(0\) = \?$'),
     ]
-    at, got, seen = 0, {}, []
+    # A call is logged when it returns, and after a fork either process may
+    # run first: the child's execve may come before or after the parent's
+    # clone line, so it is looked for from where the clone was made.
+    at, got, seen, before_clone = 0, {}, [], 0
     for what, pattern in steps:
         pattern = pattern.replace("{B}", got.get("B", "X")).replace("{L}", got.get("L", "X"))
-        i, m = find(lines, at, pattern)
+        if what == "clone":
+            before_clone = at
+        i, m = find(lines, before_clone if what == "the child's execve of ls" else at, pattern)
         if i < 0:
             break
         if what == "bash's execve":
