@@ -574,7 +574,8 @@ static void usage(FILE *out)
 
 /* A size as QEMU writes it: a number, maybe with a fraction ("1.5G"), and
  * a suffix B, K, M, G, T, P or E (a bare number means MiB).  Dies on
- * anything else; sizes past 2^64 come back as UINT64_MAX. */
+ * anything else (an exponent too: "7.5e5E" once made the fraction 50000,
+ * times 2^60); sizes past 2^64 come back as UINT64_MAX. */
 static uint64_t parse_bytes(const char *opt, const char *s)
 {
     static const char suffixes[] = "BKMGTPE";
@@ -583,12 +584,10 @@ static uint64_t parse_bytes(const char *opt, const char *s)
     if (s[0] < '0' || s[0] > '9')
         die("%s %s: not a size", opt, s);
     unsigned long long whole = strtoull(s, &end, 10);
-    double frac = 0;
-    if (*end == '.' && end[1] >= '0' && end[1] <= '9') {
-        char *frac_end;
-        frac = strtod(end, &frac_end); /* ".5": the fraction alone */
-        end = frac_end;
-    }
+    double frac = 0, place = 1;
+    if (*end == '.' && end[1] >= '0' && end[1] <= '9')
+        while (*++end >= '0' && *end <= '9') /* digits only: no exponent */
+            frac += (*end - '0') * (place /= 10);
     int shift = 20;
     int letter = *end & ~0x20; /* upper case; 0 for a space, not a suffix */
     const char *unit = letter ? strchr(suffixes, letter) : NULL;

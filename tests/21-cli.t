@@ -64,7 +64,7 @@ runs() {
     fi
 }
 
-echo "1..57"
+echo "1..58"
 
 if [ ! -x "$DBT" ]; then
     echo "# $DBT is not built (make dbt)"
@@ -84,6 +84,7 @@ user_error "-m with a bad size" -m lots -bios none "$tmp/empty"
 user_error "-m 1T" -m 1T -bios none "$tmp/empty"
 says "-m 1T: says too large, not 'not a size'" 'too large'
 user_error "-m 1.5X" -m 1.5X -bios none "$tmp/empty"
+user_error "-m 7.5e5E (no exponents)" -m 7.5e5E -bios none "$tmp/empty"
 user_error "-smp 4,maxcpus=8" -smp 4,maxcpus=8 -bios none "$tmp/empty"
 says "-smp 4,maxcpus=8: names maxcpus" 'maxcpus'
 user_error "-smp 2,sockets=2,cores=2 (4 is not 2)" -smp 2,sockets=2,cores=2 -bios none "$tmp/empty"
