@@ -20,6 +20,7 @@
 #include "dbt.h"
 #include "disas.h"
 #include "fpu.h"
+#include "jit.h"
 #include "mmu.h"
 #include "sbi.h"
 #include "syscall_log.h"
@@ -78,9 +79,10 @@ void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
 {
     struct decode_cache *dc = h->dcache;
     struct jit_cache_entry *jcache = h->jcache;
-    uint8_t jcache_gen = h->jcache_gen;
+    uint8_t jcache_gen = h->jcache_gen, jcache_ggen = h->jcache_ggen;
     memset(h, 0, offsetof(struct hart, tlb));
-    h->jcache_gen = jcache_gen; /* the jump cache's entries stay what they were */
+    h->jcache_gen = jcache_gen; /* generations go on: old tags never match */
+    h->jcache_ggen = jcache_ggen;
     h->dcache = dc ? dc : dcache_new();
     h->jcache = jcache;
     h->m = m;
@@ -94,6 +96,8 @@ void cpu_reset(struct hart *h, struct machine *m, uint64_t hartid, uint64_t pc)
     h->jit_lslots_filled = 1; /* zeroed above: page 0 would match */
     mmu_lslots_clear(h);
     cpu_update_mmu_ctx(h);
+    if (h->jcache) /* a restarted hart (SBI HSM): its old entries are void */
+        jit_jcache_clear(h);
 }
 
 /* S and U use contexts 1..8 with satp Bare too: PMP may grant them less
@@ -116,7 +120,12 @@ void cpu_update_mmu_ctx(struct hart *h)
         mmu_lslots_clear(h);
     h->dtlb = h->tlb[h->data_ctx];
     h->ctlb = h->tlb[h->code_ctx];
-    h->jcache_xor = (uint64_t)cpu_code_flags(h) << 56 | (uint64_t)h->jcache_gen << 48;
+    uint64_t flags = (uint64_t)cpu_code_flags(h) << 56;
+    uint64_t local = flags | (uint64_t)h->jcache_gen << 48;
+    uint64_t global = 1ULL << 60 | flags | (uint64_t)h->jcache_ggen << 48;
+    /* Probes try jcache_xor first: S-mode (Linux) code is on global pages. */
+    h->jcache_xor = h->priv == PRIV_S ? global : local;
+    h->jcache_xor2 = h->priv == PRIV_S ? local : global;
 }
 
 /* Generated code bakes in the privilege (2 bits), whether FP is enabled
@@ -417,6 +426,7 @@ static bool satp_write(struct hart *h, uint64_t v)
         return true;
     /* ASIDLEN = 16; with mode Bare the rest must be written as zero. */
     uint64_t keep = (0xfULL << 60) | (0xffffULL << SATP_ASID_SHIFT) | SATP_PPN_MASK;
+    uint64_t old_mode = h->satp >> SATP_MODE_SHIFT;
     h->satp = mode == SATP_MODE_BARE ? 0 : v & keep;
     if (h->m->log & LOG_MMU)
         fprintf(h->m->logf, "mmu: hart %llu satp = %#llx (%s, asid %llu, root %#llx)\n",
@@ -424,7 +434,11 @@ static bool satp_write(struct hart *h, uint64_t v)
                 mode == SATP_MODE_BARE ? "bare" : mode == SATP_MODE_SV39 ? "sv39" : "sv48",
                 (unsigned long long)((h->satp >> SATP_ASID_SHIFT) & 0xffff),
                 (unsigned long long)((h->satp & SATP_PPN_MASK) << 12));
-    mmu_tlb_flush(h, true, 0);
+    /* Global mappings stay (Linux's kernel) unless the mode changed. */
+    if ((h->satp >> SATP_MODE_SHIFT) == old_mode)
+        mmu_tlb_flush_nonglobal(h);
+    else
+        mmu_tlb_flush(h, true, 0);
     cpu_update_mmu_ctx(h);
     return true;
 }
@@ -633,13 +647,17 @@ static bool exec_sfence_vma(struct hart *h, const struct insn *in)
     if (h->priv == PRIV_U || (h->priv == PRIV_S && (h->mstatus & MSTATUS_TVM)))
         return illegal(h, in);
     if (h->m->log & LOG_MMU) {
-        fprintf(h->m->logf, "mmu: hart %llu sfence.vma ", (unsigned long long)h->hartid);
+        fprintf(h->m->logf, "mmu: hart %llu pc %#llx sfence.vma ", (unsigned long long)h->hartid,
+                (unsigned long long)h->pc);
         if (in->rs1) fprintf(h->m->logf, "va %#llx", (unsigned long long)h->x[in->rs1]);
         else fprintf(h->m->logf, "all");
         if (in->rs2) fprintf(h->m->logf, " asid %llu\n", (unsigned long long)h->x[in->rs2]);
         else fprintf(h->m->logf, " asids\n");
     }
-    mmu_tlb_flush(h, in->rs1 == 0, h->x[in->rs1]);
+    if (in->rs1 == 0 && in->rs2 != 0)
+        mmu_tlb_flush_nonglobal(h); /* one address space: not global mappings */
+    else
+        mmu_tlb_flush(h, in->rs1 == 0, h->x[in->rs1]);
     return true;
 }
 

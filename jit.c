@@ -120,19 +120,29 @@ static void jcache_wipe(struct hart *h)
     memset(h->jcache, 0xff, JCACHE_SIZE * sizeof *h->jcache);
 }
 
-/* Emptying the jump cache is frequent (Linux fences one page at a time), so
- * it is a new generation in the tags, not a memset: a tag is vpc ^ (flags
- * << 56) ^ (gen << 48), and canonical virtual addresses have bits 48-59 all
- * equal, so entries of another generation can never match.  Only when the
- * 8-bit generation wraps is the table really wiped. */
-void jit_jcache_clear(struct hart *h)
+/* Emptying the jump cache is frequent (every satp write), so it is a new
+ * generation in the tags, not a memset: a tag is vpc ^ (flags << 56) ^ (gen
+ * << 48), and canonical virtual addresses have bits 48-63 all equal, so
+ * entries of another generation can never match.  Code on global pages
+ * (the kernel's) has tags of its own generation, with bit 60 flipped too,
+ * that a satp write does not renew.  Only when a generation wraps is the
+ * table really wiped. */
+void jit_jcache_clear_nonglobal(struct hart *h)
 {
-    memset(h->jcache_pages, 0, sizeof h->jcache_pages);
+    memset(h->jcache_filter, 0, sizeof h->jcache_filter);
     if (++h->jcache_gen == 0)
         jcache_wipe(h);
     cpu_update_mmu_ctx(h); /* recomputes jcache_xor */
     if (h->m->jit)
         h->m->jit->stats.jcache_clears++;
+}
+
+void jit_jcache_clear(struct hart *h)
+{
+    memset(h->jcache_gfilter, 0, sizeof h->jcache_gfilter);
+    if (++h->jcache_ggen == 0)
+        jcache_wipe(h);
+    jit_jcache_clear_nonglobal(h);
 }
 
 void jit_jcache_clear_all(struct jit *j)
@@ -158,16 +168,21 @@ void jit_jcache_replace(struct jit *j, const uint8_t *old_code, uint8_t *new_cod
 }
 
 /* One bit per (hashed) virtual region the jump cache holds code from, for
- * 4 KiB pages, 2 MiB and 1 GiB regions alike (shift 12, 21 or 30). */
+ * 4 KiB pages, 2 MiB and 1 GiB regions alike (shift 12, 21 or 30).  The
+ * global entries' bits stay set across satp writes, so the filter is large
+ * (2^16 bits): with Linux's kernel code in it, few data pages hit it. */
+_Static_assert(sizeof ((struct hart *)0)->jcache_filter * 8 == 1u << JCACHE_FILTER_BITS,
+               "the filter has 2^JCACHE_FILTER_BITS bits");
 static unsigned jcache_region_bit(uint64_t va, unsigned shift)
 {
-    return (unsigned)((((va >> shift) << 2 | shift / 10) * 0x9E3779B97F4A7C15ULL) >> 52);
+    return (unsigned)((((va >> shift) << 2 | shift / 10) * 0x9E3779B97F4A7C15ULL) >>
+                      (64 - JCACHE_FILTER_BITS));
 }
 
 static bool jcache_may_hold(const struct hart *h, uint64_t va, unsigned shift)
 {
     unsigned bit = jcache_region_bit(va, shift);
-    return h->jcache_pages[bit / 64] & (1ULL << (bit % 64));
+    return (h->jcache_filter[bit / 64] | h->jcache_gfilter[bit / 64]) & (1ULL << (bit % 64));
 }
 
 /* Linux fences single kernel pages by the thousand (fixmaps, vmalloc,
@@ -185,7 +200,15 @@ void jit_jcache_flush_page(struct hart *h, uint64_t va, uint64_t size)
      * kernel its whole working set, looked up again in C. */
     uint64_t mask = 0x0000ffffffffffffULL & ~((1ULL << shift) - 1);
     uint64_t page = va & mask;
-    for (unsigned i = 0; i < JCACHE_SIZE; i++)
+    /* The pcs of one 4 KiB page index one aligned block of JCACHE_SIZE / 4
+     * slots (jcache_index: bits 1-11 of the pc vary, the rest is fixed);
+     * a superpage's may be anywhere. */
+    unsigned first = 0, n = JCACHE_SIZE;
+    if (shift == 12) {
+        n = 2048;
+        first = jcache_index(page) & ~(n - 1);
+    }
+    for (unsigned i = first; i < first + n; i++)
         if ((h->jcache[i].tag & mask) == page)
             h->jcache[i].tag = ~0ULL;
 }
@@ -194,11 +217,14 @@ static void jcache_insert(struct hart *h, struct jit_cache_entry *e, uint64_t pc
                           uint8_t *code)
 {
     static const unsigned shifts[] = {12, 21, 30};
+    bool global = mmu_code_global(h, pc);
+    uint64_t *pages = global ? h->jcache_gfilter : h->jcache_filter;
     for (int i = 0; i < 3; i++) {
         unsigned bit = jcache_region_bit(pc, shifts[i]);
-        h->jcache_pages[bit / 64] |= 1ULL << (bit % 64);
+        pages[bit / 64] |= 1ULL << (bit % 64);
     }
-    e->tag = pc ^ h->jcache_xor;
+    bool first_is_global = h->jcache_xor >> 60 & 1;
+    e->tag = pc ^ (global == first_is_global ? h->jcache_xor : h->jcache_xor2);
     e->code = code;
 }
 
@@ -301,7 +327,7 @@ struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32
         }
         install(j, blk, &b);
         if (j->m->perfmap)
-            perfmap_block(j->m, blk->code, blk->code_size, vpc, pa);
+            perfmap_block(j->m, blk->code, blk->code_size, vpc, pa, blk->trace != NULL);
         j->nblocks++;
         blk->valid = true;
         size_t hb = hash_of(pa, flags);
@@ -564,7 +590,7 @@ void jit_run(struct hart *h)
         struct jit_cache_entry *e = &h->jcache[jcache_index(pc)];
         const uint8_t *code;
         j->stats.lookups++;
-        if (e->tag == (pc ^ h->jcache_xor)) {
+        if (e->tag == (pc ^ h->jcache_xor) || e->tag == (pc ^ h->jcache_xor2)) {
             code = e->code;
         } else {
             j->stats.jcache_misses++;

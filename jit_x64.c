@@ -576,6 +576,10 @@ static void call_helper(struct tr *t, const void *fn)
  *     mov rcx, rax ; shr rcx, 13 ; xor ecx, eax
  *     shr ecx, 1 ; and ecx, JCACHE_SIZE-1 ; shl ecx, 4
  *     add rcx, [jcache] ; xor rax, [jcache_xor] ; cmp rax, [rcx]
+ *     jne probe_second ; jmp [rcx+8]
+ * and the shared probe_second tries the other kind of tag (jit.h: global
+ * pages' or the others'):
+ *     xor rax, [jcache_xor] ; xor rax, [jcache_xor2] ; cmp rax, [rcx]
  *     jne exit_lookup ; jmp [rcx+8] */
 static void emit_jcache_probe(struct jit *j, struct x64_buf *b, bool stats)
 {
@@ -589,6 +593,15 @@ static void emit_jcache_probe(struct jit *j, struct x64_buf *b, bool stats)
     x64_shift_ri(b, false, SHIFT_SHL, RCX, 4);
     x64_alu_rm(b, true, ALU_ADD, RCX, HART(jcache));
     x64_alu_rm(b, true, ALU_XOR, RAX, HART(jcache_xor));
+    x64_alu_rm(b, true, ALU_CMP, RAX, x64_at(RCX, 0));
+    x64_jcc_to(b, CC_NE, j->probe_second);
+    x64_jmp_m(b, x64_at(RCX, 8));
+}
+
+static void emit_probe_second(struct jit *j, struct x64_buf *b)
+{
+    x64_alu_rm(b, true, ALU_XOR, RAX, HART(jcache_xor));
+    x64_alu_rm(b, true, ALU_XOR, RAX, HART(jcache_xor2));
     x64_alu_rm(b, true, ALU_CMP, RAX, x64_at(RCX, 0));
     x64_jcc_to(b, CC_NE, j->exit_lookup);
     x64_jmp_m(b, x64_at(RCX, 8));
@@ -2350,6 +2363,9 @@ void jit_emit_trampolines(struct jit *j, struct x64_buf *b)
     j->exit_hot = HERE();
     x64_mov_ri(b, RAX, JIT_EXIT_HOT);
     x64_jmp_to(b, j->epilogue);
+
+    j->probe_second = HERE();
+    emit_probe_second(j, b);
 
     /* dispatch:  mov rax, r12 ; <jump cache probe> */
     j->dispatch = HERE();

@@ -498,18 +498,37 @@ static struct tlb_entry *tlb_slot(struct hart *h, int ctx, uint64_t va)
 }
 
 /* Remember that the superpage holding va (level >= 1) is in the TLB. */
-static void superpage_note(struct hart *h, uint64_t va, int level)
+static void superpage_note(struct hart *h, uint64_t va, int level, bool global)
 {
     uint64_t mask = (1ULL << (12 + 9 * level)) - 1, base = va & ~mask;
-    for (int k = 0; k < h->nsuperpages; k++)
-        if (h->superpage_base[k] == base && h->superpage_mask[k] == mask)
+    for (int k = 0; k < h->nsuperpages; k++) {
+        if (h->superpage_base[k] == base && h->superpage_mask[k] == mask) {
+            h->superpage_global[k] &= global; /* global only if always so */
             return;
+        }
+    }
     if (h->nsuperpages == TLB_SUPERPAGES) {
         h->superpages_overflow = true;
         return;
     }
     h->superpage_base[h->nsuperpages] = base;
+    h->superpage_global[h->nsuperpages] = global;
     h->superpage_mask[h->nsuperpages++] = mask;
+}
+
+static void set_tlb_global(struct hart *h, int ctx, uint64_t va, bool global)
+{
+    unsigned i = (unsigned)(va >> 12) & (TLB_SIZE - 1);
+    uint64_t bit = 1ULL << (i % 64);
+    if (global)
+        h->tlb_global[ctx][i / 64] |= bit;
+    else
+        h->tlb_global[ctx][i / 64] &= ~bit;
+}
+
+static bool tlb_is_global(const struct hart *h, int ctx, unsigned i)
+{
+    return h->tlb_global[ctx][i / 64] >> (i % 64) & 1;
 }
 
 /* Enter the page of va (mapped to pa) in context ctx for every access that
@@ -548,9 +567,14 @@ static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
     e->tag_write = w ? vpage : TLB_INVALID;
     e->tag_exec = x ? vpage : TLB_INVALID;
     e->addend = (uintptr_t)host - (uintptr_t)vpage;
+    /* A global mapping is the same in every address space (the OS's
+     * promise), so a satp write need not flush it: Linux maps the kernel
+     * global, and keeps its entries (and jump cache) across switches. */
+    bool global = walk && (pte & PTE_G);
     if (walk && walk->level > 0 && (r || w || x))
-        superpage_note(h, va, walk->level);
+        superpage_note(h, va, walk->level, global);
     if (ctx != TLB_CTX_BARE) {
+        set_tlb_global(h, ctx, va, global);
         if (h->tlb_nlog == TLB_LOG_SIZE)
             h->tlb_log_overflow = true;
         else
@@ -642,6 +666,80 @@ static void tlb_flush_ctxs(struct hart *h, int first_ctx)
     h->superpages_overflow = false;
 }
 
+bool mmu_code_global(const struct hart *h, uint64_t va)
+{
+    unsigned i = (unsigned)(va >> 12) & (TLB_SIZE - 1);
+    return h->ctlb[i].tag_exec == (va & ~0xfffULL) && tlb_is_global(h, h->code_ctx, i);
+}
+
+/* Keep entry (ctx, i) in the fill log unless it is there already. */
+static void log_keep(struct hart *h, uint64_t seen[][TLB_SIZE / 64], unsigned ctx, unsigned i)
+{
+    uint64_t bit = 1ULL << (i % 64);
+    if (seen[ctx][i / 64] & bit)
+        return;
+    seen[ctx][i / 64] |= bit;
+    h->tlb_log[h->tlb_nlog++] = (uint16_t)(ctx << 12 | i);
+}
+
+static bool tlb_entry_valid(const struct tlb_entry *e)
+{
+    return e->tag_read != TLB_INVALID || e->tag_write != TLB_INVALID ||
+           e->tag_exec != TLB_INVALID;
+}
+
+/* The translated entries but the global ones, found through the fill log;
+ * the log keeps the global ones, once each.  When the log overflowed, all
+ * entries are looked at (rare: Linux refills its kernel entries often, but
+ * they are logged once per flush). */
+static void tlb_drop_nonglobal(struct hart *h)
+{
+    static uint64_t seen[TLB_CTXS][TLB_SIZE / 64]; /* harts share one host thread */
+    memset(seen, 0, sizeof seen);
+    bool all = h->tlb_log_overflow;
+    unsigned n = h->tlb_nlog;
+    h->tlb_nlog = 0;
+    h->tlb_log_overflow = false;
+    for (unsigned k = 0; k < (all ? (TLB_CTXS - 1) * TLB_SIZE : n); k++) {
+        unsigned ctx = all ? TLB_CTX_BARE + 1 + k / TLB_SIZE : h->tlb_log[k] >> 12u;
+        unsigned i = all ? k % TLB_SIZE : h->tlb_log[k] & (TLB_SIZE - 1);
+        struct tlb_entry *e = &h->tlb[ctx][i];
+        if (!tlb_entry_valid(e))
+            continue;
+        if (tlb_is_global(h, (int)ctx, i) && h->tlb_nlog < TLB_LOG_SIZE)
+            log_keep(h, seen, ctx, i);
+        else
+            e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+    }
+}
+
+/* A satp write, or SFENCE.VMA x0 with an ASID: drop every translated entry
+ * but those of global mappings, and the jump cache's entries but those of
+ * code on global pages.  When the superpage list overflowed the global
+ * superpages are not all known: then everything goes. */
+void mmu_tlb_flush_nonglobal(struct hart *h)
+{
+    if (h->superpages_overflow) {
+        mmu_tlb_flush(h, true, 0);
+        return;
+    }
+    if (h->m->jit)
+        h->m->jit->stats.tlb_flushes_nonglobal++;
+    mmu_lslots_clear(h);
+    if (h->jcache)
+        jit_jcache_clear_nonglobal(h);
+    tlb_drop_nonglobal(h);
+    unsigned n = 0;
+    for (unsigned k = 0; k < h->nsuperpages; k++) {
+        if (!h->superpage_global[k])
+            continue;
+        h->superpage_base[n] = h->superpage_base[k];
+        h->superpage_mask[n] = h->superpage_mask[k];
+        h->superpage_global[n++] = true;
+    }
+    h->nsuperpages = (uint8_t)n;
+}
+
 /* Drop every translated entry whose page lies in va & ~mask == base.  The
  * TLB has fewer slots than a superpage has pages, so look at each slot. */
 static void tlb_flush_range(struct hart *h, uint64_t base, uint64_t mask)
@@ -700,6 +798,7 @@ void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
         h->nsuperpages--;
         h->superpage_base[k] = h->superpage_base[h->nsuperpages];
         h->superpage_mask[k] = h->superpage_mask[h->nsuperpages];
+        h->superpage_global[k] = h->superpage_global[h->nsuperpages];
         k--;
     }
     for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++) {

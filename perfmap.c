@@ -5,6 +5,7 @@
  * line per range of host code:
  *
  *     7f3a12c04a40 9c guest 0x80000010 handler+0x4
+ *     7f3a12c05b00 1f4 guest trace 0x80000020 handler+0x14
  *     START        SIZE (hex)   name
  *
  * jit.c calls perfmap_block() once for every block it installs, with the
@@ -158,11 +159,12 @@ void perfmap_create(struct machine *m, const char *const *paths, int npaths)
     m->perfmap = p;
 }
 
-void perfmap_block(struct machine *m, const void *code, size_t size, uint64_t vpc, uint64_t pa)
+void perfmap_block(struct machine *m, const void *code, size_t size, uint64_t vpc, uint64_t pa,
+                   bool trace)
 {
     struct perfmap *p = m->perfmap;
-    fprintf(p->f, "%llx %zx guest %#llx", (unsigned long long)(uintptr_t)code, size,
-            (unsigned long long)vpc);
+    fprintf(p->f, "%llx %zx guest %s%#llx", (unsigned long long)(uintptr_t)code, size,
+            trace ? "trace " : "", (unsigned long long)vpc);
     if (pa != vpc)
         fprintf(p->f, " (pa %#llx)", (unsigned long long)pa);
     const struct perfmap_sym *s = symbol_at(p, vpc);

@@ -230,22 +230,40 @@ static void fence_i(struct hart *t, const uint64_t *a)
 /* a[2] = start_addr, a[3] = size.  The whole address space when start and
  * size are both 0 or size is 2^XLEN-1 (§8 preamble); also when the range
  * wraps or spans many pages. */
-static void sfence_vma(struct hart *t, const uint64_t *a)
+static void flush_all(struct hart *t, bool one_asid)
+{
+    if (one_asid)
+        mmu_tlb_flush_nonglobal(t); /* an ASID's: global mappings stay */
+    else
+        mmu_tlb_flush(t, true, 0);
+}
+
+static void fence_range(struct hart *t, const uint64_t *a, bool one_asid)
 {
     uint64_t start = a[2], size = a[3];
     if ((start == 0 && size == 0) || size == UINT64_MAX || start + size < start) {
-        mmu_tlb_flush(t, true, 0);
+        flush_all(t, one_asid);
         return;
     }
     if (size == 0)
         return; /* an empty range */
     uint64_t first = start >> 12, last = (start + size - 1) >> 12;
     if (last - first >= RFENCE_MAX_PAGES) {
-        mmu_tlb_flush(t, true, 0);
+        flush_all(t, one_asid);
         return;
     }
     for (uint64_t page = first; page <= last; page++)
         mmu_tlb_flush(t, false, page << 12);
+}
+
+static void sfence_vma(struct hart *t, const uint64_t *a)
+{
+    fence_range(t, a, false);
+}
+
+static void sfence_vma_asid(struct hart *t, const uint64_t *a)
+{
+    fence_range(t, a, true);
 }
 
 static struct sbiret sbi_rfence(struct hart *h, uint64_t fid, const uint64_t *a)
@@ -253,7 +271,7 @@ static struct sbiret sbi_rfence(struct hart *h, uint64_t fid, const uint64_t *a)
     switch (fid) {
     case 0: return err(for_each_hart(h->m, a[0], a[1], fence_i, a));
     case 1: return err(for_each_hart(h->m, a[0], a[1], sfence_vma, a));
-    case 2: return err(for_each_hart(h->m, a[0], a[1], sfence_vma, a)); /* _asid */
+    case 2: return err(for_each_hart(h->m, a[0], a[1], sfence_vma_asid, a));
     }
     return err(SBI_ERR_NOT_SUPPORTED); /* 3-6: HFENCE, no H extension */
 }

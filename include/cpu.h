@@ -169,8 +169,8 @@ struct hart {
     struct tlb_entry *dtlb; /* current TLB set for loads and stores */
     struct tlb_entry *ctlb; /* current TLB set for fetches */
     struct jit_cache_entry *jcache; /* virtual-PC jump cache (jit.c) */
-    uint64_t jcache_xor;  /* code flags << 56 | jcache_gen << 48, xor-ed into
-                             jump cache tags (jit.h) */
+    uint64_t jcache_xor;  /* xor-ed into jump cache tags (jit.h): the one
+                             probes try first */
     uint64_t f[32];       /* FP registers, NaN-boxed when single */
     uint8_t priv;         /* enum priv */
     uint8_t data_ctx;     /* TLB context for loads/stores */
@@ -238,14 +238,26 @@ struct hart {
      * keeps that mapping: every TLB flush empties them (mmu_lslots_clear). */
     uint64_t jit_lslot[2][JIT_LSLOTS][2];
     uint8_t jit_lslots_filled;   /* a refill ran since they were last emptied */
-    uint64_t jcache_pages[64];   /* which virtual pages (hashed) the jump
-                                    cache may hold: a page flush of another
-                                    page leaves it alone */
 
     struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
     /* -check withholds every write tag (so stores are logged); this says
      * which entries would have had one, so those stores skip the walk. */
     uint8_t check_writable[TLB_CTXS][TLB_SIZE];
+
+    /* Cold, and large: here, after what generated code touches, so as not
+     * to move that (where the hot fields fall modulo 4 KiB matters: x86
+     * makes loads wait for earlier stores 4 KiB apart, "4K aliasing"). */
+    uint64_t jcache_xor2; /* the one they try second (jit.h) */
+    uint8_t jcache_ggen;  /* the generation of those entries */
+    bool superpage_global[TLB_SUPERPAGES]; /* a global mapping (PTE G) */
+    uint64_t jcache_filter[1024]; /* which virtual pages (hashed) the jump
+                                     cache may hold: a page flush of another
+                                     page leaves it alone (jit.c) */
+    uint64_t jcache_gfilter[1024]; /* the same for its global entries */
+    /* Bit i of tlb_global[ctx]: entry i of that context came from a global
+     * leaf PTE (G), so a satp write leaves it (mmu_tlb_flush_nonglobal).
+     * Not cleared by cpu_reset: a bit counts only with a valid entry. */
+    uint64_t tlb_global[TLB_CTXS][TLB_SIZE / 64];
 };
 
 /* Give control back to the run loop at the next block boundary (the next

@@ -71,19 +71,28 @@ struct jit_block {
     struct jit_link *incoming;     /* links of other blocks chained to it */
 };
 
-/* The per-hart virtual-pc jump cache: tag = vpc ^ h->jcache_xor.  The
- * index folds bits 13 and up into the low ones, so code 8 KiB apart (a
- * caller and a callee, kernel and user code) does not share a slot. */
+/* The per-hart virtual-pc jump cache.  A tag is vpc ^ (flags << 56) ^ (gen
+ * << 48), or for code on a global page (which a satp write keeps) vpc ^ (1
+ * << 60) ^ (flags << 56) ^ (ggen << 48); h->jcache_xor is one of the two
+ * xors, the one probes try first (global in S-mode), h->jcache_xor2 the
+ * other.  The index folds bits 13 and up into the low ones, so code 8 KiB
+ * apart (a caller and a callee, kernel and user code) does not share a
+ * slot. */
 #define JCACHE_BITS 13
 #define JCACHE_SIZE (1u << JCACHE_BITS)
 #define JCACHE_FOLD 13
+_Static_assert(JCACHE_BITS >= 11 && JCACHE_FOLD >= 12,
+               "jit_jcache_flush_page: a 4 KiB page's pcs index 2048 aligned slots");
+#define JCACHE_FILTER_BITS 16 /* jcache_pages: bits of the filter of pages */
 struct jit_cache_entry {
     uint64_t tag;
     uint8_t *code;
 };
 
-/* Empty h's jump cache (satp, SFENCE.VMA, PMP, invalidations). */
+/* Empty h's jump cache (SFENCE.VMA, PMP, invalidations). */
 void jit_jcache_clear(struct hart *h);
+/* Empty it but for code on global pages (a satp write). */
+void jit_jcache_clear_nonglobal(struct hart *h);
 /* SFENCE.VMA of the page or superpage of `size` bytes holding va: empty
  * the jump cache if it may hold code from there. */
 void jit_jcache_flush_page(struct hart *h, uint64_t va, uint64_t size);
@@ -107,7 +116,8 @@ static inline uint32_t jcache_index(uint64_t pc)
     X(jcache_misses, "jump cache misses in C")                                 \
     X(jcache_clears, "jump cache clears")                                      \
     X(jcache_clears_code, "jump cache clears by code invalidation")            \
-    X(tlb_flushes_all, "TLB flushes: all (satp, sfence.vma x0)")               \
+    X(tlb_flushes_all, "TLB flushes: all (sfence.vma x0, x0)")                 \
+    X(tlb_flushes_nonglobal, "TLB flushes: all but global (satp, asid)")       \
     X(tlb_flushes_page, "TLB flushes: one page (sfence.vma va)")               \
     X(helper_calls, "helper calls")                                            \
     X(exits_lookup, "returns to C: jump cache miss")                           \
@@ -148,6 +158,7 @@ struct jit {
     uint8_t *enter;            /* exec: jit_enter(h, code) trampoline */
     uint8_t *epilogue;         /* exec: return eax to jit_run */
     uint8_t *dispatch;         /* exec: probe the jump cache for h->pc */
+    uint8_t *probe_second;     /* exec: a jump cache probe's second try */
     uint8_t *exit_lookup, *exit_budget, *exit_trap, *exit_hot; /* exec: leave with eax */
     bool no_chain;             /* -check, -d in_asm/exec: every exit to C */
     size_t stubs_end;          /* the trampolines end here; blocks follow */

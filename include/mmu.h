@@ -125,6 +125,10 @@ void mmu_wlog_record(struct machine *m, uint64_t paddr, int size, uint64_t old,
 /* Flush the translated TLB sets (satp write, SFENCE.VMA); va_all true for
  * all addresses, else only the page of va. */
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va);
+/* The same for every address but global mappings (a satp write). */
+void mmu_tlb_flush_nonglobal(struct hart *h);
+/* Is va's page in the fetch TLB, entered from a global mapping? */
+bool mmu_code_global(const struct hart *h, uint64_t va);
 void mmu_lslots_clear(struct hart *h);
 
 /* -- The debugger's view (gdbstub.c, monitor.c): no side effects on the guest */

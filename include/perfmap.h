@@ -2,6 +2,7 @@
 #ifndef PERFMAP_H
 #define PERFMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,7 +14,8 @@ struct machine;
 void perfmap_create(struct machine *m, const char *const *paths, int npaths);
 /* A translated block is in the cache: host code [code, code+size) runs the
  * guest code at virtual pc vpc, physical pa. */
-void perfmap_block(struct machine *m, const void *code, size_t size, uint64_t vpc, uint64_t pa);
+void perfmap_block(struct machine *m, const void *code, size_t size, uint64_t vpc, uint64_t pa,
+                   bool trace);
 /* Host code of dbt's own making (trampolines) under a fixed name. */
 void perfmap_stub(struct machine *m, const void *code, size_t size, const char *name);
 /* Flush and close the map. */

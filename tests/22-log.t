@@ -132,7 +132,7 @@ check "mmu shows the satp write with mode and root" \
 check "mmu shows each level of a walk" '^mmu: hart 0 walk va 0x[0-9a-f]+ level 0 pte@0x[0-9a-f]+ = 0x[0-9a-f]+$' "$tmp/mmu"
 check "mmu shows TLB fills with their permissions" \
     '^mmu: hart 0 fill ctx [1-8] va 0x[0-9a-f]+ -> pa 0x[0-9a-f]+ [r-][w-][x-]$' "$tmp/mmu"
-check "mmu shows sfence.vma" '^mmu: hart 0 sfence.vma (all|va 0x[0-9a-f]+) ' "$tmp/mmu"
+check "mmu shows sfence.vma" '^mmu: hart 0 pc 0x[0-9a-f]+ sfence.vma (all|va 0x[0-9a-f]+) ' "$tmp/mmu"
 
 # cpu: a register dump under each exec line (the interpreter draws blocks)
 timeout 20 $DBT -bios none -d exec,cpu -D "$tmp/cpu" "$tmp/t.elf" >/dev/null 2>&1

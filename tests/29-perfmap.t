@@ -36,7 +36,7 @@ hot_loop:
 ASM
 rv_link "$tmp/hot.S" "$tmp/hot.elf"
 
-echo "1..8"
+echo "1..9"
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
@@ -53,6 +53,10 @@ if grep -Eq '^[0-9a-f]+ [0-9a-f]+ guest 0x80000000 _start$' "$tmp/map" &&
    grep -Eq '^[0-9a-f]+ [0-9a-f]+ guest 0x8000002[0-9a-f] hot_loop(\+0x[0-9a-f]+)?$' "$tmp/map"; then
     ok "blocks are named by guest pc and symbol (_start, hot_loop+off)"
 else nok "no named blocks"; sed 's/^/# /' "$tmp/map" | head; fi
+
+if grep -Eq '^[0-9a-f]+ [0-9a-f]+ guest trace 0x8000002[0-9a-f] hot_loop(\+0x[0-9a-f]+)?$' "$tmp/map"; then
+    ok "the loop's trace is named as one (guest trace PC symbol)"
+else nok "no trace in the map"; grep -v ' guest 0x' "$tmp/map" | sed 's/^/# /' | head; fi
 
 # Every block lies inside the cache: after the trampolines, within 64 MiB.
 inside=yes; first=yes
@@ -107,7 +111,7 @@ if command -v perf >/dev/null 2>&1 &&
     for pid in $(grep -o '[0-9]*:dbt' "$tmp/report" | grep -o '^[0-9]*' | sort -u); do
         rm -f "/tmp/perf-$pid.map"
     done
-    if grep -q 'guest 0x8000002[0-9a-f] hot_loop' "$tmp/report"; then
+    if grep -Eq 'guest (trace )?0x8000002[0-9a-f] hot_loop' "$tmp/report"; then
         ok "perf report attributes time to guest hot_loop: $(grep -m1 hot_loop "$tmp/report" | tr -s ' ')"
     else nok "perf report has no hot_loop"; grep -v '^#' "$tmp/report" | head -8 | sed 's/^/# /'; fi
 else

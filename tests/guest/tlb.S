@@ -10,6 +10,13 @@
  *      another 4 KiB part of it reads the new memory.
  * 5    the same for a 1 GiB page, fenced at an address in its middle and
  *      pointed at an address without memory: the load must fault.
+ * 6-11 two address spaces (two roots, ASIDs 1 and 2) and satp writes with
+ *      no sfence.vma between them, as Linux switches: a page that is not
+ *      global (data, then code) maps anew after each switch; a global one
+ *      stays the same in both; sfence.vma x0, x0 drops global entries,
+ *      sfence.vma x0, asid the ASID's others; a satp write to Bare leaves
+ *      no global entry behind.  (An emulator may keep global entries
+ *      across satp writes; these check it keeps nothing else.)
  */
 #define TEST_AREA "tlb"
 #include "test.h"
@@ -24,6 +31,23 @@
 #define PA_1G_A 0x80000000
 #define MAGIC_A 0xaaaa
 #define MAGIC_B 0xbbbb
+#define VA_AS 0x30000000   /* data: PA_2M_A + 0x5000 in root 1, _B in root 2 */
+#define VA_AS_CODE 0x30001000 /* code: returns 1 in root 1, 2 in root 2 */
+#define VA_G 0x30002000    /* global code, the same in both */
+#define VA_GD 0x30003000   /* global data, the same in both */
+#define SATP_SV39 (8 << 60)
+#define ASID(n) ((n) << 44)
+
+/* Map in root 2 (clobbers a0-a5, t0-t4; a0 = the PTE's address after). */
+#define MAP2(va, pa, flags, level)                                             \
+    ld a0, root2; li a1, va; li a2, pa; li a3, flags; li a4, level;            \
+    li a5, L; call pt_map
+#define MAP2_LABEL(va, label, flags, level)                                    \
+    ld a0, root2; li a1, va; la a2, label; li a3, flags; li a4, level;         \
+    li a5, L; call pt_map
+/* s2, s3 = satp for root 1 with ASID 1, root 2 with ASID 2 */
+#define TO_ROOT1 csrw satp, s2
+#define TO_ROOT2 csrw satp, s3
 
 /* In S-mode run the instructions; their ecall (or trap) resumes in M. */
 #define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
@@ -81,11 +105,109 @@ main:
     IN_S(sfence.vma a2; 10: ld a0, 0(a1))
     CHECK_CAUSE(CAUSE_LOAD_ACCESS)
     CHECK_EPC(10b)
+
+    /* Root 2: RAM as in root 1 (so S code runs in both), and its own pages. */
+    call pt_alloc
+    sd a0, root2, t0
+    MAP2(0x80000000, 0x80000000, PTE_LEAF | PTE_RWX, 2)
+    MAP(VA_AS, PA_2M_A + 0x5000, PTE_LEAF | PTE_R | PTE_W, 0, L)
+    MAP2(VA_AS, PA_2M_B + 0x5000, PTE_LEAF | PTE_R | PTE_W, 0)
+    mv s4, a0                   /* s4: root 2's leaf for VA_AS */
+    MAP_LABEL(VA_AS_CODE, code_1, PTE_LEAF | PTE_X, 0, L)
+    MAP2_LABEL(VA_AS_CODE, code_2, PTE_LEAF | PTE_X, 0)
+    MAP_LABEL(VA_G, code_3, PTE_LEAF | PTE_X | PTE_G, 0, L)
+    mv s5, a0                   /* s5, s6: the two leaves for VA_G */
+    MAP2_LABEL(VA_G, code_3, PTE_LEAF | PTE_X | PTE_G, 0)
+    mv s6, a0
+    MAP(VA_GD, PA_2M_A + 0x5000, PTE_LEAF | PTE_R | PTE_G, 0, L)
+    MAP2(VA_GD, PA_2M_A + 0x5000, PTE_LEAF | PTE_R | PTE_G, 0)
+    ld t0, vm_root
+    srli t0, t0, 12
+    li t1, SATP_SV39 | ASID(1)
+    or s2, t0, t1
+    ld t0, root2
+    srli t0, t0, 12
+    li t1, SATP_SV39 | ASID(2)
+    or s3, t0, t1
+
+    CASE(6, "satp to another ASID, no sfence.vma: a page maps anew, and back")
+    li a1, VA_AS
+    IN_S(TO_ROOT1; sfence.vma; ld a0, 0(a1); TO_ROOT2; ld a2, 0(a1); TO_ROOT1; ld a3, 0(a1))
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(a0, MAGIC_A)
+    CHECK(a2, MAGIC_B)
+    CHECK(a3, MAGIC_A)
+
+    CASE(7, "the same for code: each switch runs the other space's code")
+    li a1, VA_AS_CODE
+    li s7, 0
+    IN_S(li s8, 3; 1: TO_ROOT1; jalr a1; slli s7, s7, 4; add s7, s7, a0;
+         TO_ROOT2; jalr a1; slli s7, s7, 4; add s7, s7, a0; addi s8, s8, -1;
+         bnez s8, 1b)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s7, 0x121212)
+
+    CASE(8, "a global page is the same in both spaces")
+    li a1, VA_G
+    li a2, VA_GD
+    IN_S(TO_ROOT1; jalr a1; mv s7, a0; ld s8, 0(a2); TO_ROOT2; jalr a1; slli s7, s7, 4;
+         add s7, s7, a0; ld a3, 0(a2); add s8, s8, a3)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s7, 0x33)
+    CHECK(s8, 2 * MAGIC_A)
+
+    CASE(9, "sfence.vma x0, x0 drops a global page's entries")
+    la t0, code_4
+    srli t0, t0, 12
+    slli t0, t0, 10
+    ori t0, t0, PTE_LEAF | PTE_X | PTE_G
+    sd t0, 0(s5)
+    sd t0, 0(s6)
+    li a1, VA_G
+    IN_S(sfence.vma; jalr a1; mv s7, a0; TO_ROOT1; jalr a1; slli s7, s7, 4; add s7, s7, a0)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s7, 0x44)
+
+    CASE(10, "sfence.vma x0, asid drops that ASID's pages")
+    li t0, (PA_2M_A >> 12) << 10 | PTE_LEAF | PTE_R | PTE_W
+    li t1, 5 << 10
+    add t0, t0, t1              /* root 2's VA_AS now at PA_2M_A + 0x5000 */
+    sd t0, 0(s4)
+    li a1, VA_AS
+    li a2, 2
+    IN_S(TO_ROOT2; sfence.vma x0, a2; ld a0, 0(a1))
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(a0, MAGIC_A)
+
+    CASE(11, "satp to Bare: no global entry is left behind")
+    li a1, VA_GD
+    li a2, VA_G
+    IN_S(TO_ROOT1; ld a0, 0(a1); jalr a2; csrw satp, zero; 10: ld a0, 0(a1))
+    CHECK_CAUSE(CAUSE_LOAD_ACCESS)
+    CHECK_EPC(10b)
+    CHECK_TVAL(VA_GD)
+    li a2, VA_G
+    IN_S(TO_ROOT1; jalr a2; csrw satp, zero; 10: jalr a2)
+    CHECK_CAUSE(CAUSE_FETCH_ACCESS)
+    CHECK_TVAL(VA_G)
     j pass
+
+    .data
+    .balign 8
+root2: .dword 0
 
 /* One page of code that S-mode may execute but not read (without MXR). */
     .text
     .balign 4096
 xo_page:
     ret
+    .balign 4096
+/* Code pages of cases 7-9, each on its own page. */
+code_1: li a0, 1; ret
+    .balign 4096
+code_2: li a0, 2; ret
+    .balign 4096
+code_3: li a0, 3; ret
+    .balign 4096
+code_4: li a0, 4; ret
     .balign 4096

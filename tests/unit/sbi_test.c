@@ -18,7 +18,7 @@
 static char console_out[256];
 static size_t console_out_len;
 static const char *console_in = "";
-static int flushes_all, flushes_page;
+static int flushes_all, flushes_page, flushes_nonglobal;
 static uint64_t last_flush_va;
 
 void console_write(struct machine *m, const void *buf, size_t len)
@@ -98,6 +98,12 @@ void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
     last_flush_va = va;
 }
 
+void mmu_tlb_flush_nonglobal(struct hart *h)
+{
+    (void)h;
+    flushes_nonglobal++;
+}
+
 void machine_exit(struct machine *m, int code)
 {
     m->exit_requested = true;
@@ -146,7 +152,7 @@ static void setup(void)
     }
     console_out_len = 0;
     console_in = "";
-    flushes_all = flushes_page = 0;
+    flushes_all = flushes_page = flushes_nonglobal = 0;
 }
 
 /* ecall on hart 0 (or h): returns a0, *value = a1. */
@@ -243,8 +249,15 @@ static void test_rfence(void)
     ok(call(h, SBI_EXT_RFENCE, 1, 1, 0, 0x1ff8, 0x10, NULL) == 0 && flushes_page == 2 &&
            last_flush_va == 0x2000,
        "range over two pages");
-    ok(call(h, SBI_EXT_RFENCE, 2, 0x7, 0, 0x10000, 0x1000000, NULL) == 0 && flushes_all == 5,
-       "asid form, big range, 3 harts = all");
+    ok(call(h, SBI_EXT_RFENCE, 2, 0x7, 0, 0x10000, 0x1000000, NULL) == 0 && flushes_all == 2 &&
+           flushes_nonglobal == 3,
+       "asid form, big range, 3 harts = all but global mappings");
+    ok(call(h, SBI_EXT_RFENCE, 2, 1, 0, 0, 0, NULL) == 0 && flushes_all == 2 &&
+           flushes_nonglobal == 4,
+       "asid form, 0,0 = all but global mappings");
+    ok(call(h, SBI_EXT_RFENCE, 2, 1, 0, 0x3000, 0x1000, NULL) == 0 && flushes_page == 3 &&
+           last_flush_va == 0x3000,
+       "asid form, one page");
     ok(call(h, SBI_EXT_RFENCE, 0, 0x10, 0, 0, 0, NULL) == SBI_ERR_INVALID_PARAM,
        "fence_i invalid hart");
     ok(call(h, SBI_EXT_RFENCE, 3, 1, 0, 0, 0, NULL) == SBI_ERR_NOT_SUPPORTED, "hfence");
