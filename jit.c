@@ -167,6 +167,16 @@ void jit_jcache_replace(struct jit *j, const uint8_t *old_code, uint8_t *new_cod
     }
 }
 
+void jit_jcache_replace_at(struct jit *j, uint64_t vpc, const uint8_t *old_code,
+                           uint8_t *new_code)
+{
+    for (int i = 0; i < j->m->nharts; i++) {
+        struct jit_cache_entry *e = &j->m->harts[i]->jcache[jcache_index(vpc)];
+        if (e->code == old_code)
+            e->code = new_code;
+    }
+}
+
 /* One bit per (hashed) virtual region the jump cache holds code from, for
  * 4 KiB pages, 2 MiB and 1 GiB regions alike (shift 12, 21 or 30).  The
  * global entries' bits stay set across satp writes, so the filter is large
@@ -200,7 +210,7 @@ void jit_jcache_flush_page(struct hart *h, uint64_t va, uint64_t size)
      * kernel its whole working set, looked up again in C. */
     uint64_t mask = 0x0000ffffffffffffULL & ~((1ULL << shift) - 1);
     uint64_t page = va & mask;
-    /* The pcs of one 4 KiB page index one aligned block of JCACHE_SIZE / 4
+    /* The pcs of one 4 KiB page index one aligned block of 2048
      * slots (jcache_index: bits 1-11 of the pc vary, the rest is fixed);
      * a superpage's may be anywhere. */
     unsigned first = 0, n = JCACHE_SIZE;

@@ -327,7 +327,8 @@ static void install_trace(struct jit *j, struct jit_block *trace, struct jit_blo
     if (head) {
         head->hot = NEVER;
         jit_redirect_incoming(j, head, trace);
-        jit_jcache_replace(j, head->code, trace->code);
+        /* The head block stays valid: other slots holding it may keep it */
+        jit_jcache_replace_at(j, trace->trace->head_vpc, head->code, trace->code);
     }
     j->stats.traces++;
     j->stats.traces_loop += ti->loop;

@@ -78,7 +78,7 @@ struct jit_block {
  * other.  The index folds bits 13 and up into the low ones, so code 8 KiB
  * apart (a caller and a callee, kernel and user code) does not share a
  * slot. */
-#define JCACHE_BITS 13
+#define JCACHE_BITS 15
 #define JCACHE_SIZE (1u << JCACHE_BITS)
 #define JCACHE_FOLD 13
 _Static_assert(JCACHE_BITS >= 11 && JCACHE_FOLD >= 12,
@@ -246,9 +246,12 @@ void jit_watch_trace_page(struct jit *j, struct jit_block *trace, int k);
 /* Point every chained jump into `from` at `to` instead. */
 void jit_redirect_incoming(struct jit *j, struct jit_block *from, struct jit_block *to);
 /* Every jump cache entry that leads to old_code leads to new_code now (or,
- * new_code NULL, is dropped): a trace takes its head's place, a block is
- * retranslated. */
+ * new_code NULL, is dropped: a block is retranslated, a trace dies). */
 void jit_jcache_replace(struct jit *j, const uint8_t *old_code, uint8_t *new_code);
+/* The same for the one slot of pc vpc in each hart's jump cache: enough
+ * where old_code stays valid (a trace's head block), and no scan. */
+void jit_jcache_replace_at(struct jit *j, uint64_t vpc, const uint8_t *old_code,
+                           uint8_t *new_code);
 /* Empty every hart's jump cache. */
 void jit_jcache_clear_all(struct jit *j);
 /* A new block record for guest code at (pa, vpc) and room for its code:
