@@ -5,9 +5,11 @@ on a pseudo-terminal, puts it in raw mode, and restores it on every way out
 (SIGTSTP), raw again after fg (SIGCONT); Ctrl-A h prints help; keys
 reach the guest's UART one by one.  The guest is built here: it echoes each
 byte from the UART back (as "<c>"), and powers off on 'q'."""
-import os, pty, select, shutil, signal, subprocess, sys, tempfile, termios, time
+import os, pty, shutil, signal, subprocess, sys, tempfile, termios, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from dbttest import ok, report, build_guest, read_until
 GUEST = r"""
     .option norelax
     .text
@@ -42,24 +44,6 @@ _start:
 hello: .asciz "guest ready\n"
 """
 
-tests = []
-def ok(cond, name, diag=""):
-    tests.append((bool(cond), name, diag))
-
-def read_until(fd, pattern, timeout=20):
-    buf, end = b"", time.time() + timeout
-    while time.time() < end and pattern not in buf:
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buf += chunk
-    return buf
-
 def start(elf, new_session=True):
     """dbt on a new pty.  new_session=False: in a process group of its own
     in our session, so that (not orphaned) SIGTSTP can stop it."""
@@ -89,11 +73,7 @@ def main():
         print("1..0 # SKIP riscv64-unknown-elf-gcc not installed"); return
     tmp = tempfile.mkdtemp()
     try:
-        src, elf = os.path.join(tmp, "echo.S"), os.path.join(tmp, "echo.elf")
-        open(src, "w").write(GUEST)
-        subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv64gc", "-mabi=lp64d", "-nostdlib",
-                        "-nostartfiles", "-static", "-Wl,-Ttext=0x80000000", "-Wl,-N",
-                        "-o", elf, src], check=True, stderr=subprocess.DEVNULL)
+        elf, _ = build_guest(GUEST, tmp, "echo")
 
         # 1. keys reach the guest; Ctrl-A h helps; Ctrl-A x quits with status 0
         p, master, slave, before = start(elf)
@@ -164,11 +144,6 @@ def main():
         finish(p, master, slave, before, "Ctrl-A x after SIGTSTP/SIGCONT")
     finally:
         shutil.rmtree(tmp)
-    print("1..%d" % len(tests))
-    for i, (good, name, diag) in enumerate(tests, 1):
-        print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-        if not good and diag:
-            for line in str(diag).splitlines():
-                print("# " + line)
+    report()
 
 main()
