@@ -251,7 +251,7 @@ void jit_flush(struct jit *j)
             struct trace_info *ti = blk->trace;
             for (int k = 0; blk->valid && k < ti->npages; k++)
                 mmu_unwatch_page(m, ti->page_pa[k], WATCH_CODE);
-            free(ti);
+            trace_free(j, ti);
         }
     }
     j->nblocks = 0;

@@ -286,12 +286,15 @@ static void spill_pc_instret(struct tr *t)
     x64_mov_mr(t->b, true, HART(instret), R13);
 }
 
-/* -stats in traces:  mov rax, &counter ; add qword [rax], n  (clobbers rax) */
-static void trace_count(struct tr *t, uint64_t *counter, uint32_t n)
+/* -stats in traces: add n to one of the trace's own counters (the field
+ * at `offset` of its trace_info's stats).
+ *     mov rax, &counter ; add qword [rax], n  (clobbers rax) */
+static void trace_count(struct tr *t, size_t offset, uint32_t n)
 {
     if (!t->ti || !t->stats || !n)
         return;
-    x64_mov_ri(t->b, RAX, (uint64_t)(uintptr_t)counter);
+    uintptr_t counter = (uintptr_t)&t->ti->stats + offset;
+    x64_mov_ri(t->b, RAX, (uint64_t)counter);
     x64_alu_mi(t->b, true, ALU_ADD, x64_at(RAX, 0), (int32_t)n);
 }
 
@@ -300,7 +303,7 @@ static void emit_trap_exit(struct tr *t, struct sync s, int64_t off, uint32_t id
 {
     sync_pc(t, &s, off);
     sync_count(t, &s, idx);
-    trace_count(t, &t->j->tstats->insns, idx);
+    trace_count(t, offsetof(struct trace_stats, insns), idx);
     x64_jmp_to(t->b, t->j->exit_trap);
 }
 
@@ -638,8 +641,8 @@ static void emit_back_edge(struct tr *t, struct sync s, const struct regcache *r
     emit_fc_load(t, &t->head_fc, &t->fc);
     sync_count(t, &s, count);
     sync_pc(t, &s, 0);
-    trace_count(t, &t->j->tstats->insns, count);
-    trace_count(t, &t->j->tstats->iterations, 1);
+    trace_count(t, offsetof(struct trace_stats, insns), count);
+    trace_count(t, offsetof(struct trace_stats, iterations), 1);
     x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
     x64_jcc_to(t->b, CC_B, t->loop_head + t->b->exec_delta);
     emit_flush(t, &t->head_rc);
@@ -661,7 +664,7 @@ static void emit_exit_to(struct tr *t, struct sync s, const struct regcache *rc,
     if (rc)
         emit_flush(t, rc);
     sync_count(t, &s, count);
-    trace_count(t, &t->j->tstats->insns, count);
+    trace_count(t, offsetof(struct trace_stats, insns), count);
     if (target != s.pc_off)
         x64_alu_ri(b, true, ALU_ADD, R12, (int32_t)(target - s.pc_off));
     uint64_t target_pa = t->pa_base + (uint64_t)target;
@@ -692,7 +695,7 @@ static void emit_exit_dispatch(struct tr *t, struct sync s, const struct regcach
     if (rc)
         emit_flush(t, rc);
     sync_count(t, &s, count);
-    trace_count(t, &t->j->tstats->insns, count);
+    trace_count(t, offsetof(struct trace_stats, insns), count);
     x64_jmp_to(t->b, t->j->no_chain ? t->j->exit_lookup : t->j->dispatch);
 }
 
@@ -1884,14 +1887,14 @@ static void emit_side_exit(struct tr *t, const struct stub *st)
     t->pa_base = st->pa_base;
     t->page_pa = st->page_pa;
     t->fc = st->after_fc; /* the FP copies at the branch, for a back-edge */
-    trace_count(t, &t->j->tstats->side_exits, 1);
+    trace_count(t, offsetof(struct trace_stats, side_exits), 1);
     emit_exit_to(t, st->at, &st->before, st->target, st->count);
 }
 
 /* A trace's indirect jump went elsewhere: rdx holds where. */
 static void emit_jalr_miss(struct tr *t, const struct stub *st)
 {
-    trace_count(t, &t->j->tstats->side_exits, 1);
+    trace_count(t, offsetof(struct trace_stats, side_exits), 1);
     x64_mov_rr(t->b, true, R12, RDX);
     emit_exit_dispatch(t, st->at, &st->before, st->count);
 }
@@ -2048,7 +2051,7 @@ static void emit_prologue(struct tr *t)
         x64_alu_mi(b, false, ALU_SUB, x64_at(RAX, 0), 1);
         new_stub(t, STUB_HOT, x64_jcc_rel32(b, CC_E));
     }
-    trace_count(t, &t->j->tstats->entries, 1);
+    trace_count(t, offsetof(struct trace_stats, entries), 1);
 }
 
 /* A loop: load `regs` once, before the loop head, as the back-edge will

@@ -409,16 +409,81 @@ void trace_hot(struct hart *h)
         break;
     }
     j->heads->aborts[r.abort]++;
-    free(ti);
+    trace_free(j, ti);
     retry_later(j, head);
 }
 
 /* -- Statistics ------------------------------------------------------------------- */
 
+static void stats_add(struct trace_stats *to, const struct trace_stats *from)
+{
+    to->entries += from->entries;
+    to->iterations += from->iterations;
+    to->side_exits += from->side_exits;
+    to->insns += from->insns;
+}
+
+void trace_free(struct jit *j, struct trace_info *ti)
+{
+    stats_add(j->tstats, &ti->stats); /* -stats keeps what it counted */
+    free(ti);
+}
+
+/* The traces that ran the most guest instructions, TOP of them, in
+ * descending order; returns how many there are. */
+#define TOP 10
+static int top_traces(struct jit *j, struct jit_block *top[TOP])
+{
+    int n = 0;
+    for (size_t i = 0; i < j->nblocks; i++) {
+        struct jit_block *blk = &j->blocks[i];
+        if (!blk->trace || !blk->trace->stats.insns)
+            continue;
+        uint64_t insns = blk->trace->stats.insns;
+        int k = n < TOP ? n++ : TOP;
+        while (k > 0 && top[k - 1]->trace->stats.insns < insns) {
+            if (k < TOP)
+                top[k] = top[k - 1];
+            k--;
+        }
+        if (k < TOP)
+            top[k] = blk;
+    }
+    return n;
+}
+
+static double percent(uint64_t part, uint64_t whole)
+{
+    return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* One line per trace of the top list: where, what, and how it ran. */
+static void print_top(struct jit *j, FILE *out, uint64_t insns)
+{
+    struct jit_block *top[TOP];
+    int n = top_traces(j, top);
+    if (n)
+        fprintf(out, "dbt: trace: the %d that ran the most guest instructions:\n", n);
+    for (int i = 0; i < n; i++) {
+        const struct trace_info *ti = top[i]->trace;
+        const struct trace_stats *st = &ti->stats;
+        fprintf(out, "dbt: trace:   %#llx (pa %#llx) %s%d insns%s: %.1f%%, %llu entries, "
+                     "%llu iterations, %.1f%% side exits\n",
+                (unsigned long long)ti->head_vpc, (unsigned long long)top[i]->pa,
+                ti->loop ? "loop, " : "", ti->n, top[i]->valid ? "" : " (invalidated)",
+                percent(st->insns, insns), (unsigned long long)st->entries,
+                (unsigned long long)st->iterations,
+                percent(st->side_exits, st->entries + st->iterations));
+    }
+}
+
 void trace_print_stats(struct jit *j, FILE *out)
 {
     struct trace_heads *s = j->heads;
-    struct trace_stats *ts = j->tstats;
+    struct trace_stats all = *j->tstats, *ts = &all;
+    for (size_t i = 0; i < j->nblocks; i++)
+        if (j->blocks[i].trace)
+            stats_add(ts, &j->blocks[i].trace->stats);
     if (!j->traces) {
         fprintf(out, "dbt: trace: %-42s\n", "off (-no-traces)");
         return;
@@ -441,4 +506,5 @@ void trace_print_stats(struct jit *j, FILE *out)
     if (total)
         fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "guest instructions run in traces",
                 100.0 * (double)ts->insns / (double)total, (unsigned long long)total);
+    print_top(j, out, ts->insns);
 }

@@ -52,6 +52,15 @@ struct jit_link {
 
 struct trace_info;
 
+/* Counters trace code bumps under -stats (absolute addresses in the code):
+ * each trace's own, in its trace_info. */
+struct trace_stats {
+    uint64_t entries;          /* trace entries from outside */
+    uint64_t iterations;       /* loop traces: back-edges taken */
+    uint64_t side_exits;       /* left before the end of the path */
+    uint64_t insns;            /* guest instructions retired inside traces */
+};
+
 struct jit_block {
     uint64_t pa;               /* guest physical pc of the first instruction */
     uint32_t flags;            /* code flags the block was translated for */
@@ -174,7 +183,7 @@ struct jit {
     bool traces;               /* off with -no-traces, -interp */
     int32_t trace_threshold;   /* -trace-threshold: runs of a head before recording */
     struct trace_heads *heads; /* the candidate heads: (pa, flags) */
-    struct trace_stats *tstats;/* -stats: counters generated code bumps */
+    struct trace_stats *tstats;/* -stats: the counts of traces since freed */
     unsigned next_lslot[2];    /* the probe slot the next load / store site takes */
 
     uint8_t *scratch;          /* translation buffer */
@@ -290,16 +299,10 @@ struct trace_info {
     int npages;
     uint64_t page_pa[TRACE_MAX_PAGES];
     struct trace_page pages[TRACE_MAX_PAGES];
+    struct trace_stats stats;  /* -stats: what its code counted */
     struct trace_insn insn[];  /* n of them */
 };
 
-/* Counters trace code bumps under -stats (absolute addresses in the code). */
-struct trace_stats {
-    uint64_t entries;          /* trace entries from outside */
-    uint64_t iterations;       /* loop traces: back-edges taken */
-    uint64_t side_exits;       /* left before the end of the path */
-    uint64_t insns;            /* guest instructions retired inside traces */
-};
 
 /* Set up traces (jit_create: on, with the default threshold). */
 #define TRACE_THRESHOLD_DEFAULT 1000
@@ -317,6 +320,8 @@ void trace_died(struct jit *j, struct jit_block *trace);
 void trace_flush(struct jit *j);
 /* -stats */
 void trace_print_stats(struct jit *j, FILE *out);
+/* Free a trace's record (a flush, a failed recording); -stats keeps its counts. */
+void trace_free(struct jit *j, struct trace_info *ti);
 /* Compile a recorded trace into b (jit_x64.c). */
 bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b);
 

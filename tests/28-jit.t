@@ -6,7 +6,7 @@
 # program and catches a JIT that is wrong on purpose (DBT_JIT_SELFTEST_BUG
 # mistranslates addi), naming the instruction; DBT_JIT_MPROTECT=1 runs the
 # W^X fallback (one mapping, mprotect around writes); a trace's accesses on
-# both sides of a page boundary stay out of C.  The guest programs are
+# both sides of a page boundary stay out of C; -stats lists the top traces.  The guest programs are
 # tests/guest/*.elf, built by `make guests`.
 cd "$(dirname "$0")/.." || exit 1
 DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
@@ -21,7 +21,7 @@ for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith straddle traces; do
     fi
 done
 
-echo "1..16"
+echo "1..17"
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
@@ -107,6 +107,42 @@ if [ -n "$rate" ] && awk -v r="$rate" 'BEGIN { exit !(r >= 99) }'; then
     pass "accesses on both sides of a page boundary hit the TLB in a trace ($rate%)"
 else
     fail "TLB hit rate across a page boundary in a trace: '$rate'" "$tmp/straddle"
+fi
+
+# -stats names the traces that ran the most: here a 3-instruction loop,
+# called 300 times, that runs nearly every instruction.
+cat > "$tmp/loop.S" <<'ASM'
+    .option norelax
+    .text
+    .globl _start
+_start:
+    li      s0, 300
+1:  call    inner
+    addi    s0, s0, -1
+    bnez    s0, 1b
+    la      t1, tohost
+    li      t2, 1
+    sd      t2, 0(t1)
+2:  j       2b
+inner:
+    li      t0, 1000
+    .globl loop_head
+loop_head:
+    mul     t3, t0, t0
+    addi    t0, t0, -1
+    bnez    t0, loop_head
+    ret
+ASM
+rv_link "$tmp/loop.S" "$tmp/loop.elf"
+head=$(riscv64-unknown-elf-nm "$tmp/loop.elf" | awk '$3 == "loop_head" { print $1 }' | sed 's/^0*//')
+$DBT -stats -trace-threshold 10 -bios none "$tmp/loop.elf" >"$tmp/top" 2>&1
+line=$(grep -A1 "trace: the .* that ran the most guest instructions" "$tmp/top" | tail -1)
+share=$(echo "$line" | sed -n 's/.*insns: \([0-9.]*\)%.*/\1/p')
+if echo "$line" | grep -q "trace:   0x$head (pa 0x$head) loop, 3 insns: " &&
+   awk -v s="$share" 'BEGIN { exit !(s >= 90) }'; then
+    pass "-stats: the top trace is the loop at 0x$head ($share% of trace instructions)"
+else
+    fail "-stats top traces: '$line' (head 0x$head)" "$tmp/top"
 fi
 
 $DBT -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1
