@@ -17,6 +17,8 @@
  *      sfence.vma x0, asid the ASID's others; a satp write to Bare leaves
  *      no global entry behind.  (An emulator may keep global entries
  *      across satp writes; these check it keeps nothing else.)
+ * 12   code remapped and its page fenced (sfence.vma va): the jump cache
+ *      must not keep the old code for that pc.
  */
 #define TEST_AREA "tlb"
 #include "test.h"
@@ -190,6 +192,17 @@ main:
     IN_S(TO_ROOT1; jalr a2; csrw satp, zero; 10: jalr a2)
     CHECK_CAUSE(CAUSE_FETCH_ACCESS)
     CHECK_TVAL(VA_G)
+
+    CASE(12, "code remapped, sfence.vma of its page: the new code runs")
+    li a1, VA_AS_CODE
+    IN_S(TO_ROOT1; sfence.vma; jalr a1; mv s7, a0; jalr a1; slli s7, s7, 4; add s7, s7, a0)
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s7, 0x11)
+    MAP_LABEL(VA_AS_CODE, code_2, PTE_LEAF | PTE_X, 0, L)
+    li a1, VA_AS_CODE
+    IN_S(sfence.vma a1; jalr a1; mv s7, a0) /* root 1 still: no satp write */
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s7, 2)
     j pass
 
     .data
