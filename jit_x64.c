@@ -1895,6 +1895,7 @@ static void emit_side_exit(struct tr *t, const struct stub *st)
 static void emit_jalr_miss(struct tr *t, const struct stub *st)
 {
     trace_count(t, offsetof(struct trace_stats, side_exits), 1);
+    trace_count(t, offsetof(struct trace_stats, jalr_misses), 1);
     x64_mov_rr(t->b, true, R12, RDX);
     emit_exit_dispatch(t, st->at, &st->before, st->count);
 }

@@ -420,6 +420,7 @@ static void stats_add(struct trace_stats *to, const struct trace_stats *from)
     to->entries += from->entries;
     to->iterations += from->iterations;
     to->side_exits += from->side_exits;
+    to->jalr_misses += from->jalr_misses;
     to->insns += from->insns;
 }
 
@@ -503,6 +504,9 @@ void trace_print_stats(struct jit *j, FILE *out)
         fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "side exits (per entry or iteration)",
                 100.0 * (double)ts->side_exits / (double)(ts->entries + ts->iterations),
                 (unsigned long long)ts->side_exits);
+    if (ts->side_exits)
+        fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "side exits: an indirect jump went elsewhere",
+                percent(ts->jalr_misses, ts->side_exits), (unsigned long long)ts->side_exits);
     if (total)
         fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "guest instructions run in traces",
                 100.0 * (double)ts->insns / (double)total, (unsigned long long)total);

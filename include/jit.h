@@ -58,6 +58,7 @@ struct trace_stats {
     uint64_t entries;          /* trace entries from outside */
     uint64_t iterations;       /* loop traces: back-edges taken */
     uint64_t side_exits;       /* left before the end of the path */
+    uint64_t jalr_misses;      /* of those: an indirect jump went elsewhere */
     uint64_t insns;            /* guest instructions retired inside traces */
 };
 
