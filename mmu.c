@@ -287,8 +287,8 @@ static unsigned pmp_perms(const struct hart *h, uint64_t pa, uint64_t len, int p
     /* Only entries that are on, lowest first: usually one (the SBI's). */
     for (unsigned active = h->pmp_active; active; active &= active - 1) {
         int i = __builtin_ctz(active);
-        uint64_t lo, hi;
-        if (!pmp_range(h, i, &lo, &hi) || pa >= hi || last < lo)
+        uint64_t lo = h->pmp_lo[i], hi = h->pmp_hi[i];
+        if (pa >= hi || last < lo)
             continue;
         if (pa < lo || last >= hi)
             return 0;
@@ -344,9 +344,12 @@ void mmu_pmp_write(struct hart *h, unsigned csr, uint64_t value)
         }
     }
     h->pmp_active = 0;
-    for (int i = 0; i < PMP_ENTRIES; i++)
+    for (int i = 0; i < PMP_ENTRIES; i++) {
         if (pmp_mode(h, i) != PMP_OFF)
             h->pmp_active |= (uint16_t)(1u << i);
+        if (!pmp_range(h, i, &h->pmp_lo[i], &h->pmp_hi[i]))
+            h->pmp_lo[i] = h->pmp_hi[i] = 0; /* matches no address */
+    }
     /* Every context, the M-mode one too: locked entries bind M, and MPRV
      * accesses fill S/U contexts.  PMP is written at boot, rarely after. */
     tlb_flush_ctxs(h, TLB_CTX_BARE);
@@ -694,8 +697,8 @@ static bool tlb_entry_valid(const struct tlb_entry *e)
  * they are logged once per flush). */
 static void tlb_drop_nonglobal(struct hart *h)
 {
-    static uint64_t seen[TLB_CTXS][TLB_SIZE / 64]; /* harts share one host thread */
-    memset(seen, 0, sizeof seen);
+    /* all zero between calls (harts share one host thread) */
+    static uint64_t seen[TLB_CTXS][TLB_SIZE / 64];
     bool all = h->tlb_log_overflow;
     unsigned n = h->tlb_nlog;
     h->tlb_nlog = 0;
@@ -711,6 +714,8 @@ static void tlb_drop_nonglobal(struct hart *h)
         else
             e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
     }
+    for (unsigned k = 0; k < h->tlb_nlog; k++) /* zero again what was set */
+        seen[h->tlb_log[k] >> 12][(h->tlb_log[k] & (TLB_SIZE - 1)) / 64] = 0;
 }
 
 /* A satp write, or SFENCE.VMA x0 with an ASID: drop every translated entry

@@ -258,6 +258,9 @@ struct hart {
      * leaf PTE (G), so a satp write leaves it (mmu_tlb_flush_nonglobal).
      * Not cleared by cpu_reset: a bit counts only with a valid entry. */
     uint64_t tlb_global[TLB_CTXS][TLB_SIZE / 64];
+    /* PMP entry i covers [pmp_lo[i], pmp_hi[i]) (empty: 0, 0), worked out
+     * at every PMP write; read only for the entries in pmp_active. */
+    uint64_t pmp_lo[PMP_ENTRIES], pmp_hi[PMP_ENTRIES];
 };
 
 /* Give control back to the run loop at the next block boundary (the next
