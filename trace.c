@@ -481,14 +481,14 @@ static void print_top(struct jit *j, FILE *out, uint64_t insns)
 void trace_print_stats(struct jit *j, FILE *out)
 {
     struct trace_heads *s = j->heads;
-    struct trace_stats all = *j->tstats, *ts = &all;
-    for (size_t i = 0; i < j->nblocks; i++)
-        if (j->blocks[i].trace)
-            stats_add(ts, &j->blocks[i].trace->stats);
     if (!j->traces) {
         fprintf(out, "dbt: trace: %-42s\n", "off (-no-traces)");
         return;
     }
+    struct trace_stats all = *j->tstats, *ts = &all;
+    for (size_t i = 0; i < j->nblocks; i++)
+        if (j->blocks[i].trace)
+            stats_add(ts, &j->blocks[i].trace->stats);
 #define X(name, text) fprintf(out, "dbt: trace: ended %-36s %llu\n", text, (unsigned long long)s->ends[END_##name]);
     TRACE_ENDS(X)
 #undef X
@@ -502,13 +502,13 @@ void trace_print_stats(struct jit *j, FILE *out)
     fprintf(out, "dbt: trace: %-42s %llu\n", "loop iterations", (unsigned long long)ts->iterations);
     if (ts->entries + ts->iterations)
         fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "side exits (per entry or iteration)",
-                100.0 * (double)ts->side_exits / (double)(ts->entries + ts->iterations),
+                percent(ts->side_exits, ts->entries + ts->iterations),
                 (unsigned long long)ts->side_exits);
     if (ts->side_exits)
         fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "side exits: an indirect jump went elsewhere",
                 percent(ts->jalr_misses, ts->side_exits), (unsigned long long)ts->side_exits);
     if (total)
         fprintf(out, "dbt: trace: %-42s %.2f%% of %llu\n", "guest instructions run in traces",
-                100.0 * (double)ts->insns / (double)total, (unsigned long long)total);
+                percent(ts->insns, total), (unsigned long long)total);
     print_top(j, out, ts->insns);
 }

@@ -247,8 +247,9 @@ struct hart {
     /* Cold, and large: here, after what generated code touches, so as not
      * to move that (where the hot fields fall modulo 4 KiB matters: x86
      * makes loads wait for earlier stores 4 KiB apart, "4K aliasing"). */
-    uint64_t jcache_xor2; /* the one they try second (jit.h) */
-    uint8_t jcache_ggen;  /* the generation of those entries */
+    uint64_t jcache_xor2; /* the jump cache tag xor probes try second (jit.h) */
+    uint8_t jcache_ggen;  /* the generation of its entries for code on
+                             global pages (jcache_gen: the others') */
     bool superpage_global[TLB_SUPERPAGES]; /* a global mapping (PTE G) */
     uint64_t jcache_filter[1024]; /* which virtual pages (hashed) the jump
                                      cache may hold: a page flush of another

@@ -93,7 +93,7 @@ struct jit_block {
 #define JCACHE_FOLD 13
 _Static_assert(JCACHE_BITS >= 11 && JCACHE_FOLD >= 12,
                "jit_jcache_flush_page: a 4 KiB page's pcs index 2048 aligned slots");
-#define JCACHE_FILTER_BITS 16 /* jcache_pages: bits of the filter of pages */
+#define JCACHE_FILTER_BITS 16 /* the hart's jcache_filter, jcache_gfilter: their bits */
 struct jit_cache_entry {
     uint64_t tag;
     uint8_t *code;
