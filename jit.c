@@ -41,7 +41,7 @@
 #include "mmu.h"
 #include "perfmap.h"
 
-#define SCRATCH_SIZE (512u << 10) /* one block's host code, with room to spare */
+#define SCRATCH_SIZE (1u << 20) /* one trace's host code, with room to spare */
 #define HASH_BITS 16
 
 static void die_jit(const char *what)

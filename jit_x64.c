@@ -70,7 +70,7 @@
 
 #define MAX_BLOCK_INSNS 64
 #define MAX_TR_INSNS TRACE_MAX_INSNS /* a trace is translated by the same machinery */
-#define MAX_STUBS (MAX_TR_INSNS * 3)
+#define MAX_STUBS (MAX_TR_INSNS * 6) /* a loop trace is translated twice */
 #define ROOM_PER_INSN 1024 /* bytes of host code one guest instruction may need */
 
 /* A field of the hart as a memory operand off rbx. */
@@ -211,6 +211,7 @@ struct stub {
     bool write;            /* refill: for a store */
     struct stub *slow;     /* refill: the slow path it falls back to */
     bool fp;               /* store: from f[] */
+    bool peeled;           /* made in a loop trace's first iteration */
     struct regcache before;/* host registers at the branch to the stub ... */
     struct regcache after; /* ... and at the resume point */
     struct fcache after_fc;/* FP copies at the resume point */
@@ -253,12 +254,15 @@ struct tr {
     bool lslots_on;               /* a loop trace: access sites take probe slots */
     uint32_t loaded, computed;    /* pointer_regs, computed_regs of the loop */
     struct stub *refill;          /* the probe just emitted goes through a slot */
+    bool peeling;                 /* translating a loop trace's first iteration */
+    int nlog, loop_log;           /* -d out_asm: instructions logged; where the loop starts */
+    uint8_t *peel_end;            /* -d out_asm: where the peeled iteration's end begins */
     int nstubs;
     /* the big arrays last: a translation clears only what is above */
     struct stub stubs[MAX_STUBS];
-    uint8_t *insn_start[MAX_TR_INSNS + 1]; /* -d out_asm */
-    uint32_t insn_raw[MAX_TR_INSNS];       /* -d out_asm: the guest code */
-    int64_t insn_off[MAX_TR_INSNS];
+    uint8_t *insn_start[2 * MAX_TR_INSNS + 1]; /* -d out_asm */
+    uint32_t insn_raw[2 * MAX_TR_INSNS];       /* -d out_asm: the guest code */
+    int64_t insn_off[2 * MAX_TR_INSNS];
 };
 
 /* -- Bookkeeping: pc and instret ------------------------------------------- */
@@ -323,6 +327,7 @@ static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
     st->before = st->after = t->rc;
     st->pslot_live = t->pslot_base != 0;
     st->after_fc = t->fc;
+    st->peeled = t->peeling;
     return st;
 }
 
@@ -1908,9 +1913,13 @@ static void emit_hot_exit(struct tr *t)
 
 static void emit_stubs(struct tr *t)
 {
+    uint8_t *loop_head = t->loop_head;
     for (int i = 0; i < t->nstubs; i++) {
         const struct stub *st = &t->stubs[i];
         x64_patch_rel32(st->from, x64_here(t->b));
+        /* the first iteration's exits leave: the loop is entered only by
+         * finishing that iteration (see jit_translate_trace) */
+        t->loop_head = st->peeled ? NULL : loop_head;
         t->reload_rdi = st->pslot_live;
         t->reload_fc = t->fc_on ? &st->after_fc : NULL;
         switch (st->kind) {
@@ -1922,17 +1931,43 @@ static void emit_stubs(struct tr *t)
         case STUB_FP_FALLBACK: case STUB_NAN: emit_fp_stub(t, st); break;
         }
     }
+    t->loop_head = loop_head;
+}
+
+/* -d out_asm: the host bytes [lo, hi) disassembled, through the file
+ * `path` (fd), one line per host instruction. */
+static void log_host_code(FILE *log, int fd, const char *path, const struct tr *t,
+                          const uint8_t *lo, const uint8_t *hi)
+{
+    if (fd < 0 || hi <= lo || ftruncate(fd, 0) || pwrite(fd, lo, (size_t)(hi - lo), 0) != hi - lo) {
+        fprintf(log, "    (%zu bytes)\n", (size_t)(hi > lo ? hi - lo : 0));
+        return;
+    }
+    char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "objdump -D -b binary -mi386:x86-64 --adjust-vma=%#llx %s 2>/dev/null | "
+             "sed -n 's/^ *\\([0-9a-f]*\\):\\t[0-9a-f ]*\\t/    0x\\1:  /p'",
+             (unsigned long long)(uintptr_t)(lo + t->b->exec_delta), path);
+    fflush(log);
+    FILE *p = popen(cmd, "r");
+    char line[256];
+    while (p && fgets(line, sizeof line, p))
+        fputs(line, log);
+    if (p)
+        pclose(p);
 }
 
 /* -d out_asm: the host code under each guest instruction, disassembled by
- * objdump when the host has it (dbt has no x86 disassembler of its own). */
+ * objdump when the host has it (dbt has no x86 disassembler of its own).
+ * A loop trace shows its peeled first iteration, then the loop. */
 static void log_out_asm(struct tr *t, uint64_t vpc, int n)
 {
     struct machine *m = t->j->m;
     FILE *log = m->logf;
     const char *kind = !t->ti ? "block" : t->ti->loop ? "trace (loop)" : "trace";
     fprintf(log, "----------------\nOUT: %s pa 0x%llx va 0x%llx, %d guest instructions, %zu host bytes at %p\n",
-            kind, (unsigned long long)t->blk->pa, (unsigned long long)vpc, n,
+            kind, (unsigned long long)t->blk->pa, (unsigned long long)vpc,
+            t->loop_log ? t->loop_log : n,
             (size_t)(t->b->p - t->b->start), (void *)(t->b->start + t->b->exec_delta));
     /* mkstemp: O_EXCL, 0600, a random name; unlinked at once, objdump reads
      * it through /dev/fd, so not even SIGKILL leaves it behind. */
@@ -1942,38 +1977,26 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
         unlink(path);
         snprintf(path, sizeof path, "/dev/fd/%d", fd);
     }
-    for (int i = -1; i <= n; i++) {
-        const uint8_t *lo = i < 0 ? t->b->start : t->insn_start[i];
-        const uint8_t *hi = i < 0 ? t->insn_start[0] : i < n ? t->insn_start[i + 1] : t->b->p;
-        if (i < 0) {
-            fprintf(log, "  -- prologue: the budget check\n");
-        } else if (i < n) {
-            struct insn in;
-            cpu_decode(t->insn_raw[i], &in);
-            char text[96];
-            uint64_t pc = vpc + (uint64_t)t->insn_off[i];
-            disas_insn(text, sizeof text, pc, &in);
-            fprintf(log, "  0x%016llx:  %s\n", (unsigned long long)pc, text);
-        } else {
-            fprintf(log, "  -- exits and slow paths\n");
+    fprintf(log, "  -- prologue: the budget check\n");
+    log_host_code(log, fd, path, t, t->b->start, t->insn_start[0]);
+    for (int i = 0; i < n; i++) {
+        if (t->loop_log && i == t->loop_log) {
+            fprintf(log, "  -- back at the head: registers to the hart, the budget check; "
+                         "the loop loads its registers\n");
+            log_host_code(log, fd, path, t, t->peel_end, t->insn_start[i]);
+            fprintf(log, "  -- the loop\n");
         }
-        if (fd < 0 || hi <= lo || ftruncate(fd, 0) || pwrite(fd, lo, (size_t)(hi - lo), 0) != hi - lo) {
-            fprintf(log, "    (%zu bytes)\n", (size_t)(hi - lo));
-            continue;
-        }
-        char cmd[256];
-        snprintf(cmd, sizeof cmd,
-                 "objdump -D -b binary -mi386:x86-64 --adjust-vma=%#llx %s 2>/dev/null | "
-                 "sed -n 's/^ *\\([0-9a-f]*\\):\\t[0-9a-f ]*\\t/    0x\\1:  /p'",
-                 (unsigned long long)(uintptr_t)(lo + t->b->exec_delta), path);
-        fflush(log);
-        FILE *p = popen(cmd, "r");
-        char line[256];
-        while (p && fgets(line, sizeof line, p))
-            fputs(line, log);
-        if (p)
-            pclose(p);
+        struct insn in;
+        cpu_decode(t->insn_raw[i], &in);
+        char text[96];
+        uint64_t pc = vpc + (uint64_t)t->insn_off[i];
+        disas_insn(text, sizeof text, pc, &in);
+        fprintf(log, "  0x%016llx:  %s\n", (unsigned long long)pc, text);
+        const uint8_t *hi = t->loop_log && i == t->loop_log - 1 ? t->peel_end : t->insn_start[i + 1];
+        log_host_code(log, fd, path, t, t->insn_start[i], hi);
     }
+    fprintf(log, "  -- exits and slow paths\n");
+    log_host_code(log, fd, path, t, t->insn_start[n], t->b->p);
     if (fd >= 0)
         close(fd);
 }
@@ -2056,14 +2079,15 @@ static void emit_prologue(struct tr *t)
 }
 
 /* A loop: load `regs` once, before the loop head, as the back-edge will
- * find them; every one counts as dirty from the head on (an exit cannot
- * know which ones an earlier iteration wrote), so exits store them all. */
-static void emit_loop_head(struct tr *t, uint32_t regs)
+ * find them; every one the loop writes counts as dirty from the head on
+ * (an exit cannot know which ones an earlier iteration wrote), so exits
+ * store them all. */
+static void emit_loop_head(struct tr *t, uint32_t regs, uint32_t written)
 {
     for (unsigned r = 1; r < 32; r++)
         if (regs & (1u << r))
             reg_src(t, r);
-    t->rc.dirty = regs;
+    t->rc.dirty = regs & written;
     t->head_rc = t->rc;
     t->loop_head = t->b->p;
 }
@@ -2082,7 +2106,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
      * trace formed cost awk and bash 20-40%). */
     uint32_t loop_regs = j->max_insns ? 0 : scan_loop(guest, page_left);
     if (loop_regs)
-        emit_loop_head(t, loop_regs);
+        emit_loop_head(t, loop_regs, loop_regs);
     t->insn_start[0] = b->p;
     bool ended = false;
     int n = 0;
@@ -2259,34 +2283,42 @@ static void emit_loop_fp_head(struct tr *t, const struct trace_info *ti)
     t->head_fc = t->fc;
 }
 
-bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b)
+/* A peeled first iteration came back to the head: the hart gets the
+ * registers, and unless the budget is spent, the code falls into the loop
+ * below, which loads them as its head wants them.
+ *     <flush> ; add r13, n ; add r12, -pc_off
+ *     cmp r13, [insn_limit] ; jae exit_budget */
+static void emit_peel_end(struct tr *t)
 {
-    const struct trace_info *ti = blk->trace;
-    struct tr *t = tr_begin(j, blk, b);
-    if (!t)
-        return false;
-    t->ti = ti;
-    t->fc_on = true;
-    emit_prologue(t);
-    if (ti->loop && !j->max_insns) {
-        emit_loop_fp_head(t, ti);
-        t->lslots_on = true;
-        t->loaded = pointer_regs(ti);
-        t->computed = computed_regs(ti);
-        emit_loop_head(t, loop_regs(ti));
-    }
-    int64_t checked[TRACE_MAX_PAGES + 1] = {vpage_of(blk, 0)};
-    int nchecked = 1;
+    t->peel_end = t->b->p;
+    emit_flush(t, &t->rc);
+    sync_count(t, &t->s, t->idx);
+    sync_pc(t, &t->s, 0);
+    trace_count(t, offsetof(struct trace_stats, insns), t->idx);
+    trace_count(t, offsetof(struct trace_stats, iterations), 1);
+    x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
+    x64_jcc_to(t->b, CC_AE, t->j->exit_budget);
+}
+
+/* Translate the recorded path once, from the entry or from the loop head:
+ * returns how many instructions (fewer than ti->n when cut short or ended
+ * by an instruction that ends blocks). */
+static int emit_trace_path(struct tr *t)
+{
+    const struct trace_info *ti = t->ti;
+    struct x64_buf *b = t->b;
+    int64_t checked[TRACE_MAX_PAGES + 1] = {vpage_of(t->blk, 0)};
+    int nchecked = 1, stubs0 = t->nstubs;
     int n = 0;
     for (; n < ti->n; n++) {
         const struct trace_insn *ri = &ti->insn[n];
-        if (t->nstubs > MAX_STUBS - 8 || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
-            (j->max_insns && n == j->max_insns))
+        if (t->nstubs - stubs0 > MAX_STUBS / 2 - 8 || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||
+            (t->j->max_insns && n == t->j->max_insns))
             break;
         t->off = ri->delta;
         t->in = NULL; /* the guard below belongs to no instruction yet */
-        t->insn_start[n] = b->p;
-        int64_t vpage = vpage_of(blk, ri->delta);
+        t->insn_start[t->nlog] = b->p;
+        int64_t vpage = vpage_of(t->blk, ri->delta);
         bool known = false;
         for (int k = 0; k < nchecked; k++)
             known |= checked[k] == vpage;
@@ -2301,26 +2333,87 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
         struct insn in;
         cpu_decode(ri->raw, &in);
         t->in = &in;
-        t->insn_raw[n] = in.raw;
-        t->insn_off[n] = ri->delta;
+        t->insn_raw[t->nlog] = in.raw;
+        t->insn_off[t->nlog++] = ri->delta;
         if (jit_insn(t)) { /* the recorder leaves out what ends blocks */
             n++;
             break;
         }
         t->idx++;
-        if (n + 1 == ti->n) /* the path goes on: around the loop, or out */
+        if (n + 1 < ti->n)
+            continue;
+        if (t->peeling) /* around the loop, for the first time */
+            emit_peel_end(t);
+        else /* the path goes on: around the loop, or out */
             emit_exit_to(t, t->s, &t->rc, ti->end_delta, t->idx);
     }
     if (n < ti->n && n > 0 && t->idx == (uint32_t)n) /* cut short: go on in blocks */
         emit_exit_to(t, t->s, &t->rc, ti->insn[n].delta, t->idx);
-    t->insn_start[n] = b->p;
     t->in = NULL;
+    return n;
+}
+
+/* The registers a loop trace writes: the others never need storing. */
+static uint32_t written_regs(const struct trace_info *ti)
+{
+    uint32_t regs = 0;
+    for (int i = 0; i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        regs |= 1u << int_dest_of(&in);
+    }
+    return regs & ~1u;
+}
+
+/* A loop trace is translated twice (loop peeling).  The first copy runs
+ * the first iteration the way a trace that is no loop does: registers are
+ * loaded when first used and exits store only those written.  Only when it
+ * comes back to the head does the second copy load every register of the
+ * loop once and run the rest of the iterations with them in place.  Many
+ * loops are entered for less than one iteration (a kernel loop over page
+ * table entries, a multiply-accumulate called for one word): measured
+ * before peeling, each such entry loaded all the loop's registers and each
+ * exit stored them all, which made traces slower than blocks on fork-heavy
+ * workloads.  In the loop copy mstatus.FS is known dirty if the first
+ * iteration made it so: the loop is entered only through that iteration. */
+bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b)
+{
+    const struct trace_info *ti = blk->trace;
+    struct tr *t = tr_begin(j, blk, b);
+    if (!t)
+        return false;
+    t->ti = ti;
+    t->fc_on = true;
+    bool loop = ti->loop && !j->max_insns;
+    if (loop) {
+        t->lslots_on = true;
+        t->loaded = pointer_regs(ti);
+        t->computed = computed_regs(ti);
+    }
+    emit_prologue(t);
+    t->peeling = loop;
+    int n = emit_trace_path(t);
+    if (loop && n == ti->n) {
+        t->peeling = false;
+        t->loop_log = t->nlog;
+        rc_init(&t->rc);
+        fc_init(&t->fc);
+        t->s = (struct sync){0, 0};
+        t->idx = 0;
+        t->known_const = t->known_pcrel = 0;
+        t->pslot_base = 0;
+        emit_loop_fp_head(t, ti);
+        emit_loop_head(t, loop_regs(ti), written_regs(ti));
+        if (emit_trace_path(t) != n)
+            return false; /* cannot happen: the second copy has the same room */
+    }
+    t->insn_start[t->nlog] = b->p;
     emit_stubs(t);
     blk->ninsns = (uint16_t)n;
     blk->guest_bytes = 0;
     j->stats.translated_insns += (uint64_t)n;
     if ((j->m->log & LOG_OUT_ASM) && !b->overflow)
-        log_out_asm(t, ti->head_vpc, n);
+        log_out_asm(t, ti->head_vpc, t->nlog);
     return !b->overflow && n > 0;
 }
 

@@ -43,7 +43,16 @@
  *      holds code): 5, then 9
  *  11  Sv39, S-mode: a loop calls a function mapped 64 GiB away, too far
  *      for a trace to reach: the trace ends before the call (1500 * 0x111)
+ *  12  a loop trace's first iteration is translated apart from the loop
+ *      (peeled), and the loop trusts that it set mstatus.FS dirty.  With FS
+ *      made clean before each run: 1100 runs that add in the loop leave FS
+ *      dirty; a run that leaves before its first FP write leaves it clean;
+ *      a run whose first iteration goes back to the head by a side exit
+ *      before its FP write must still set FS (the loop copy may be entered
+ *      only by finishing the first iteration).  The sum: 1100 * 8 + 8 =
+ *      8808.0
  */
+
 #define TEST_AREA "traces"
 #include "test.h"
 #include "vm.h"
@@ -59,6 +68,10 @@
 #define POINT_PTE(pte, label, flags)                                           \
     la t0, label; srli t0, t0, 12; slli t0, t0, 10; ori t0, t0, flags;        \
     sd t0, 0(pte)
+
+/* mstatus.FS = Clean; then check what it is (clobbers t0, t1). */
+#define FS_CLEAN li t0, MSTATUS_FS; csrc mstatus, t0; li t0, MSTATUS_FS_CLEAN; csrs mstatus, t0
+#define CHECK_FS(v) csrr t0, mstatus; li t1, MSTATUS_FS; and t0, t0, t1; CHECK(t0, v)
 
 /* In S-mode run the instructions; their ecall (or trap) resumes in M. */
 #define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
@@ -227,7 +240,44 @@ spin_last:
     csrw satp, zero
     sfence.vma
 
+    CASE(12, "a peeled loop trace and mstatus.FS")
+    li t0, MSTATUS_FS
+    csrs mstatus, t0            /* FP on (dirty) */
+    fmv.d.x fa0, zero
+    li t0, 0x3ff0000000000000   /* 1.0 */
+    fmv.d.x fa1, t0
+    li s4, 1100                 /* enough runs for a trace */
+1:  FS_CLEAN
+    li a0, 8
+    li a1, 0
+    call loop12
+    CHECK_FS(MSTATUS_FS_DIRTY)  /* the loop's adds made FS dirty */
+    addi s4, s4, -1
+    bnez s4, 1b
+    FS_CLEAN
+    li a0, 0                    /* leave before the first add */
+    li a1, 0
+    call loop12
+    CHECK_FS(MSTATUS_FS_CLEAN)
+    FS_CLEAN
+    li a0, 8
+    li a1, 1                    /* back to the head before the first add */
+    call loop12
+    CHECK_FS(MSTATUS_FS_DIRTY)
+    fcvt.l.d t0, fa0
+    CHECK(t0, 8808)
+
     j pass
+
+/* fa0 += fa1, a0 times, after going round a1 times without adding. */
+loop12:
+1:  beqz a0, 2f
+    addi a1, a1, -1
+    bgez a1, 1b
+    fadd.d fa0, fa0, fa1
+    addi a0, a0, -1
+    j 1b
+2:  ret
 
 /* Write the instruction a0 and a ret to code_page, 8 times over. */
 loop10:
