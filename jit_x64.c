@@ -764,6 +764,13 @@ static void jit_alu_reg(struct tr *t, bool word)
     enum x64_alu op = alu_of((enum op)in->op);
     if (!in->rd)
         return;
+    if (in->rs1 == 0 && (op == ALU_ADD || op == ALU_OR || op == ALU_XOR)) {
+        /* mv rd, rs2 (c.mv is add rd, x0, rs2):  mov rd, rs2 */
+        int d = dst_from(t, in->rd, in->rs2);
+        if (word)
+            x64_movsxd_rr(t->b, d, d);
+        return;
+    }
     if (in->rd == in->rs2 && in->rd != in->rs1) {
         /* rd_host is also the second source: compute in rax */
         load_x(t, RAX, in->rs1);
@@ -1400,7 +1407,12 @@ static void jit_store(struct tr *t, int size, bool fp)
     struct x64_buf *b = t->b;
     /* the value first, so the fast path allocates no host register */
     int value = RDX;
-    if (fp)
+    int copy = fp && t->fc_on ? fc_xmm(t, in->rs2) : -1;
+    if (copy >= 0 && size == 8) /* a trace's copy: no reload of what was just stored */
+        x64_movq_rx(b, RDX, copy);
+    else if (copy >= 0)
+        x64_movd_rx(b, RDX, copy);
+    else if (fp)
         x64_mov_rm(b, true, RDX, FREG(in->rs2));
     else if (in->rs2)
         value = reg_src(t, in->rs2);
