@@ -1066,11 +1066,10 @@ static bool jit_branch(struct tr *t)
 /* -- Loads and stores ---------------------------------------------------------
  * The inline TLB probe, the test mmu_load makes in C:
  *     mov rsi, [rs1] ; add rsi, imm              ; rsi = va
- *     mov eax, esi ; shr eax, 7 ; and eax, 255 << 5  ; index * 32 bytes
- *     add rax, r14                                ; rax = &dtlb[index]
+ *     mov eax, esi ; shr eax, 7 ; and eax, 4095 << 5 ; index * 32 bytes
  *     mov rcx, rsi ; and rcx, ~0xfff | (size-1)   ; misaligned never matches
- *     cmp rcx, [rax + tag] ; jne slow
- *     add rsi, [rax + addend]                     ; rsi = host address */
+ *     cmp rcx, [r14 + rax + tag] ; jne slow       ; r14 + rax = &dtlb[index]
+ *     add rsi, [r14 + rax + addend]               ; rsi = host address */
 
 /* rsi = x[rs1] + imm.  A base whose value the translator knows (lui,
  * li, auipc and addi chains) is not read at all. */
@@ -1095,7 +1094,7 @@ static void emit_address(struct tr *t)
  * frame).  The first access probes the TLB and, when a later one will use
  * the same base, keeps the page in the hart's probe slot and the addend in
  * rdi (and in the slot, for the slow paths to reload rdi from):
- *     mov rax, [rax + addend] ; mov [slot], rcx ; mov [slot + 8], rax
+ *     mov rax, [r14 + rax + addend] ; mov [slot], rcx ; mov [slot + 8], rax
  *     mov rdi, rax ; add rsi, rax
  * The later ones compare their page with the slot's instead of probing,
  * and their address is one add away from the base:
@@ -1111,6 +1110,13 @@ static void emit_address(struct tr *t)
  * trace can change a mapping (no CSR writes, no sfence.vma), and the first
  * access's slow path empties it (page -1 matches no address).  A load may
  * use a store's probe, not the other way round. */
+
+/* A field of a TLB entry, given the entry as a memory operand. */
+static struct x64_mem entry_field(struct x64_mem entry, size_t offset)
+{
+    entry.disp += (int32_t)offset;
+    return entry;
+}
 
 static bool is_load_store(enum op op)
 {
@@ -1137,21 +1143,28 @@ static bool base_used_again(const struct tr *t, unsigned r)
 
 /* The TLB lookup of rsi in the TLB set whose address is in host register
  * `set` (r14 for data, or the fetch set loaded into rcx):
- *     mov eax, esi ; shr eax, 7 ; and eax, 255 << 5 ; add rax, set
- *     mov rcx, rsi ; and rcx, mask ; cmp rcx, [rax + tag] ; jne miss
+ *     mov eax, esi ; shr eax, 7 ; and eax, (TLB_SIZE-1) << 5
+ *     mov rcx, rsi ; and rcx, mask ; cmp rcx, [r14 + rax + tag] ; jne miss
  * ((va >> 12) % TLB_SIZE * sizeof(struct tlb_entry), the entry being 32
- * bytes).  Leaves rax the entry and rcx the masked va; returns the jne's
- * rel32 field. */
-static uint8_t *emit_tlb_lookup(struct tr *t, int set, int32_t mask, size_t tag)
+ * bytes).  The fetch set's rcx is needed for the masked va, so there
+ * `add rax, rcx` makes rax the entry first.  Leaves *entry the entry as
+ * a memory operand and rcx the masked va; returns the jne's rel32 field. */
+static uint8_t *emit_tlb_lookup(struct tr *t, int set, int32_t mask, size_t tag,
+                                struct x64_mem *entry)
 {
     struct x64_buf *b = t->b;
     x64_mov_rr(b, false, RAX, RSI);
     x64_shift_ri(b, false, SHIFT_SHR, RAX, 12 - 5);
     x64_alu_ri(b, false, ALU_AND, RAX, (TLB_SIZE - 1) << 5);
-    x64_alu_rr(b, true, ALU_ADD, RAX, set);
+    if (set == R14) { /* one add less on the way to the addend */
+        *entry = x64_at_idx(R14, RAX, 1, 0);
+    } else {
+        x64_alu_rr(b, true, ALU_ADD, RAX, set);
+        *entry = x64_at(RAX, 0);
+    }
     x64_mov_rr(b, true, RCX, RSI);
     x64_alu_ri(b, true, ALU_AND, RCX, mask);
-    x64_alu_rm(b, true, ALU_CMP, RCX, x64_at(RAX, (int32_t)tag));
+    x64_alu_rm(b, true, ALU_CMP, RCX, entry_field(*entry, tag));
     return x64_jcc_rel32(b, CC_NE);
 }
 
@@ -1289,17 +1302,18 @@ static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
 /* The refill of a probe slot (A; with two, A moves to B first):
  *     <the TLB lookup> ; jne slow
  *     [push [A] ; pop [B] ; push [A + 8] ; pop [B + 8]]
- *     mov rax, [rax + addend] ; mov [A], rcx ; mov [A + 8], rax
+ *     mov rax, [r14 + rax + addend] ; mov [A], rcx ; mov [A + 8], rax
  *     mov byte [lslots_filled], 1 ; add rsi, rax ; jmp back
  * A probe reused through rdi that met another page (no slot) only
- * probes: add rsi, [rax + addend] ; jmp back. */
+ * probes: add rsi, [r14 + rax + addend] ; jmp back. */
 static void emit_refill_stub(struct tr *t, const struct stub *st)
 {
     struct x64_buf *b = t->b;
     int32_t mask = (int32_t)(~0xfffU | (st->info - 1));
     size_t tag = st->write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
-    st->slow->from = emit_tlb_lookup(t, R14, mask, tag);
-    struct x64_mem addend = x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend));
+    struct x64_mem entry;
+    st->slow->from = emit_tlb_lookup(t, R14, mask, tag, &entry);
+    struct x64_mem addend = entry_field(entry, offsetof(struct tlb_entry, addend));
     if (!st->ways) {
         x64_alu_rm(b, true, ALU_ADD, RSI, addend);
     } else {
@@ -1353,8 +1367,9 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
         return NULL;
     }
     size_t tag = write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
-    uint8_t *slow = emit_tlb_lookup(t, R14, mask, tag);
-    struct x64_mem addend = x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend));
+    struct x64_mem entry;
+    uint8_t *slow = emit_tlb_lookup(t, R14, mask, tag, &entry);
+    struct x64_mem addend = entry_field(entry, offsetof(struct tlb_entry, addend));
     if (!r || !base_used_again(t, r)) {
         x64_alu_rm(b, true, ALU_ADD, RSI, addend);
         return slow;
@@ -2193,9 +2208,10 @@ static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
     const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 1);
     x64_lea(b, true, RSI, x64_at(R12, (int32_t)(off - t->s.pc_off)));
     x64_mov_rm(b, true, RCX, HART(ctlb));
-    uint8_t *miss = emit_tlb_lookup(t, RCX, ~0xfff, offsetof(struct tlb_entry, tag_exec));
+    struct x64_mem entry;
+    uint8_t *miss = emit_tlb_lookup(t, RCX, ~0xfff, offsetof(struct tlb_entry, tag_exec), &entry);
     struct stub *unmapped = new_stub(t, STUB_SIDE_EXIT, miss);
-    x64_alu_rm(b, true, ALU_ADD, RSI, x64_at(RAX, (int32_t)offsetof(struct tlb_entry, addend)));
+    x64_alu_rm(b, true, ALU_ADD, RSI, entry_field(entry, offsetof(struct tlb_entry, addend)));
     x64_mov_ri(b, RCX, (uint64_t)(uintptr_t)host);
     x64_alu_rr(b, true, ALU_CMP, RSI, RCX);
     struct stub *moved = new_stub(t, STUB_SIDE_EXIT, x64_jcc_rel32(b, CC_NE));
