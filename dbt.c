@@ -328,9 +328,13 @@ static void create_ram(struct machine *m, uint64_t size)
 static void create_harts(struct machine *m, int n)
 {
     for (int i = 0; i < n; i++) {
-        struct hart *h = calloc(1, sizeof *h);
+        /* aligned as its type asks: calloc gives 16 bytes, and a TLB
+         * entry 16 bytes into a cache line spans two of them */
+        size_t size = (sizeof(struct hart) + 4095) & ~(size_t)4095;
+        struct hart *h = aligned_alloc(4096, size);
         if (!h)
             die("out of memory");
+        memset(h, 0, size);
         m->harts[i] = h;
         cpu_reset(h, m, (uint64_t)i, RAM_BASE);
     }

@@ -239,7 +239,7 @@ struct hart {
     uint64_t jit_lslot[2][JIT_LSLOTS][2];
     uint8_t jit_lslots_filled;   /* a refill ran since they were last emptied */
 
-    struct tlb_entry tlb[TLB_CTXS][TLB_SIZE];
+    _Alignas(64) struct tlb_entry tlb[TLB_CTXS][TLB_SIZE]; /* no entry spans two cache lines */
     /* -check withholds every write tag (so stores are logged); this says
      * which entries would have had one, so those stores skip the walk. */
     uint8_t check_writable[TLB_CTXS][TLB_SIZE];

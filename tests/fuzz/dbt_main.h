@@ -39,7 +39,7 @@ static void *dbt_hold(void *p)
 }
 
 static void *dbt_malloc(size_t size) { return dbt_hold(malloc(size)); }
-static void *dbt_calloc(size_t n, size_t size) { return dbt_hold(calloc(n, size)); }
+static void *dbt_aligned_alloc(size_t align, size_t size) { return dbt_hold(aligned_alloc(align, size)); }
 static char *dbt_strdup(const char *s) { return dbt_hold(strdup(s)); }
 
 static void dbt_free(void *p)
@@ -74,14 +74,14 @@ static void __attribute__((noreturn)) dbt_exit(int status)
 #define exit(status) dbt_exit(status)
 #define main dbt_main
 #define malloc dbt_malloc
-#define calloc dbt_calloc
+#define aligned_alloc dbt_aligned_alloc
 #define strdup dbt_strdup
 #define free dbt_free
 #include "../../dbt.c"
 #undef exit
 #undef main
 #undef malloc
-#undef calloc
+#undef aligned_alloc
 #undef strdup
 #undef free
 

@@ -51,6 +51,13 @@
  *      before its FP write must still set FS (the loop copy may be entered
  *      only by finishing the first iteration).  The sum: 1100 * 8 + 8 =
  *      8808.0
+ *  13  case 9 again, each remapping fenced by its address only
+ *      (sfence.vma va): a probe slot of that page must be emptied, one of
+ *      another page (fenced first) may stay
+ *  14  Sv39: a loop trace reads a 2 MiB page (1500 * 7); the page is
+ *      remapped and fenced by its first address, not the page the loop
+ *      reads (Linux fences a huge page by one address): the loop's probe
+ *      slot must go too (1500 * 9)
  */
 
 #define TEST_AREA "traces"
@@ -63,6 +70,9 @@
 #define VA_FN 0x7fff0000 /* near the code: a trace may span 1 GiB at most */
 #define VA_DATA 0x7ffe0000
 #define VA_FAR 0x1000000000 /* 64 GiB: farther than a trace reaches */
+#define VA_MEGA 0x40000000  /* a 2 MiB page, at MEGA_A or MEGA_B */
+#define MEGA_A 0x80400000
+#define MEGA_B 0x80600000
 
 /* Point the leaf PTE at address pte at label's page (clobbers t0). */
 #define POINT_PTE(pte, label, flags)                                           \
@@ -267,7 +277,58 @@ spin_last:
     fcvt.l.d t0, fa0
     CHECK(t0, 8808)
 
+    CASE(13, "Sv39: case 9 with fences of the one page (sfence.vma va)")
+    li a0, LEVELS_SV39
+    call vm_setup
+    MAP_LABEL(VA_DATA, data_a, PTE_LEAF | PTE_R | PTE_W, 0, LEVELS_SV39)
+    mv s1, a0
+    la s3, data_b
+    srli s3, s3, 2
+    ori s3, s3, PTE_LEAF | PTE_R | PTE_W
+    li s5, VA_DATA
+    li s6, VA_FN                /* another page: its fence must change nothing */
+    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0;
+         sd s3, 0(s1); sfence.vma s6; sfence.vma s5; li a0, 1500; call loop8; mv s4, a0;
+         xori s3, s3, PTE_W; sd s3, 0(s1); sfence.vma s5; li a0, 1500; call loop8)
+    CHECK_CAUSE(CAUSE_STORE_PAGE)
+    CHECK_TVAL(VA_DATA + 8)
+    CHECK(s2, 1500 * 7)
+    CHECK(s4, 1500 * 9)
+    csrw satp, zero
+    sfence.vma
+
+    CASE(14, "Sv39: a loop trace's data in a 2 MiB page, fenced by another address in it")
+    li t0, MEGA_A + 0x3000
+    li t1, 7
+    sd t1, 0(t0)
+    li t0, MEGA_B + 0x3000
+    li t1, 9
+    sd t1, 0(t0)
+    li a0, LEVELS_SV39
+    call vm_setup
+    MAP(VA_MEGA, MEGA_A, PTE_LEAF | PTE_R | PTE_W, 1, LEVELS_SV39)
+    mv s1, a0
+    li s3, (MEGA_B >> 2) | PTE_LEAF | PTE_R | PTE_W
+    li s5, VA_MEGA              /* not the page the loop reads */
+    IN_S(sfence.vma; li a0, 1500; li a1, VA_MEGA + 0x3000; call loop14; mv s2, a0;
+         sd s3, 0(s1); sfence.vma s5; li a0, 1500; li a1, VA_MEGA + 0x3000; call loop14;
+         mv s4, a0)
+    CHECK(s2, 1500 * 7)
+    CHECK(s4, 1500 * 9)
+    csrw satp, zero
+    sfence.vma
+
     j pass
+
+/* a0 = the sum of a0 loads from a1 */
+loop14:
+    li t5, 0
+1:  ld t4, 0(a1)
+    add t5, t5, t4
+    addi a0, a0, -1
+    bnez a0, 1b
+    mv a0, t5
+    ret
 
 /* fa0 += fa1, a0 times, after going round a1 times without adding. */
 loop12:
