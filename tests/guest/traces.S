@@ -79,6 +79,28 @@
     la t0, label; srli t0, t0, 12; slli t0, t0, 10; ori t0, t0, flags;        \
     sd t0, 0(pte)
 
+/* Sv39, S-mode: loop8 sums VA_DATA, mapped to data_a (1500 * 7 in s2);
+ * the PTE is pointed at data_b, then `fence_b` (1500 * 9 in s4); then the
+ * page is made read-only, then `fence_ro`: loop8's store must fault.
+ * s1: the PTE (identity-mapped for S), s3: the PTE's next value. */
+#define REMAP_UNDER_LOOP8(fence_b, fence_ro)                                   \
+    li a0, LEVELS_SV39;                                                        \
+    call vm_setup;                                                             \
+    MAP_LABEL(VA_DATA, data_a, PTE_LEAF | PTE_R | PTE_W, 0, LEVELS_SV39);      \
+    mv s1, a0;                                                                 \
+    la s3, data_b;                                                             \
+    srli s3, s3, 2;                                                            \
+    ori s3, s3, PTE_LEAF | PTE_R | PTE_W;                                      \
+    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0;                       \
+         sd s3, 0(s1); fence_b; li a0, 1500; call loop8; mv s4, a0;            \
+         xori s3, s3, PTE_W; sd s3, 0(s1); fence_ro; li a0, 1500; call loop8); \
+    CHECK_CAUSE(CAUSE_STORE_PAGE);                                             \
+    CHECK_TVAL(VA_DATA + 8);                                                   \
+    CHECK(s2, 1500 * 7);                                                       \
+    CHECK(s4, 1500 * 9);                                                       \
+    csrw satp, zero;                                                           \
+    sfence.vma
+
 /* mstatus.FS = Clean; then check what it is (clobbers t0, t1). */
 #define FS_CLEAN li t0, MSTATUS_FS; csrc mstatus, t0; li t0, MSTATUS_FS_CLEAN; csrs mstatus, t0
 #define CHECK_FS(v) csrr t0, mstatus; li t1, MSTATUS_FS; and t0, t0, t1; CHECK(t0, v)
@@ -210,22 +232,7 @@ spin_last:
     CHECK(t4, 562125)           /* the last fcvt.w.d */
 
     CASE(9, "Sv39: S-mode remaps a loop trace's data page, then read-only")
-    li a0, LEVELS_SV39
-    call vm_setup
-    MAP_LABEL(VA_DATA, data_a, PTE_LEAF | PTE_R | PTE_W, 0, LEVELS_SV39)
-    mv s1, a0                   /* s1: the PTE, identity-mapped for S */
-    la s3, data_b
-    srli s3, s3, 2
-    ori s3, s3, PTE_LEAF | PTE_R | PTE_W /* s3: the PTE for data_b */
-    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0;
-         sd s3, 0(s1); sfence.vma; li a0, 1500; call loop8; mv s4, a0;
-         xori s3, s3, PTE_W; sd s3, 0(s1); sfence.vma; li a0, 1500; call loop8)
-    CHECK_CAUSE(CAUSE_STORE_PAGE)
-    CHECK_TVAL(VA_DATA + 8)
-    CHECK(s2, 1500 * 7)
-    CHECK(s4, 1500 * 9)
-    csrw satp, zero
-    sfence.vma
+    REMAP_UNDER_LOOP8(sfence.vma, sfence.vma)
 
     CASE(10, "a loop trace's stores into a page that came to hold code")
     li s4, 1100                 /* enough entries for a trace */
@@ -278,24 +285,9 @@ spin_last:
     CHECK(t0, 8808)
 
     CASE(13, "Sv39: case 9 with fences of the one page (sfence.vma va)")
-    li a0, LEVELS_SV39
-    call vm_setup
-    MAP_LABEL(VA_DATA, data_a, PTE_LEAF | PTE_R | PTE_W, 0, LEVELS_SV39)
-    mv s1, a0
-    la s3, data_b
-    srli s3, s3, 2
-    ori s3, s3, PTE_LEAF | PTE_R | PTE_W
     li s5, VA_DATA
     li s6, VA_FN                /* another page: its fence must change nothing */
-    IN_S(sfence.vma; li a0, 1500; call loop8; mv s2, a0;
-         sd s3, 0(s1); sfence.vma s6; sfence.vma s5; li a0, 1500; call loop8; mv s4, a0;
-         xori s3, s3, PTE_W; sd s3, 0(s1); sfence.vma s5; li a0, 1500; call loop8)
-    CHECK_CAUSE(CAUSE_STORE_PAGE)
-    CHECK_TVAL(VA_DATA + 8)
-    CHECK(s2, 1500 * 7)
-    CHECK(s4, 1500 * 9)
-    csrw satp, zero
-    sfence.vma
+    REMAP_UNDER_LOOP8(sfence.vma s6; sfence.vma s5, sfence.vma s5)
 
     CASE(14, "Sv39: a loop trace's data in a 2 MiB page, fenced by another address in it")
     li t0, MEGA_A + 0x3000
