@@ -2410,7 +2410,7 @@ static uint32_t written_regs(const struct trace_info *ti)
  * second copy, the loop, loads only those it keeps and the first iteration
  * did not use, and runs the rest of the iterations with them in place.
  * Many loops are entered for less than one iteration (the kernel's
- * mpihelp_addmul_1 leaves in its first on 93% of 5 million entries in a
+ * mpihelp_addmul_1 leaves in its first on 93% of 2.4 million entries in a
  * boot); without peeling each such entry loaded all the loop's registers
  * and each exit stored them all.  In the loop copy mstatus.FS is known
  * dirty if the first iteration made it so: the loop is entered only
