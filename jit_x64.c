@@ -634,6 +634,25 @@ static void emit_reconcile(struct tr *t, const struct regcache *rc)
             x64_mov_rm(t->b, true, cache_host[i], XREG(head->guest_of[i]));
 }
 
+/* The end of an iteration, back at the loop head (a back-edge, or a loop
+ * trace's peeled first iteration): the caller's jb after it goes round.
+ *     add r13, n ; add r12, -pc_off ; cmp r13, [insn_limit] */
+static void emit_iteration_end(struct tr *t, struct sync *s, uint32_t count)
+{
+    sync_count(t, s, count);
+    sync_pc(t, s, 0);
+    trace_count(t, offsetof(struct trace_stats, insns), count);
+    trace_count(t, offsetof(struct trace_stats, iterations), 1);
+    x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
+}
+
+/* Out of budget (or kicked) at the loop head:  <flush rc> ; jmp exit_budget */
+static void emit_budget_exit(struct tr *t, const struct regcache *rc)
+{
+    emit_flush(t, rc);
+    x64_jmp_to(t->b, t->j->exit_budget);
+}
+
 /* The back-edge of a loop block or loop trace: its registers stay in
  * host registers.
  *     <reconcile> ; add r13, n ; add r12, -pc_off   ; r12 = the entry pc again
@@ -644,14 +663,9 @@ static void emit_back_edge(struct tr *t, struct sync s, const struct regcache *r
 {
     emit_reconcile(t, rc);
     emit_fc_load(t, &t->head_fc, &t->fc);
-    sync_count(t, &s, count);
-    sync_pc(t, &s, 0);
-    trace_count(t, offsetof(struct trace_stats, insns), count);
-    trace_count(t, offsetof(struct trace_stats, iterations), 1);
-    x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
+    emit_iteration_end(t, &s, count);
     x64_jcc_to(t->b, CC_B, t->loop_head + t->b->exec_delta);
-    emit_flush(t, &t->head_rc);
-    x64_jmp_to(t->b, t->j->exit_budget);
+    emit_budget_exit(t, &t->head_rc);
 }
 
 /* Leave for the instruction at offset `target` (may be off the page),
@@ -2327,14 +2341,9 @@ static void emit_loop_fp_head(struct tr *t, const struct trace_info *ti)
 static void emit_peel_end(struct tr *t)
 {
     t->peel_end = t->b->p;
-    sync_count(t, &t->s, t->idx);
-    sync_pc(t, &t->s, 0);
-    trace_count(t, offsetof(struct trace_stats, insns), t->idx);
-    trace_count(t, offsetof(struct trace_stats, iterations), 1);
-    x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
+    emit_iteration_end(t, &t->s, t->idx);
     uint8_t *go_on = x64_jcc_rel32(t->b, CC_B);
-    emit_flush(t, &t->rc);
-    x64_jmp_to(t->b, t->j->exit_budget);
+    emit_budget_exit(t, &t->rc);
     x64_patch_rel32(go_on, x64_here(t->b));
 }
 
