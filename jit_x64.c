@@ -174,15 +174,15 @@ struct regcache {
     uint32_t used[NCACHE];     /* last use, for LRU eviction */
 };
 
-/* FP registers a trace keeps copies of in xmm3-xmm15 ("FP registers in
- * traces" below).  The hart's f[] stays up to date: the copies only save
- * loads, and nothing ever has to be written back. */
+/* FP registers a trace keeps in xmm3-xmm15 ("FP registers in traces"
+ * below). */
 #define NFCACHE 13
 #define FCACHE_XMM 3
 struct fcache {
     int8_t slot_of[32];        /* f[r] is also in xmm(FCACHE_XMM + slot), or -1 */
     uint8_t guest_of[NFCACHE]; /* 1 + the register in a slot, 0 if free */
     uint32_t used[NFCACHE];    /* last use, for LRU */
+    uint32_t dirty;            /* f registers newer in their xmm than in the hart */
 };
 
 enum stub_kind {
@@ -214,7 +214,22 @@ struct stub {
     bool peeled;           /* made in a loop trace's first iteration */
     struct regcache before;/* host registers at the branch to the stub ... */
     struct regcache after; /* ... and at the resume point */
-    struct fcache after_fc;/* FP copies at the resume point */
+    struct fcache before_fc;/* FP registers at the branch to the stub ... */
+    struct fcache after_fc;/* ... and at the resume point */
+};
+
+/* A continuation of a loop trace: the code after one of its side exits,
+ * planned from the guest page as far as the loop head ("Continuations"
+ * below). */
+#define MAX_CONTS 8
+#define MAX_CONT_INSNS 32
+struct cont {
+    int64_t start;                         /* the side exit's target: offset from the head */
+    int n;
+    struct trace_insn insn[MAX_CONT_INSNS];
+    int64_t next[MAX_CONT_INSNS];          /* where the code goes on after each */
+    int64_t end;                           /* where it joins: 0 the loop head, or a start */
+    uint8_t *label, *code_end;             /* its code, once emitted */
 };
 
 struct tr {
@@ -258,7 +273,15 @@ struct tr {
     int nlog, loop_log;           /* -d out_asm: instructions logged; where the loop starts */
     uint8_t *peel_end;            /* -d out_asm: where the peeled iteration's end begins */
     int nstubs;
+    int nconts;                   /* a loop trace's continuations */
+    int pos;                      /* a trace: the index of the path instruction
+                                     being translated, else -1 */
+    bool wraps;                   /* the path starts again after its end (a loop) */
     /* the big arrays last: a translation clears only what is above */
+    struct insn_uses {            /* a trace's registers, by path instruction */
+        uint32_t xr, xw, fr, fw;  /* integer read, written; FP read, written */
+    } uses[MAX_TR_INSNS];
+    struct cont conts[MAX_CONTS];
     struct stub stubs[MAX_STUBS];
     uint8_t *insn_start[2 * MAX_TR_INSNS + 1]; /* -d out_asm */
     uint32_t insn_raw[2 * MAX_TR_INSNS];       /* -d out_asm: the guest code */
@@ -326,7 +349,7 @@ static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
     st->page_pa = t->page_pa;
     st->before = st->after = t->rc;
     st->pslot_live = t->pslot_base != 0;
-    st->after_fc = t->fc;
+    st->before_fc = st->after_fc = t->fc;
     st->peeled = t->peeling;
     return st;
 }
@@ -350,16 +373,46 @@ static void rc_init(struct regcache *rc)
     memset(rc->slot_of, -1, sizeof rc->slot_of);
 }
 
-/* A slot for a new guest register: the first free one (guest_of 0), else
- * the least recently used. */
-static int lru_slot(const uint8_t *guest_of, const uint32_t *used, int n)
+#define NEVER_USED (1 << 20)
+
+/* How many path instructions from the one being translated until x[r]
+ * (or f[r], `fp`) is next read: 0 if this one reads it, NEVER_USED if it
+ * is written first or not used again (a loop's path goes round). */
+static int next_read(const struct tr *t, bool fp, unsigned r)
 {
-    int slot = 0;
+    int n = t->ti->n;
+    uint32_t bit = 1u << r;
+    for (int k = 0; k < (t->wraps ? n : n - t->pos); k++) {
+        const struct insn_uses *u = &t->uses[(t->pos + k) % n];
+        if ((fp ? u->fr : u->xr) & bit)
+            return k;
+        if ((fp ? u->fw : u->xw) & bit)
+            return NEVER_USED;
+    }
+    return NEVER_USED;
+}
+
+/* A slot for a new guest register: the first free one (guest_of 0, else
+ * the guest register is guest_of - `fp`), else in a trace the one read
+ * again last (Belady's choice: a trace knows its future; an integer
+ * register not dirty first, then the least recently used among equals),
+ * else the least recently used. */
+static int victim_slot(const struct tr *t, const uint8_t *guest_of, const uint32_t *used, int n,
+                       bool fp, uint32_t dirty)
+{
+    int slot = 0, far = -1;
     for (int i = 0; i < n; i++) {
         if (!guest_of[i])
             return i;
-        if (used[i] < used[slot])
-            slot = i;
+        if (t->pos < 0) {
+            if (used[i] < used[slot])
+                slot = i;
+            continue;
+        }
+        unsigned g = guest_of[i] - (fp ? 1 : 0);
+        int d = 2 * next_read(t, fp, g) + ((dirty >> g) & 1 ? 0 : 1);
+        if (d > far || (d == far && used[i] < used[slot]))
+            slot = i, far = d;
     }
     return slot;
 }
@@ -370,7 +423,7 @@ static int rc_slot(struct tr *t, unsigned r, bool load)
     struct regcache *rc = &t->rc;
     int slot = rc->slot_of[r];
     if (slot < 0) {
-        slot = lru_slot(rc->guest_of, rc->used, NCACHE);
+        slot = victim_slot(t, rc->guest_of, rc->used, NCACHE, false, rc->dirty);
         unsigned victim = rc->guest_of[slot];
         if (victim) { /* evict the least recently used: mov [x(victim)], host */
             if (rc->dirty & (1u << victim))
@@ -420,17 +473,21 @@ static void emit_flush(struct tr *t, const struct regcache *rc)
 }
 
 /* -- FP registers in traces ------------------------------------------------------
- * In a trace, an FP register read or written keeps a copy in one of
- * xmm3-xmm15, so the next read is a register move, not a load of what was
- * just stored (a loop-carried sum otherwise waits on store forwarding every
- * iteration).  Writes still go to the hart (write-through), so exits,
- * helpers and slow paths find f[] right and the copies never need writing
- * back.  Copies are dropped when f[r] is written another way (fld of a
- * single, fsgnj, fmv, a helper); a helper clobbers every xmm register, so
- * slow paths that call one and rejoin load the copies again, and after
- * jit_by_helper none is trusted.  A loop trace loads its FP registers
- * before the loop head; the back-edge loads again whatever is not where
- * the head expects it. */
+ * In a trace, an FP register read or written lives in one of xmm3-xmm15,
+ * so the next read is a register move, not a load of what was just stored
+ * (a loop-carried sum otherwise waits on store forwarding every
+ * iteration).  A double result stays there, dirty, as integer registers
+ * do: what is dirty is stored into f[] on the way out (every exit, before
+ * every helper and slow path, before code that reads f[] itself, and when
+ * its xmm register is taken for another).  Stores after every FP
+ * instruction filled the host's store buffer: nbody ran 10-15% slower.
+ * Single results are NaN-boxed in f[] and keep no copy.  A copy is
+ * dropped when f[r] is written another way (fld of a single, fsgnj, fmv,
+ * a helper); a helper clobbers every xmm register, so slow paths that call
+ * one and rejoin load the copies again, and after jit_by_helper none is
+ * trusted.  A loop trace loads its FP registers before the loop head; the
+ * back-edge stores what is dirty and not where the head keeps it, and
+ * loads whatever is not where the head expects it. */
 
 static void fc_init(struct fcache *fc)
 {
@@ -448,7 +505,8 @@ static int fc_xmm(struct tr *t, unsigned r)
     return FCACHE_XMM + k;
 }
 
-/* f[r] was written behind the copies' back. */
+/* f[r] was written behind the copies' back: its copy, dirty or not, is
+ * old. */
 static void fc_forget(struct tr *t, unsigned r)
 {
     int k = t->fc.slot_of[r];
@@ -456,17 +514,40 @@ static void fc_forget(struct tr *t, unsigned r)
         t->fc.guest_of[k] = 0;
         t->fc.slot_of[r] = -1;
     }
+    t->fc.dirty &= ~(1u << r);
 }
 
-/* The slot for a copy of f[r] (a free one, else the least recently used). */
+/* movsd [f(r)], xk for every dirty r of fc (fc itself unchanged). */
+static void emit_fc_flush(struct tr *t, const struct fcache *fc)
+{
+    for (int k = 0; k < NFCACHE; k++) {
+        unsigned g = fc->guest_of[k];
+        if (g && (fc->dirty & (1u << (g - 1))))
+            x64_movsd_mr(t->b, FREG(g - 1), FCACHE_XMM + k);
+    }
+}
+
+/* Code about to read f[r] from the hart: store its copy if dirty. */
+static void fc_sync(struct tr *t, unsigned r)
+{
+    int k = t->fc.slot_of[r];
+    if (k >= 0 && (t->fc.dirty & (1u << r)))
+        x64_movsd_mr(t->b, FREG(r), FCACHE_XMM + k);
+    t->fc.dirty &= ~(1u << r);
+}
+
+/* The slot for a copy of f[r] (a free one, else victim_slot's choice,
+ * stored first if dirty). */
 static int fc_slot(struct tr *t, unsigned r)
 {
     struct fcache *fc = &t->fc;
     int k = fc->slot_of[r];
     if (k < 0) {
-        k = lru_slot(fc->guest_of, fc->used, NFCACHE);
-        if (fc->guest_of[k])
+        k = victim_slot(t, fc->guest_of, fc->used, NFCACHE, true, 0);
+        if (fc->guest_of[k]) {
+            fc_sync(t, fc->guest_of[k] - 1u);
             fc->slot_of[fc->guest_of[k] - 1] = -1;
+        }
         fc->guest_of[k] = (uint8_t)(r + 1);
         fc->slot_of[r] = (int8_t)k;
     }
@@ -479,6 +560,20 @@ static void fc_keep(struct tr *t, unsigned r, int src)
 {
     if (t->fc_on)
         x64_movaps_rr(t->b, fc_slot(t, r), src);
+}
+
+/* f[r] = the double in xmm src, kept in r's xmm register only (a trace)
+ * or stored (a block).  movaps xk, src  |  movsd [f(r)], src */
+static void fc_set(struct tr *t, unsigned r, int src)
+{
+    if (!t->fc_on) {
+        x64_movsd_mr(t->b, FREG(r), src);
+        return;
+    }
+    int x = fc_slot(t, r);
+    if (x != src)
+        x64_movaps_rr(t->b, x, src);
+    t->fc.dirty |= 1u << r;
 }
 
 /* Load copies from the hart: every one of fc, or those not already where
@@ -504,11 +599,13 @@ static void emit_reload(struct tr *t, const struct regcache *rc)
             x64_mov_rm(t->b, true, cache_host[i], XREG(rc->guest_of[i]));
 }
 
-/* Before a helper: the hart gets every dirty register. */
+/* Before a helper: the hart gets every dirty register, FP ones too. */
 static void regs_flush(struct tr *t)
 {
     emit_flush(t, &t->rc);
     t->rc.dirty = 0;
+    emit_fc_flush(t, &t->fc);
+    t->fc.dirty = 0;
 }
 
 /* After a helper: forget what it may have changed (every slot when it may
@@ -646,11 +743,26 @@ static void emit_iteration_end(struct tr *t, struct sync *s, uint32_t count)
     x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
 }
 
-/* Out of budget (or kicked) at the loop head:  <flush rc> ; jmp exit_budget */
-static void emit_budget_exit(struct tr *t, const struct regcache *rc)
+/* Out of budget (or kicked) at the loop head:  <flush rc, fc> ; jmp exit_budget */
+static void emit_budget_exit(struct tr *t, const struct regcache *rc, const struct fcache *fc)
 {
     emit_flush(t, rc);
+    emit_fc_flush(t, fc);
     x64_jmp_to(t->b, t->j->exit_budget);
+}
+
+/* FP registers from where `now` has them to where the loop head expects
+ * them: every dirty one in a slot the head gives another register goes
+ * back to the hart, then the head's missing ones are loaded. */
+static void emit_fc_reconcile(struct tr *t, const struct fcache *now)
+{
+    const struct fcache *head = &t->head_fc;
+    for (int k = 0; k < NFCACHE; k++) {
+        unsigned g = now->guest_of[k];
+        if (g && g != head->guest_of[k] && (now->dirty & (1u << (g - 1))))
+            x64_movsd_mr(t->b, FREG(g - 1), FCACHE_XMM + k);
+    }
+    emit_fc_load(t, head, now);
 }
 
 /* The back-edge of a loop block or loop trace: its registers stay in
@@ -662,16 +774,19 @@ static void emit_back_edge(struct tr *t, struct sync s, const struct regcache *r
                            uint32_t count)
 {
     emit_reconcile(t, rc);
-    emit_fc_load(t, &t->head_fc, &t->fc);
+    emit_fc_reconcile(t, &t->fc);
     emit_iteration_end(t, &s, count);
     x64_jcc_to(t->b, CC_B, t->loop_head + t->b->exec_delta);
-    emit_budget_exit(t, &t->head_rc);
+    emit_budget_exit(t, &t->head_rc, &t->head_fc);
 }
 
 /* Leave for the instruction at offset `target` (may be off the page),
  * `count` instructions retired.  On the same physical page the exit is a
  * link: a jmp that first asks jit.c to chain it, then goes straight to the
  * target block. */
+static bool emit_to_cont(struct tr *t, struct sync s, const struct regcache *rc,
+                         int64_t target, uint32_t count);
+
 static void emit_exit_to(struct tr *t, struct sync s, const struct regcache *rc,
                          int64_t target, uint32_t count)
 {
@@ -680,8 +795,12 @@ static void emit_exit_to(struct tr *t, struct sync s, const struct regcache *rc,
         emit_back_edge(t, s, rc, count);
         return;
     }
-    if (rc)
+    if (t->loop_head && rc && emit_to_cont(t, s, rc, target, count))
+        return;
+    if (rc) {
         emit_flush(t, rc);
+        emit_fc_flush(t, &t->fc);
+    }
     sync_count(t, &s, count);
     trace_count(t, offsetof(struct trace_stats, insns), count);
     if (target != s.pc_off)
@@ -707,12 +826,14 @@ static void emit_exit_to(struct tr *t, struct sync s, const struct regcache *rc,
 }
 
 /* Leave through the dispatcher: r12 is already right.  rc: the registers
- * to flush first (NULL when the hart is already up to date). */
+ * to flush first, with t->fc's (NULL when the hart is already up to date). */
 static void emit_exit_dispatch(struct tr *t, struct sync s, const struct regcache *rc,
                                uint32_t count)
 {
-    if (rc)
+    if (rc) {
         emit_flush(t, rc);
+        emit_fc_flush(t, &t->fc);
+    }
     sync_count(t, &s, count);
     trace_count(t, offsetof(struct trace_stats, insns), count);
     x64_jmp_to(t->b, t->j->no_chain ? t->j->exit_lookup : t->j->dispatch);
@@ -1143,7 +1264,7 @@ static bool is_load_store(enum op op)
 static bool base_used_again(const struct tr *t, unsigned r)
 {
     const struct trace_info *ti = t->ti;
-    for (int i = (int)t->idx + 1; ti && i < ti->n; i++) {
+    for (int i = t->pos + 1; ti && t->pos >= 0 && i < ti->n; i++) {
         struct insn in;
         cpu_decode(ti->insn[i].raw, &in);
         enum op op = (enum op)in.op;
@@ -1207,6 +1328,7 @@ static uint8_t *emit_tlb_lookup(struct tr *t, int set, int32_t mask, size_t tag,
  * accesses through such registers (pointer_regs) probe the TLB. */
 
 static unsigned int_dest_of(const struct insn *in);
+static bool loop_safe(enum op op);
 
 /* The registers a trace loads pointers into: written by ld, or copied
  * (mv, add with x0) from one of those. */
@@ -1407,23 +1529,24 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     uint8_t *slow = emit_tlb_probe(t, size, false);
     bool filled = t->pslot_filled;
     struct regcache at_branch = t->rc;
-    if (fp) {
+    struct fcache fc_at_branch = t->fc;
+    if (fp && size == 8 && t->fc_on) { /* movsd xk, [rsi]: kept there, dirty */
+        int x = fc_slot(t, in->rd);
+        x64_movsd_rm(b, x, x64_at(RSI, 0));
+        t->fc.dirty |= 1u << in->rd;
+    } else if (fp) {
         x64_load(b, RCX, x64_at(RSI, 0), size, false);
-        if (size == 4) {
-            x64_mov_mr(b, false, FREG(in->rd), RCX);
+        x64_mov_mr(b, size == 8, FREG(in->rd), RCX);
+        if (size == 4)
             x64_mov_mi(b, 4, FREG_HI(in->rd), -1); /* NaN-box */
-            fc_forget(t, in->rd);
-        } else {
-            x64_mov_mr(b, true, FREG(in->rd), RCX);
-            if (t->fc_on)
-                x64_movq_xr(b, fc_slot(t, in->rd), RCX);
-        }
+        fc_forget(t, in->rd);
     } else if (in->rd) {
         x64_load(b, reg_dst(t, in->rd), x64_at(RSI, 0), size, sign);
     }
     struct stub *st = memory_slow_stub(t, STUB_LOAD, slow);
     st->pslot_fill = filled;
     st->before = at_branch;
+    st->before_fc = fc_at_branch;
     st->resume = x64_here(b);
     st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
     if (fp)
@@ -1465,6 +1588,7 @@ static void emit_memory_stub(struct tr *t, const struct stub *st)
     if (st->pslot_fill) /* the fast path would have filled it: empty it */
         x64_mov_mi(b, 8, PSLOT(0), -1);
     emit_flush(t, &st->before);
+    emit_fc_flush(t, &st->before_fc);
     if (st->kind == STUB_LOAD) {
         x64_mov_ri(b, RDX, st->info);
         call_helper(t, (const void *)jit_helper_load);
@@ -1543,18 +1667,20 @@ static bool rm_is_rne(const struct tr *t)
 /* A rejoining call of the fallback for this instruction; returns nothing,
  * the stub is emitted later.  `from` is a jcc field leading to it. */
 static void fp_fallback_from(struct tr *t, uint8_t *from, uint8_t *resume,
-                             const struct regcache *before)
+                             const struct regcache *before, const struct fcache *before_fc)
 {
     struct stub *st = new_stub(t, STUB_FP_FALLBACK, from);
     st->resume = resume;
     st->info = t->in->raw;
     st->before = *before;
+    st->before_fc = *before_fc;
 }
 
 /* cmp dword [f(r)+4], -1 ; jne fallback  — single operands must be boxed.
  * Returns the jcc field. */
 static uint8_t *check_boxed(struct tr *t, unsigned r)
 {
+    fc_sync(t, r);
     x64_alu_mi(t->b, false, ALU_CMP, FREG_HI(r), -1);
     return x64_jcc_rel32(t->b, CC_NE);
 }
@@ -1564,19 +1690,21 @@ struct box_checks {
     uint8_t *field[3];
     int n;
     struct regcache rc; /* the host registers at the checks */
+    struct fcache fc;
 };
 
 static void box(struct tr *t, struct box_checks *c, bool single, unsigned r)
 {
-    c->rc = t->rc;
     if (single)
         c->field[c->n++] = check_boxed(t, r);
+    c->rc = t->rc;
+    c->fc = t->fc;
 }
 
 static void box_fallbacks(struct tr *t, struct box_checks *c, uint8_t *resume)
 {
     for (int i = 0; i < c->n; i++)
-        fp_fallback_from(t, c->field[i], resume, &c->rc);
+        fp_fallback_from(t, c->field[i], resume, &c->rc, &c->fc);
 }
 
 /* movsd/movss xmm, [f(r)] */
@@ -1603,19 +1731,54 @@ static void store_f0(struct tr *t, unsigned rd, bool single)
         x64_mov_mi(t->b, 4, FREG_HI(rd), -1);
         fc_forget(t, rd); /* xmm0's upper half is not the NaN-box */
     } else {
-        x64_movsd_mr(t->b, FREG(rd), 0);
-        fc_keep(t, rd, 0);
+        fc_set(t, rd, 0);
     }
 }
 
-/* ucomisd xmm0, xmm0 ; jp fix  — a NaN result becomes the canonical NaN. */
-static void canonicalize_nan(struct tr *t, bool single)
+/* ucomisd xr, xr ; jp fix  — a NaN result in xmm `xr` becomes the
+ * canonical NaN. */
+static void canonicalize_nan_in(struct tr *t, bool single, int xr)
 {
-    x64_ucomis(t->b, !single, 0, 0);
+    x64_ucomis(t->b, !single, xr, xr);
     uint8_t *fix = x64_jcc_rel32(t->b, CC_P);
     struct stub *st = new_stub(t, STUB_NAN, fix);
     st->resume = x64_here(t->b);
     st->info = single;
+    st->rs2 = xr;
+}
+
+static void canonicalize_nan(struct tr *t, bool single)
+{
+    canonicalize_nan_in(t, single, 0);
+}
+
+/* The xmm copy of f[r] (a double), loading it first if there is none:
+ *     movsd xk, [f(r)] */
+static int fp_copy(struct tr *t, unsigned r)
+{
+    int x = fc_xmm(t, r);
+    if (x < 0) {
+        x = fc_slot(t, r);
+        x64_movsd_rm(t->b, x, FREG(r));
+    }
+    return x;
+}
+
+/* A double fadd/fsub/fmul/fdiv in a trace, computed in rd's copy:
+ *     movaps xd, xs1 ; addsd xd, xs2 ; NaN fix ; movsd [f(rd)], xd
+ * (through xmm0 when rd's copy is also rs2's and rs1 is another). */
+static void fp_arith_in_copies(struct tr *t, enum x64_sse op)
+{
+    const struct insn *in = t->in;
+    int a = fp_copy(t, in->rs1);
+    int c = fp_copy(t, in->rs2);
+    bool through0 = in->rd == in->rs2 && in->rd != in->rs1;
+    int d = through0 ? 0 : fc_slot(t, in->rd);
+    if (d != a)
+        x64_movaps_rr(t->b, d, a);
+    x64_sse_rr(t->b, op, true, d, c);
+    canonicalize_nan_in(t, false, d);
+    fc_set(t, in->rd, d);
 }
 
 /* fadd/fsub/fmul/fdiv/fsqrt:  movsd xmm0, [rs1] ; addsd xmm0, [rs2] ; NaN fix ; store */
@@ -1624,6 +1787,11 @@ static void jit_fp_arith(struct tr *t, enum x64_sse op, bool single)
     const struct insn *in = t->in;
     if (!rm_is_rne(t)) {
         jit_by_helper(t, false);
+        return;
+    }
+    if (t->fc_on && !single && op != SSE_SQRT) {
+        fp_arith_in_copies(t, op);
+        fs_dirty(t);
         return;
     }
     struct box_checks c = {0};
@@ -1668,9 +1836,10 @@ static void jit_fp_fma(struct tr *t, bool single)
     }
     x64_ucomis(t->b, !single, 0, 0);
     uint8_t *nan = x64_jcc_rel32(t->b, CC_P);
+    struct fcache fc_at_nan = t->fc; /* the fallback does not store rd's new copy */
     store_f0(t, in->rd, single);
     uint8_t *resume = x64_here(t->b);
-    fp_fallback_from(t, nan, resume, &t->rc);
+    fp_fallback_from(t, nan, resume, &t->rc, &fc_at_nan);
     box_fallbacks(t, &c, resume);
     fs_dirty(t);
 }
@@ -1714,6 +1883,8 @@ static void jit_fp_sign(struct tr *t, bool single)
     struct box_checks c = {0};
     box(t, &c, single, in->rs1);
     box(t, &c, single, in->rs2);
+    fc_sync(t, in->rs1); /* read from the hart below */
+    fc_sync(t, in->rs2);
     x64_mov_rm(b, w, RAX, FREG(in->rs1));
     x64_mov_rm(b, w, RCX, FREG(in->rs2));
     switch ((enum op)in->op) {
@@ -1741,10 +1912,12 @@ static void jit_fp_move(struct tr *t)
     struct x64_buf *b = t->b;
     switch ((enum op)in->op) {
     case OP_FMV_X_D:
+        fc_sync(t, in->rs1);
         x64_mov_rm(b, true, RAX, FREG(in->rs1));
         store_x(t, in->rd, RAX);
         break;
     case OP_FMV_X_W:
+        fc_sync(t, in->rs1);
         x64_load(b, RAX, FREG(in->rs1), 4, true);
         store_x(t, in->rd, RAX);
         break;
@@ -1812,13 +1985,14 @@ static void emit_fp_stub(struct tr *t, const struct stub *st)
     if (st->kind == STUB_NAN) {
         /* mov rax, canonical NaN ; movq xmm0, rax ; jmp back */
         x64_mov_ri(b, RAX, st->info ? CANONICAL_NAN_S : CANONICAL_NAN_D);
-        x64_movq_xr(b, 0, RAX);
+        x64_movq_xr(b, st->rs2, RAX);
         x64_jmp_to(b, st->resume + b->exec_delta);
         return;
     }
     /* the fallback: fpu.c does the whole instruction (it never needs the pc
      * or instret unless it traps, and then the trap exit sets them) */
     emit_flush(t, &st->before);
+    emit_fc_flush(t, &st->before_fc);
     x64_mov_ri(b, RSI, st->info);
     call_helper(t, (const void *)jit_helper_exec);
     x64_test_rr(b, false, RAX, RAX);
@@ -1925,6 +2099,189 @@ static bool jit_insn(struct tr *t)
     return false;
 }
 
+/* -- Continuations ---------------------------------------------------------------
+ * A loop trace follows one path; a loop with two hot paths (a merge taking
+ * from one list or the other at random) would leave by a side exit every
+ * other iteration, run the other path in blocks, and enter the trace again.
+ * So before the loop copy is translated, the code after each of its side
+ * exits is planned straight from the guest page (plan_cont): forward
+ * branches are taken to fall through and backward ones to be taken (the
+ * static guess of branch predictors), unless one way joins, until the code
+ * comes back to the loop head or to the start of a continuation.  One that
+ * gets there within MAX_CONT_INSNS instructions on the branch's page,
+ * without calls, system instructions or FP, and with the loop's registers
+ * and its own fitting the host registers, is kept: its side exit then goes
+ * on in the continuation instead of leaving, registers in place, and so do
+ * other side exits to the same place (a join).  Like a back-edge, a join
+ * checks the budget, so a cycle through continuations still takes
+ * interrupts.  A continuation's code starts with r12 and r13 exact (its
+ * own struct sync frame) and nothing known about register values, so any
+ * join may enter it. */
+
+static uint32_t int_regs_of(const struct insn *in);
+
+/* The continuation starting at `off`, or NULL. */
+static struct cont *cont_at(struct tr *t, int64_t off)
+{
+    for (int i = 0; i < t->nconts; i++)
+        if (t->conts[i].start == off)
+            return &t->conts[i];
+    return NULL;
+}
+
+/* Does code reaching `off` stay in the loop (the head or a continuation)? */
+static bool joins(struct tr *t, int64_t off, int64_t start)
+{
+    return off == 0 || off == start || cont_at(t, off);
+}
+
+/* Plan the continuation at `start` for a side exit of the path instruction
+ * `from`; on success it joins t->conts and its registers join *regs and
+ * *written. */
+static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start,
+                      uint32_t *regs, uint32_t *written)
+{
+    if (t->nconts == MAX_CONTS || start == 0 || cont_at(t, start))
+        return false;
+    struct cont *c = &t->conts[t->nconts];
+    uint64_t pa_base = from->pa - (uint64_t)from->delta, page = from->pa & ~0xfffULL;
+    uint32_t r = *regs, w = *written;
+    int64_t off = start;
+    c->start = start;
+    c->n = 0;
+    c->label = NULL;
+    while (c->n == 0 || !joins(t, off, start)) {
+        uint64_t pa = pa_base + (uint64_t)off;
+        const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 2);
+        if (c->n == MAX_CONT_INSNS || (pa & ~0xfffULL) != page || !host ||
+            ((host[0] & 3) == 3 && (pa & 0xfff) > 0xffc))
+            return false;
+        struct insn in;
+        cpu_decode(cpu_insn_bits(host), &in);
+        enum op op = (enum op)in.op;
+        r |= int_regs_of(&in);
+        w |= 1u << int_dest_of(&in);
+        if (!loop_safe(op) || __builtin_popcount(r & ~1u) > NCACHE)
+            return false;
+        int64_t next = off + in.len;
+        if (op == OP_JAL) {
+            next = off + in.imm;
+        } else if (op >= OP_BEQ && op <= OP_BGEU) {
+            int64_t taken = off + in.imm;
+            if (!joins(t, taken, start) && (joins(t, next, start) || in.imm < 0))
+                next = taken;
+        }
+        c->insn[c->n] = (struct trace_insn){.delta = off, .pa = pa, .raw = in.raw};
+        c->next[c->n++] = next;
+        off = next;
+    }
+    c->end = off;
+    *regs = r & ~1u;
+    *written = w & ~1u;
+    t->nconts++;
+    return true;
+}
+
+/* Plan the continuations of a loop trace's side exits (branches whose
+ * other way is not the head); `regs` are the loop's, kept in host
+ * registers, and `written` those it writes: both grow by what the
+ * continuations use. */
+static void plan_conts(struct tr *t, const struct trace_info *ti, uint32_t *regs,
+                       uint32_t *written)
+{
+    for (int i = 0; i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        if (in.op < OP_BEQ || in.op > OP_BGEU || in.imm == in.len)
+            continue;
+        int64_t next = i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
+        int64_t other = ti->insn[i].delta + (next == ti->insn[i].delta + in.len ? in.imm : in.len);
+        plan_cont(t, &ti->insn[i], other, regs, written);
+    }
+}
+
+/* Is there room to translate continuation c here? */
+static bool cont_room(const struct tr *t, const struct cont *c)
+{
+    return t->nstubs + 4 * c->n + 8 <= MAX_STUBS &&
+           (size_t)(t->b->end - t->b->p) >= ROOM_PER_INSN * (size_t)(c->n + 2);
+}
+
+/* Will a side exit to `target` go on in a continuation? */
+static bool cont_taken(struct tr *t, int64_t target)
+{
+    struct cont *c = t->loop_head && target ? cont_at(t, target) : NULL;
+    return c && (c->label || cont_room(t, c));
+}
+
+/* Into continuation c, from code with bookkeeping s, registers rc and
+ * `count` instructions retired: registers and FP copies as the loop head
+ * has them, r12 and r13 exact.
+ *     <reconcile> ; add r13, count - s.count ; add r12, start - s.pc_off */
+static void emit_cont_entry(struct tr *t, const struct cont *c, struct sync s,
+                            const struct regcache *rc, uint32_t count)
+{
+    emit_reconcile(t, rc);
+    emit_fc_reconcile(t, &t->fc);
+    sync_count(t, &s, count);
+    sync_pc(t, &s, c->start);
+    trace_count(t, offsetof(struct trace_stats, insns), count);
+}
+
+/* Translate continuation c here; the code around is left as it was. */
+static void emit_cont(struct tr *t, struct cont *c)
+{
+    unsigned char saved[offsetof(struct tr, conts)]; /* the state above the arrays */
+    memcpy(saved, t, sizeof saved);
+    c->label = t->b->p;
+    t->rc = t->head_rc;
+    t->fc = t->head_fc;
+    t->s = (struct sync){c->start, 0};
+    t->idx = 0;
+    t->known_const = t->known_pcrel = 0;
+    t->pslot_base = 0;
+    t->refill = NULL;
+    for (int k = 0; k < c->n; k++) {
+        struct insn in;
+        cpu_decode(c->insn[k].raw, &in);
+        t->in = &in;
+        t->off = c->insn[k].delta;
+        t->next_off = c->next[k];
+        t->pa_base = c->insn[k].pa - (uint64_t)c->insn[k].delta;
+        t->page_pa = c->insn[k].pa & ~0xfffULL;
+        jit_insn(t); /* plan_cont took nothing that ends a block */
+        t->idx++;
+    }
+    t->in = NULL;
+    emit_exit_to(t, t->s, &t->rc, c->end, t->idx);
+    c->code_end = t->b->p;
+    int nstubs = t->nstubs;
+    memcpy(t, saved, sizeof saved);
+    t->nstubs = nstubs;
+}
+
+/* An exit to `target` that a continuation takes: the first one to get
+ * there is followed by the continuation's code; the others join it,
+ * checking the budget like a back-edge:
+ *     <entry> ; cmp r13, [insn_limit] ; jb cont ; <flush> ; jmp exit_budget
+ * Returns false for an exit that leaves. */
+static bool emit_to_cont(struct tr *t, struct sync s, const struct regcache *rc,
+                         int64_t target, uint32_t count)
+{
+    if (!cont_taken(t, target))
+        return false;
+    struct cont *c = cont_at(t, target);
+    emit_cont_entry(t, c, s, rc, count);
+    if (!c->label) {
+        emit_cont(t, c);
+        return true;
+    }
+    x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
+    x64_jcc_to(t->b, CC_B, c->label + t->b->exec_delta);
+    emit_budget_exit(t, &t->head_rc, &t->head_fc);
+    return true;
+}
+
 /* -- Blocks ------------------------------------------------------------------ */
 
 /* A side exit: leave for st->target as the stub's instruction would. */
@@ -1932,8 +2289,9 @@ static void emit_side_exit(struct tr *t, const struct stub *st)
 {
     t->pa_base = st->pa_base;
     t->page_pa = st->page_pa;
-    t->fc = st->after_fc; /* the FP copies at the branch, for a back-edge */
-    trace_count(t, offsetof(struct trace_stats, side_exits), 1);
+    t->fc = st->before_fc; /* the FP registers at the branch */
+    if (!cont_taken(t, st->target))
+        trace_count(t, offsetof(struct trace_stats, side_exits), 1);
     emit_exit_to(t, st->at, &st->before, st->target, st->count);
 }
 
@@ -1943,6 +2301,7 @@ static void emit_jalr_miss(struct tr *t, const struct stub *st)
     trace_count(t, offsetof(struct trace_stats, side_exits), 1);
     trace_count(t, offsetof(struct trace_stats, jalr_misses), 1);
     x64_mov_rr(t->b, true, R12, RDX);
+    t->fc = st->before_fc;
     emit_exit_dispatch(t, st->at, &st->before, st->count);
 }
 
@@ -2036,8 +2395,23 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
         const uint8_t *hi = t->loop_log && i == t->loop_log - 1 ? t->peel_end : t->insn_start[i + 1];
         log_host_code(log, fd, path, t, t->insn_start[i], hi);
     }
-    fprintf(log, "  -- exits and slow paths\n");
-    log_host_code(log, fd, path, t, t->insn_start[n], t->b->p);
+    /* what follows the body, continuations (in the order emitted) among it */
+    const uint8_t *at = t->insn_start[n];
+    for (;;) {
+        const struct cont *next = NULL;
+        for (int i = 0; i < t->nconts; i++)
+            if (t->conts[i].label && t->conts[i].label >= at && (!next || t->conts[i].label < next->label))
+                next = &t->conts[i];
+        fprintf(log, "  -- exits and slow paths\n");
+        log_host_code(log, fd, path, t, at, next ? next->label : t->b->p);
+        if (!next)
+            break;
+        fprintf(log, "  -- continuation at 0x%016llx (%d guest instructions, from a side exit; "
+                     "back to 0x%016llx)\n", (unsigned long long)(vpc + (uint64_t)next->start),
+                next->n, (unsigned long long)(vpc + (uint64_t)next->end));
+        log_host_code(log, fd, path, t, next->label, next->code_end);
+        at = next->code_end;
+    }
     if (fd >= 0)
         close(fd);
 }
@@ -2089,7 +2463,7 @@ static struct tr *tr_begin(struct jit *j, struct jit_block *blk, struct x64_buf 
     static struct tr *t;
     if (!t && !(t = malloc(sizeof *t)))
         return NULL;
-    memset(t, 0, offsetof(struct tr, stubs));
+    memset(t, 0, offsetof(struct tr, conts));
     t->j = j;
     t->blk = blk;
     t->b = b;
@@ -2097,6 +2471,7 @@ static struct tr *tr_begin(struct jit *j, struct jit_block *blk, struct x64_buf 
     t->stats = j->m->stats;
     t->pa_base = blk->pa;
     t->page_pa = blk->pa & ~0xfffULL;
+    t->pos = -1;
     rc_init(&t->rc);
     fc_init(&t->fc);
     fc_init(&t->head_fc);
@@ -2327,9 +2702,17 @@ static void emit_loop_fp_head(struct tr *t, const struct trace_info *ti)
             x64_movsd_rm(t->b, xmm, FREG(best));
         chosen |= 1u << best;
     }
-    for (unsigned r = 0; r < 32; r++) /* the loop keeps only its own */
-        if (!(chosen & (1u << r)))
+    uint32_t written = 0;
+    for (unsigned r = 0; r < 32; r++) { /* the loop keeps only its own */
+        if (!(chosen & (1u << r))) {
+            fc_sync(t, r);
             fc_forget(t, r);
+        }
+    }
+    for (int i = 0; i < ti->n; i++)
+        written |= t->uses[i].fw;
+    /* from the head on, an exit cannot know which ones an iteration wrote */
+    t->fc.dirty |= chosen & written;
     t->head_fc = t->fc;
 }
 
@@ -2343,7 +2726,7 @@ static void emit_peel_end(struct tr *t)
     t->peel_end = t->b->p;
     emit_iteration_end(t, &t->s, t->idx);
     uint8_t *go_on = x64_jcc_rel32(t->b, CC_B);
-    emit_budget_exit(t, &t->rc);
+    emit_budget_exit(t, &t->rc, &t->fc);
     x64_patch_rel32(go_on, x64_here(t->b));
 }
 
@@ -2382,7 +2765,10 @@ static int emit_trace_path(struct tr *t)
         t->in = &in;
         t->insn_raw[t->nlog] = in.raw;
         t->insn_off[t->nlog++] = ri->delta;
-        if (jit_insn(t)) { /* the recorder leaves out what ends blocks */
+        t->pos = n;
+        bool ends = jit_insn(t);
+        t->pos = -1;
+        if (ends) { /* the recorder leaves out what ends blocks */
             n++;
             break;
         }
@@ -2400,16 +2786,46 @@ static int emit_trace_path(struct tr *t)
     return n;
 }
 
-/* The registers a loop trace writes: the others never need storing. */
-static uint32_t written_regs(const struct trace_info *ti)
+/* The registers an instruction reads and writes, for victim_slot (an
+ * over-estimate of the reads only keeps a register a little longer). */
+static struct insn_uses uses_of(const struct insn *in)
+{
+    enum op op = (enum op)in->op;
+    struct insn_uses u = {0};
+    u.xw = 1u << int_dest_of(in);
+    if (op == OP_FLD || op == OP_FLW) {
+        u.fw = 1u << in->rd;
+    } else if (op == OP_FSD || op == OP_FSW) {
+        u.fr = 1u << in->rs2;
+    } else if (is_fp_op(op) && !fp_writes_x(op) && int_regs_of(in) == 1u << in->rs1) {
+        u.fw = 1u << in->rd; /* from an integer register */
+    } else if (is_fp_op(op)) {
+        u.fr = 1u << in->rs1 | 1u << in->rs2 | 1u << in->rs3;
+        if (!fp_writes_x(op))
+            u.fw = 1u << in->rd;
+    }
+    if (is_fp_op(op))
+        u.xr = int_regs_of(in) & ~u.xw;
+    else if (op == OP_LUI || op == OP_AUIPC || op == OP_JAL)
+        u.xr = 0;
+    else if (op == OP_JALR || (op >= OP_LB && op <= OP_LWU) || (op >= OP_ADDI && op <= OP_SRAI) ||
+             (op >= OP_ADDIW && op <= OP_SRAIW))
+        u.xr = 1u << in->rs1;
+    else
+        u.xr = 1u << in->rs1 | 1u << in->rs2;
+    u.xr &= ~1u;
+    u.xw &= ~1u;
+    return u;
+}
+
+/* The integer registers a loop trace writes: the others never need
+ * storing. */
+static uint32_t written_regs(const struct tr *t)
 {
     uint32_t regs = 0;
-    for (int i = 0; i < ti->n; i++) {
-        struct insn in;
-        cpu_decode(ti->insn[i].raw, &in);
-        regs |= 1u << int_dest_of(&in);
-    }
-    return regs & ~1u;
+    for (int i = 0; i < t->ti->n; i++)
+        regs |= t->uses[i].xw;
+    return regs;
 }
 
 /* A loop trace is translated twice (loop peeling).  The first copy runs
@@ -2433,6 +2849,12 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
     t->ti = ti;
     t->fc_on = true;
     bool loop = ti->loop && !j->max_insns;
+    t->wraps = loop;
+    for (int i = 0; i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        t->uses[i] = uses_of(&in);
+    }
     if (loop) {
         t->lslots_on = true;
         t->loaded = pointer_regs(ti);
@@ -2454,7 +2876,10 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
         t->known_const = t->known_pcrel = 0;
         t->pslot_base = 0;
         emit_loop_fp_head(t, ti);
-        emit_loop_head(t, regs, written_regs(ti));
+        uint32_t written = written_regs(t);
+        if (regs)
+            plan_conts(t, ti, &regs, &written);
+        emit_loop_head(t, regs, written);
         if (emit_trace_path(t) != n)
             return false; /* cannot happen: the second copy has the same room */
     }

@@ -58,6 +58,19 @@
  *      remapped and fenced by its first address, not the page the loop
  *      reads (Linux fences a huge page by one address): the loop's probe
  *      slot must go too (1500 * 9)
+ *  15  an FP loop trace keeps its results in xmm registers only (stored
+ *      into the hart on the way out).  400 good runs of 4 iterations: the
+ *      sum 0.5 * (1 + 2 + 3 + 4) = 5.0.  Then the third pointer has no
+ *      memory: the fault comes in the trace's loop, and the f registers
+ *      are exactly those the second iteration left
+ *  16  an FP loop trace with more FP registers than xmm registers: a
+ *      register written in the loop loses its xmm register to another and
+ *      must reach the hart first.  Sum over i = 1..3000 of 136 i
+ *        = 136 * 4501500 = 612204000
+ *  17  a double left in an xmm register, then a single op of it: the
+ *      fadd.s must see the double (not NaN-boxed: the canonical NaN), not
+ *      the boxed 0.0f the hart still holds from the iteration before.
+ *      3000 iterations, each checked
  */
 
 #define TEST_AREA "traces"
@@ -310,7 +323,123 @@ spin_last:
     csrw satp, zero
     sfence.vma
 
+    CASE(15, "FP results only in xmm: a fault in the loop")
+    li s4, 400
+1:  la a0, good_fptrs
+    li a1, 4
+    call loop15
+    fmv.x.d t0, fa0
+    CHECK(t0, 0x4014000000000000)   /* 5.0 */
+    addi s4, s4, -1
+    bnez s4, 1b
+    TRAP_ARM(2f)
+    la a0, bad_fptrs            /* the third pointer has no memory */
+    li a1, 4
+    call loop15
+    j fail
+2:  CHECK_CAUSE(CAUSE_LOAD_ACCESS)
+    CHECK_EPC(loop15_load)
+    CHECK_TVAL(NO_MEMORY_1)
+    CHECK(s1, 2)                /* i of the faulting iteration */
+    fmv.x.d t0, fa0
+    CHECK(t0, 0x3ff8000000000000)   /* 1.5: the sum of the first two */
+    fmv.x.d t0, ft1
+    CHECK(t0, 0x3ff0000000000000)   /* 2.0 * 0.5 */
+    fmv.x.d t0, ft0
+    CHECK(t0, 0x4000000000000000)   /* 2.0: the faulting fld left it */
+    fmv.x.d t0, ft4
+    CHECK(t0, 0x4000000000000000)   /* 1.0 + 1.0 */
+
+    CASE(16, "an FP loop trace with more FP registers than xmm registers")
+    li a0, 3000
+    call loop16
+    fcvt.l.d t0, fs0
+    CHECK(t0, 612204000)
+
+    CASE(17, "a single op of a double still in an xmm register")
+    li a0, 3000
+    call loop17
+    CHECK(a0, 3000)
+
     j pass
+
+/* fa0 = the sum over a1 pointers at a0 of 0.5 times the double each
+ * points to; ft4 = twice the last term */
+loop15:
+    la t0, fp_consts
+    fld fs2, 0(t0)              /* 0.5 */
+    fmv.d.x fa0, zero
+    li s1, 0
+1:  slli t2, s1, 3
+    add t2, t2, a0
+    ld t3, 0(t2)
+loop15_load:
+    fld ft0, 0(t3)
+    fmul.d ft1, ft0, fs2
+    fadd.d fa0, fa0, ft1
+    fadd.d ft4, ft1, ft1
+    addi s1, s1, 1
+    bltu s1, a1, 1b
+    ret
+
+/* a0 = how many of a0 iterations found the canonical NaN in ft3 = ft4 +
+ * ft4 (single) after ft4 = i + i (double) */
+loop17:
+    li s1, 0
+    li t2, 0
+    li t3, 0x7fc00000
+1:  fcvt.d.l ft1, s1
+    fadd.d ft4, ft1, ft1
+    fadd.s ft3, ft4, ft4
+    fmv.w.x ft4, zero           /* a boxed 0.0f, in the hart */
+    fmv.x.w t0, ft3
+    bne t0, t3, 2f
+    addi t2, t2, 1
+2:  addi s1, s1, 1
+    bltu s1, a0, 1b
+    mv a0, t2
+    ret
+
+/* fs0 = the sum over i = 1..a0 of i + 2i + ... + 16i, each multiple in
+ * a register of its own */
+loop16:
+    fmv.d.x fs0, zero
+    li s1, 1
+1:  fcvt.d.l ft0, s1
+    fadd.d ft1, ft0, ft0
+    fadd.d ft2, ft1, ft0
+    fadd.d ft3, ft2, ft0
+    fadd.d ft4, ft3, ft0
+    fadd.d ft5, ft4, ft0
+    fadd.d ft6, ft5, ft0
+    fadd.d ft7, ft6, ft0
+    fadd.d ft8, ft7, ft0
+    fadd.d ft9, ft8, ft0
+    fadd.d ft10, ft9, ft0
+    fadd.d ft11, ft10, ft0
+    fadd.d fa1, ft11, ft0
+    fadd.d fa2, fa1, ft0
+    fadd.d fa3, fa2, ft0
+    fadd.d fa4, fa3, ft0
+    fadd.d fs0, fs0, ft0
+    fadd.d fs0, fs0, ft1
+    fadd.d fs0, fs0, ft2
+    fadd.d fs0, fs0, ft3
+    fadd.d fs0, fs0, ft4
+    fadd.d fs0, fs0, ft5
+    fadd.d fs0, fs0, ft6
+    fadd.d fs0, fs0, ft7
+    fadd.d fs0, fs0, ft8
+    fadd.d fs0, fs0, ft9
+    fadd.d fs0, fs0, ft10
+    fadd.d fs0, fs0, ft11
+    fadd.d fs0, fs0, fa1
+    fadd.d fs0, fs0, fa2
+    fadd.d fs0, fs0, fa3
+    fadd.d fs0, fs0, fa4
+    addi s1, s1, 1
+    ble s1, a0, 1b
+    ret
 
 /* a0 = the sum of a0 loads from a1 */
 loop14:
@@ -539,6 +668,9 @@ code_page: .word 0, 0           /* loop10 writes code here */
 values: .dword 1, 2, 3, 4
 good_ptrs: .dword values, values + 8, values + 16, values + 24
 bad_ptrs: .dword values, NO_MEMORY_1, values + 16, values + 24
+good_fptrs: .dword fvalues, fvalues + 8, fvalues + 16, fvalues + 24
+bad_fptrs: .dword fvalues, fvalues + 8, NO_MEMORY_1, fvalues + 24
+fvalues: .double 1.0, 2.0, 3.0, 4.0
 fp_consts: .double 0.5, 0.25
     .float 1.0
     .balign 8
