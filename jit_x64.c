@@ -2207,10 +2207,11 @@ static bool cont_room(const struct tr *t, const struct cont *c)
            (size_t)(t->b->end - t->b->p) >= ROOM_PER_INSN * (size_t)(c->n + 2);
 }
 
-/* Will a side exit to `target` go on in a continuation? */
+/* Will a side exit to `target` go on in a continuation?  (Not one from a
+ * page guard: page_pa ~0.) */
 static bool cont_taken(struct tr *t, int64_t target)
 {
-    struct cont *c = t->loop_head && target ? cont_at(t, target) : NULL;
+    struct cont *c = t->loop_head && target && t->page_pa != ~0ULL ? cont_at(t, target) : NULL;
     return c && (c->label || cont_room(t, c));
 }
 
@@ -2572,7 +2573,8 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
  *     (probing the fetch TLB as jit.c's lookup would), else the trace
  *     side-exits there and the ordinary lookup takes over.  Within one run
  *     of a trace nothing can change the mapping: instructions that could
- *     (CSRs, sfence.vma, traps) are never in a trace;
+ *     (CSRs, sfence.vma, traps) are never in a trace; so the loop of a loop
+ *     trace, entered only through its first iteration, checks no page;
  *   - a loop trace whose registers fit keeps them in host registers from
  *     one iteration to the next (loop_regs); the back-edge gives the hart
  *     what the loop head does not keep (emit_reconcile) and checks the
@@ -2749,7 +2751,10 @@ static int emit_trace_path(struct tr *t)
         t->in = NULL; /* the guard below belongs to no instruction yet */
         t->insn_start[t->nlog] = b->p;
         int64_t vpage = vpage_of(t->blk, ri->delta);
-        bool known = false;
+        /* the loop is entered only by finishing the peeled iteration, which
+         * checked every page of the path, and nothing in a run of a trace
+         * changes a mapping: the loop checks none */
+        bool known = t->loop_head != NULL;
         for (int k = 0; k < nchecked; k++)
             known |= checked[k] == vpage;
         if (!known) {
