@@ -2564,7 +2564,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
  * A trace (trace.c) is a recorded path: instructions with their offsets
  * from the head's virtual pc, which need not be contiguous.  It is
  * translated by the same emitters as a block, one instruction after the
- * other, with three differences:
+ * other, with these differences:
  *   - branches and jumps do not end it: the recorded direction is the
  *     fall-through, the other one a side exit (jit_branch); an indirect
  *     jump compares its target with the recorded one (jit_jalr);
@@ -2578,9 +2578,12 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
  *   - a loop trace whose registers fit keeps them in host registers from
  *     one iteration to the next (loop_regs); the back-edge gives the hart
  *     what the loop head does not keep (emit_reconcile) and checks the
- *     budget, where interrupts are taken.
+ *     budget, where interrupts are taken; and its side exits may go on in
+ *     continuations, code planned from the guest page back to the head
+ *     ("Continuations").
  * Guest registers stay in host registers across the whole path: block
- * boundaries cost nothing. */
+ * boundaries cost nothing.  When the six host registers are not enough,
+ * the one given up is the one the path reads again last (victim_slot). */
 
 /* The trace's virtual page that offset `off` lies in, counted from the
  * head's page (the head's page offset is that of its physical pc). */
