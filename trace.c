@@ -100,6 +100,8 @@ struct recorder {
     int64_t far_jump;          /* END_far: the jump left out, where the trace leaves */
     enum trace_abort abort;
     struct trace_info *ti;     /* room for TRACE_MAX_INSNS */
+    uint64_t seen[64];         /* a filter of the offsets on the path: bit
+                                  (delta / 2) % 4096 (see on_path) */
 };
 
 /* -- Candidate heads ------------------------------------------------------------ */
@@ -213,12 +215,25 @@ static bool is_jump(enum op op)
     return op >= OP_JAL && op <= OP_BGEU;
 }
 
-static bool on_path(const struct trace_info *ti, int64_t delta)
+/* Is the instruction at `delta` on the path already?  The path is scanned
+ * only when the filter's bit says it may be: scanning at every step cost
+ * a 256-instruction recording 32k comparisons. */
+static bool on_path(const struct recorder *r, int64_t delta)
 {
-    for (int i = 0; i < ti->n; i++)
-        if (ti->insn[i].delta == delta)
+    unsigned bit = (unsigned)((uint64_t)delta >> 1) & 4095;
+    if (!(r->seen[bit / 64] & (1ULL << (bit % 64))))
+        return false;
+    for (int i = 0; i < r->ti->n; i++)
+        if (r->ti->insn[i].delta == delta)
             return true;
     return false;
+}
+
+/* The instruction at `delta` joins the path. */
+static void see(struct recorder *r, int64_t delta)
+{
+    unsigned bit = (unsigned)((uint64_t)delta >> 1) & 4095;
+    r->seen[bit / 64] |= 1ULL << (bit % 64);
 }
 
 /* The index of pa's page among the trace's pages, adding it; -1 if full. */
@@ -264,7 +279,7 @@ static enum rec_state record_step(struct recorder *r)
         struct jit_block *other = jit_lookup(r->j, pa, r->flags);
         if (other && other->trace)
             return ended(r, END_other_head);
-        if (on_path(ti, delta))
+        if (on_path(r, delta))
             return ended(r, END_repeat);
         if (ti->n == TRACE_MAX_INSNS)
             return ended(r, END_length);
@@ -277,6 +292,7 @@ static enum rec_state record_step(struct recorder *r)
     if (cpu_ends_block(op) && !is_jump(op))
         return ended(r, END_system);
     ti->insn[ti->n++] = (struct trace_insn){.delta = delta, .pa = pa, .raw = in.raw};
+    see(r, delta);
     uint64_t invalidations = r->j->invalidations;
     bool ok = cpu_step(h);
     __builtin_ia32_ldmxcsr(JIT_MXCSR); /* fpu.c may have run */
