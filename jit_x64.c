@@ -943,7 +943,9 @@ static void jit_shift_imm(struct tr *t, bool word)
     int d = dst_from(t, in->rd, in->rs1);
     x64_shift_ri(t->b, !word, shift_of((enum op)in->op), d,
                  (uint8_t)(in->imm & (word ? 31 : 63)));
-    if (word)
+    /* srliw by 1 or more leaves bit 31 clear: the 32-bit shift's zero
+     * extension is already the sign extension */
+    if (word && !(in->op == OP_SRLIW && (in->imm & 31)))
         x64_movsxd_rr(t->b, d, d);
 }
 
