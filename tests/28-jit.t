@@ -6,7 +6,8 @@
 # program and catches a JIT that is wrong on purpose (DBT_JIT_SELFTEST_BUG
 # mistranslates addi), naming the instruction; DBT_JIT_MPROTECT=1 runs the
 # W^X fallback (one mapping, mprotect around writes); a trace's accesses on
-# both sides of a page boundary stay out of C; -stats lists the top traces.  The guest programs are
+# both sides of a page boundary stay out of C; -stats lists the top traces;
+# an S-mode loop becomes a trace only with -trace-kernel.  The guest programs are
 # tests/guest/*.elf, built by `make guests`.
 cd "$(dirname "$0")/.." || exit 1
 DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
@@ -21,7 +22,7 @@ for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith straddle traces; do
     fi
 done
 
-echo "1..17"
+echo "1..18"
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
@@ -143,6 +144,57 @@ if echo "$line" | grep -q "trace:   0x$head (pa 0x$head) loop, 3 insns: " &&
     pass "-stats: the top trace is the loop at 0x$head ($share% of trace instructions)"
 else
     fail "-stats top traces: '$line' (head 0x$head)" "$tmp/top"
+fi
+
+# Kernel code gets traces only with -trace-kernel: the same loop in S-mode.
+cat > "$tmp/loop_s.S" <<'ASM'
+    .option norelax
+    .text
+    .globl _start
+_start:
+    li      t0, -1
+    csrw    pmpaddr0, t0
+    li      t0, 0x1f                /* NAPOT, RWX: S-mode may use all */
+    csrw    pmpcfg0, t0
+    la      t0, m_trap
+    csrw    mtvec, t0
+    li      t0, 3 << 11
+    csrc    mstatus, t0
+    li      t0, 1 << 11             /* MPP = S */
+    csrs    mstatus, t0
+    la      t0, s_entry
+    csrw    mepc, t0
+    mret
+s_entry:
+    li      s0, 300
+1:  call    inner
+    addi    s0, s0, -1
+    bnez    s0, 1b
+    ecall
+m_trap:
+    la      t1, tohost
+    li      t2, 1
+    sd      t2, 0(t1)
+2:  j       2b
+inner:
+    li      t0, 1000
+    .globl loop_head
+loop_head:
+    mul     t3, t0, t0
+    addi    t0, t0, -1
+    bnez    t0, loop_head
+    ret
+ASM
+rv_link "$tmp/loop_s.S" "$tmp/loop_s.elf"
+head=$(riscv64-unknown-elf-nm "$tmp/loop_s.elf" | awk '$3 == "loop_head" { print $1 }' | sed 's/^0*//')
+$DBT -stats -trace-threshold 10 -bios none "$tmp/loop_s.elf" >"$tmp/s_off" 2>&1
+$DBT -stats -trace-threshold 10 -trace-kernel -bios none "$tmp/loop_s.elf" >"$tmp/s_on" 2>&1
+if ! grep -q "trace:   0x$head " "$tmp/s_off" && grep -q "^dbt: jit: traces formed  *0$" "$tmp/s_off" &&
+   grep -A1 "trace: the .* that ran the most" "$tmp/s_on" | grep -q "trace:   0x$head (pa 0x$head) loop, 3 insns: "; then
+    pass "an S-mode loop becomes a trace with -trace-kernel only"
+else
+    cat "$tmp/s_off" "$tmp/s_on" >"$tmp/s_both"
+    fail "S-mode traces and -trace-kernel (head 0x$head)" "$tmp/s_both"
 fi
 
 $DBT -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1
