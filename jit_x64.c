@@ -2237,6 +2237,7 @@ static void emit_cont(struct tr *t, struct cont *c)
     unsigned char saved[offsetof(struct tr, conts)]; /* the state above the arrays */
     memcpy(saved, t, sizeof saved);
     c->label = t->b->p;
+    t->j->stats.trace_conts++;
     t->rc = t->head_rc;
     t->fc = t->head_fc;
     t->s = (struct sync){c->start, 0};
