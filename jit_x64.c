@@ -278,10 +278,10 @@ struct tr {
                                      being translated, else -1 */
     bool wraps;                   /* the path starts again after its end (a loop) */
     /* the big arrays last: a translation clears only what is above */
+    struct cont conts[MAX_CONTS];
     struct insn_uses {            /* a trace's registers, by path instruction */
         uint32_t xr, xw, fr, fw;  /* integer read, written; FP read, written */
     } uses[MAX_TR_INSNS];
-    struct cont conts[MAX_CONTS];
     struct stub stubs[MAX_STUBS];
     uint8_t *insn_start[2 * MAX_TR_INSNS + 1]; /* -d out_asm */
     uint32_t insn_raw[2 * MAX_TR_INSNS];       /* -d out_asm: the guest code */
