@@ -1393,6 +1393,47 @@ static int lslot_take(struct jit *j, bool write, int ways)
     return (int)k;
 }
 
+/* Is x[r], as the path instruction at `pos` finds it, a table's address:
+ * an index masked by andi to less than a page, maybe shifted, plus a base
+ * the loop does not write?  Followed back through the path, within this
+ * iteration.  (Else a computed address may be anywhere, like gzip's hash
+ * chains over a 64 KiB window: probe slots would keep missing there.) */
+static bool table_address(const struct tr *t, int pos, unsigned r)
+{
+    uint32_t invariant = ~0u;
+    for (int i = 0; i < t->ti->n; i++)
+        invariant &= ~t->uses[i].xw;
+    unsigned shift = 0;
+    for (int i = pos - 1; i >= 0 && r; i--) {
+        struct insn in;
+        cpu_decode(t->ti->insn[i].raw, &in);
+        if (int_dest_of(&in) != r)
+            continue;
+        switch ((enum op)in.op) {
+        case OP_ADDI:
+            r = in.rs1;
+            break;
+        case OP_ADD: /* index + base: follow the one the loop writes */
+            if (invariant & (1u << in.rs2))
+                r = in.rs1;
+            else if (invariant & (1u << in.rs1))
+                r = in.rs2;
+            else
+                return false;
+            break;
+        case OP_SLLI:
+            shift += (unsigned)in.imm;
+            r = in.rs1;
+            break;
+        case OP_ANDI:
+            return in.imm >= 0 && shift < 12 && ((uint64_t)in.imm << shift) < 4096;
+        default:
+            return false;
+        }
+    }
+    return false;
+}
+
 /* The slot compare, for an access site of a loop trace that takes one
  * (else NULL): its jne goes to a refill stub, whose own jne (patched when
  * the stub is emitted) leads to the slow path.  A site whose base the loop
@@ -1406,12 +1447,15 @@ static int lslot_take(struct jit *j, bool write, int ways)
  * picks one without a branch that depends on which:
  *     mov rcx, rsi ; and rcx, mask
  *     mov rax, [B] ; cmp rcx, [A] ; cmove rax, rcx ; cmp rcx, rax ; jne refill
- *     mov rax, [B + 8] ; cmp rcx, [A] ; cmove rax, [A + 8] ; add rsi, rax */
+ *     mov rax, [B + 8] ; cmp rcx, [A] ; cmove rax, [A + 8] ; add rsi, rax
+ * Other computed addresses probe the TLB (table_address). */
 static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
 {
     struct x64_buf *b = t->b;
     uint32_t base = 1u << t->in->rs1;
     if (!t->lslots_on || (t->loaded & base))
+        return NULL;
+    if ((t->computed & base) && (t->pos < 0 || !table_address(t, t->pos, t->in->rs1)))
         return NULL;
     int ways = t->computed & base ? 2 : 1;
     int k = lslot_take(t->j, write, ways);
