@@ -204,7 +204,7 @@ struct stub {
     int64_t target;        /* side exit: the offset it leaves for, */
     uint32_t count;        /* with this many instructions retired */
     uint64_t pa_base, page_pa; /* where it was made (see struct tr) */
-    int rs2;               /* store: the source register */
+    int rs2;               /* store: the source register; NaN fix: the xmm register */
     bool pslot_fill;       /* the fast path fills the probe slot */
     bool pslot_live;       /* the body after it trusts the slot: reload rdi */
     int lslot, ways;       /* refill: the slot(s), 0 ways for none; size in `info` */
@@ -1331,6 +1331,7 @@ static uint8_t *emit_tlb_lookup(struct tr *t, int set, int32_t mask, size_t tag,
 
 static unsigned int_dest_of(const struct insn *in);
 static bool loop_safe(enum op op);
+static uint32_t written_regs(const struct tr *t);
 
 /* The registers a trace loads pointers into: written by ld, or copied
  * (mv, add with x0) from one of those. */
@@ -1400,9 +1401,7 @@ static int lslot_take(struct jit *j, bool write, int ways)
  * chains over a 64 KiB window: probe slots would keep missing there.) */
 static bool table_address(const struct tr *t, int pos, unsigned r)
 {
-    uint32_t invariant = ~0u;
-    for (int i = 0; i < t->ti->n; i++)
-        invariant &= ~t->uses[i].xw;
+    uint32_t invariant = ~written_regs(t);
     unsigned shift = 0;
     for (int i = pos - 1; i >= 0 && r; i--) {
         struct insn in;
@@ -1810,9 +1809,10 @@ static int fp_copy(struct tr *t, unsigned r)
     return x;
 }
 
-/* A double fadd/fsub/fmul/fdiv in a trace, computed in rd's copy:
- *     movaps xd, xs1 ; addsd xd, xs2 ; NaN fix ; movsd [f(rd)], xd
- * (through xmm0 when rd's copy is also rs2's and rs1 is another). */
+/* A double fadd/fsub/fmul/fdiv in a trace, computed in rd's xmm register,
+ * which then holds f[rd] dirty (fc_set):
+ *     movaps xd, xs1 ; addsd xd, xs2 ; NaN fix
+ * (through xmm0 when rd's register is also rs2's and rs1 is another). */
 static void fp_arith_in_copies(struct tr *t, enum x64_sse op)
 {
     const struct insn *in = t->in;

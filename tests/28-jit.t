@@ -111,31 +111,37 @@ else
 fi
 
 # -stats names the traces that ran the most: here a 3-instruction loop,
-# called 300 times, that runs nearly every instruction.
-cat > "$tmp/loop.S" <<'ASM'
-    .option norelax
-    .text
-    .globl _start
-_start:
-    li      s0, 300
+# called 300 times, that runs nearly every instruction.  The same loop runs
+# in M-mode and, below, in S-mode.
+calls='    li      s0, 300
 1:  call    inner
     addi    s0, s0, -1
-    bnez    s0, 1b
-    la      t1, tohost
-    li      t2, 1
-    sd      t2, 0(t1)
-2:  j       2b
-inner:
+    bnez    s0, 1b'
+inner='inner:
     li      t0, 1000
     .globl loop_head
 loop_head:
     mul     t3, t0, t0
     addi    t0, t0, -1
     bnez    t0, loop_head
-    ret
+    ret'
+tohost='    la      t1, tohost
+    li      t2, 1
+    sd      t2, 0(t1)
+2:  j       2b'
+# loop_head ELF: the address of the loop's head, as -stats prints it
+loop_head() { riscv64-unknown-elf-nm "$1" | awk '$3 == "loop_head" { print $1 }' | sed 's/^0*//'; }
+cat > "$tmp/loop.S" <<ASM
+    .option norelax
+    .text
+    .globl _start
+_start:
+$calls
+$tohost
+$inner
 ASM
 rv_link "$tmp/loop.S" "$tmp/loop.elf"
-head=$(riscv64-unknown-elf-nm "$tmp/loop.elf" | awk '$3 == "loop_head" { print $1 }' | sed 's/^0*//')
+head=$(loop_head "$tmp/loop.elf")
 $DBT -stats -trace-threshold 10 -bios none "$tmp/loop.elf" >"$tmp/top" 2>&1
 line=$(grep -A1 "trace: the .* that ran the most guest instructions" "$tmp/top" | tail -1)
 share=$(echo "$line" | sed -n 's/.*insns: \([0-9.]*\)%.*/\1/p')
@@ -147,7 +153,7 @@ else
 fi
 
 # Kernel code gets traces only with -trace-kernel: the same loop in S-mode.
-cat > "$tmp/loop_s.S" <<'ASM'
+cat > "$tmp/loop_s.S" <<ASM
     .option norelax
     .text
     .globl _start
@@ -166,27 +172,14 @@ _start:
     csrw    mepc, t0
     mret
 s_entry:
-    li      s0, 300
-1:  call    inner
-    addi    s0, s0, -1
-    bnez    s0, 1b
+$calls
     ecall
 m_trap:
-    la      t1, tohost
-    li      t2, 1
-    sd      t2, 0(t1)
-2:  j       2b
-inner:
-    li      t0, 1000
-    .globl loop_head
-loop_head:
-    mul     t3, t0, t0
-    addi    t0, t0, -1
-    bnez    t0, loop_head
-    ret
+$tohost
+$inner
 ASM
 rv_link "$tmp/loop_s.S" "$tmp/loop_s.elf"
-head=$(riscv64-unknown-elf-nm "$tmp/loop_s.elf" | awk '$3 == "loop_head" { print $1 }' | sed 's/^0*//')
+head=$(loop_head "$tmp/loop_s.elf")
 $DBT -stats -trace-threshold 10 -bios none "$tmp/loop_s.elf" >"$tmp/s_off" 2>&1
 $DBT -stats -trace-threshold 10 -trace-kernel -bios none "$tmp/loop_s.elf" >"$tmp/s_on" 2>&1
 if ! grep -q "trace:   0x$head " "$tmp/s_off" && grep -q "^dbt: jit: traces formed  *0$" "$tmp/s_off" &&
