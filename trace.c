@@ -226,12 +226,19 @@ static bool is_jump(enum op op)
     return op >= OP_JAL && op <= OP_BGEU;
 }
 
+/* The filter bit of the instruction at `delta` (instructions are 2-byte
+ * aligned). */
+static unsigned seen_bit(int64_t delta)
+{
+    return (unsigned)((uint64_t)delta >> 1) & 4095;
+}
+
 /* Is the instruction at `delta` on the path already?  The path is scanned
  * only when the filter's bit says it may be: scanning at every step cost
  * a 256-instruction recording 32k comparisons. */
 static bool on_path(const struct recorder *r, int64_t delta)
 {
-    unsigned bit = (unsigned)((uint64_t)delta >> 1) & 4095;
+    unsigned bit = seen_bit(delta);
     if (!(r->seen[bit / 64] & (1ULL << (bit % 64))))
         return false;
     for (int i = 0; i < r->ti->n; i++)
@@ -243,7 +250,7 @@ static bool on_path(const struct recorder *r, int64_t delta)
 /* The instruction at `delta` joins the path. */
 static void see(struct recorder *r, int64_t delta)
 {
-    unsigned bit = (unsigned)((uint64_t)delta >> 1) & 4095;
+    unsigned bit = seen_bit(delta);
     r->seen[bit / 64] |= 1ULL << (bit % 64);
 }
 
