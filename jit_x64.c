@@ -212,15 +212,17 @@ struct stub {
     struct stub *slow;     /* refill: the slow path it falls back to */
     bool fp;               /* store: from f[] */
     bool peeled;           /* made in a loop trace's first iteration */
+    int pos;               /* a trace: the path instruction that made it, else -1 */
     struct regcache before;/* host registers at the branch to the stub ... */
     struct regcache after; /* ... and at the resume point */
     struct fcache before_fc;/* FP registers at the branch to the stub ... */
     struct fcache after_fc;/* ... and at the resume point */
 };
 
-/* A continuation of a loop trace: the code after one of its side exits,
- * planned from the guest page as far as the loop head ("Continuations"
- * below). */
+/* A continuation: the code after one of a trace's side exits, planned
+ * from the guest page as far as where it joins the trace again: a loop
+ * trace's head or another continuation, or a later instruction of the
+ * path of a trace that is no loop ("Continuations" below). */
 #define MAX_CONTS 8
 #define MAX_CONT_INSNS 32
 struct cont {
@@ -230,6 +232,15 @@ struct cont {
     int64_t next[MAX_CONT_INSNS];          /* where the code goes on after each */
     int64_t end;                           /* where it joins: 0 the loop head, or a start */
     uint8_t *label, *code_end;             /* its code, once emitted */
+    /* No loop: the branch (path index) whose side exit it continues, and
+     * the path instruction it joins (-1 in a loop trace), with the path's
+     * state there once the path is translated (join_at, else NULL). */
+    int from, join;
+    uint8_t *join_at;
+    struct regcache join_rc;
+    struct fcache join_fc;
+    struct sync join_s;
+    uint32_t join_idx;
 };
 
 struct tr {
@@ -351,6 +362,7 @@ static struct stub *new_stub(struct tr *t, enum stub_kind kind, uint8_t *from)
     st->pslot_live = t->pslot_base != 0;
     st->before_fc = st->after_fc = t->fc;
     st->peeled = t->peeling;
+    st->pos = t->pos;
     return st;
 }
 
@@ -2162,7 +2174,20 @@ static bool jit_insn(struct tr *t)
  * checks the budget, so a cycle through continuations still takes
  * interrupts.  A continuation's code starts with r12 and r13 exact (its
  * own struct sync frame) and nothing known about register values, so any
- * join may enter it. */
+ * join may enter it.
+ *
+ * A trace that is no loop has continuations too (plan_join): an if-then
+ * whose other way comes back to the path a few instructions on (bash's
+ * code is full of them) left the trace for blocks, and those ran the rest
+ * of the path too, a second copy of it in the host's caches.  Such a
+ * continuation starts from the registers as its branch left them (only
+ * its own side exit enters it) and ends at a label of the path: where the
+ * path was translated knowing nothing of register values, with its
+ * registers, FP copies and bookkeeping kept (mark_labels).  The
+ * continuation moves its registers to the label's (emit_join_regs), makes
+ * r13 what the path would hold there for the instructions it ran, and
+ * jumps.  A label lies after its branch, so no cycle forms, and on the
+ * branch's page, which the path checked before the branch. */
 
 static uint32_t int_regs_of(const struct insn *in);
 
@@ -2181,6 +2206,22 @@ static bool joins(struct tr *t, int64_t off, int64_t start)
     return off == 0 || off == start || cont_at(t, off);
 }
 
+/* The instruction at offset `off` of a continuation planned on the page
+ * `page` (pa_base + off physical): false if it is not there whole, or is
+ * one a continuation cannot take (a call through a register, a system
+ * instruction, FP). */
+static bool cont_fetch(const struct tr *t, uint64_t pa_base, uint64_t page, int64_t off,
+                       struct trace_insn *ri, struct insn *in)
+{
+    uint64_t pa = pa_base + (uint64_t)off;
+    const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 2);
+    if ((pa & ~0xfffULL) != page || !host || ((host[0] & 3) == 3 && (pa & 0xfff) > 0xffc))
+        return false;
+    cpu_decode(cpu_insn_bits(host), in);
+    *ri = (struct trace_insn){.delta = off, .pa = pa, .raw = in->raw};
+    return loop_safe((enum op)in->op);
+}
+
 /* Plan the continuation at `start` for a side exit of the path instruction
  * `from`; on success it joins t->conts and its registers join *regs and
  * *written. */
@@ -2196,18 +2237,16 @@ static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start
     c->start = start;
     c->n = 0;
     c->label = NULL;
+    c->from = c->join = -1;
+    c->join_at = NULL;
     while (c->n == 0 || !joins(t, off, start)) {
-        uint64_t pa = pa_base + (uint64_t)off;
-        const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 2);
-        if (c->n == MAX_CONT_INSNS || (pa & ~0xfffULL) != page || !host ||
-            ((host[0] & 3) == 3 && (pa & 0xfff) > 0xffc))
-            return false;
         struct insn in;
-        cpu_decode(cpu_insn_bits(host), &in);
+        if (c->n == MAX_CONT_INSNS || !cont_fetch(t, pa_base, page, off, &c->insn[c->n], &in))
+            return false;
         enum op op = (enum op)in.op;
         r |= int_regs_of(&in);
         w |= 1u << int_dest_of(&in);
-        if (!loop_safe(op) || __builtin_popcount(r & ~1u) > NCACHE)
+        if (__builtin_popcount(r & ~1u) > NCACHE)
             return false;
         int64_t next = off + in.len;
         if (op == OP_JAL) {
@@ -2217,7 +2256,6 @@ static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start
             if (!joins(t, taken, start) && (joins(t, next, start) || in.imm < 0))
                 next = taken;
         }
-        c->insn[c->n] = (struct trace_insn){.delta = off, .pa = pa, .raw = in.raw};
         c->next[c->n++] = next;
         off = next;
     }
@@ -2244,6 +2282,169 @@ static void plan_conts(struct tr *t, const struct trace_info *ti, uint32_t *regs
         int64_t other = ti->insn[i].delta + (next == ti->insn[i].delta + in.len ? in.imm : in.len);
         plan_cont(t, &ti->insn[i], other, regs, written);
     }
+}
+
+/* The bit of offset `off` in a filter of the path's offsets (4096 bits;
+ * instructions are 2-byte aligned). */
+static unsigned path_bit(int64_t off)
+{
+    return (unsigned)((uint64_t)off >> 1) & 4095;
+}
+
+/* The first path instruction after `i` at offset `off`, or -1.  `filter`
+ * has the path_bit of every path offset, so most misses cost no scan. */
+static int path_after(const struct trace_info *ti, const uint64_t *filter, int i, int64_t off)
+{
+    unsigned bit = path_bit(off);
+    if (!(filter[bit / 64] & (1ULL << (bit % 64))))
+        return -1;
+    for (int k = i + 1; k < ti->n; k++)
+        if (ti->insn[k].delta == off)
+            return k;
+    return -1;
+}
+
+/* Plan the continuation of the side exit of path branch i to `start`, in a
+ * trace that is no loop: code from the guest page until it reaches the
+ * path again after i.  A branch in it goes the way that gets there, else
+ * the static guess; registers need not fit (it may evict). */
+static bool plan_join(struct tr *t, const uint64_t *filter, int i, int64_t start)
+{
+    const struct trace_info *ti = t->ti;
+    struct cont *c = &t->conts[t->nconts];
+    const struct trace_insn *from = &ti->insn[i];
+    uint64_t pa_base = from->pa - (uint64_t)from->delta, page = from->pa & ~0xfffULL;
+    int64_t off = start;
+    int join;
+    c->start = start;
+    c->n = 0;
+    c->label = NULL;
+    c->from = i;
+    c->join_at = NULL;
+    while ((join = path_after(ti, filter, i, off)) < 0) {
+        struct insn in;
+        if (c->n == MAX_CONT_INSNS || !cont_fetch(t, pa_base, page, off, &c->insn[c->n], &in))
+            return false;
+        enum op op = (enum op)in.op;
+        int64_t next = off + in.len;
+        if (op == OP_JAL) {
+            next = off + in.imm;
+        } else if (op >= OP_BEQ && op <= OP_BGEU) {
+            int64_t taken = off + in.imm;
+            if (path_after(ti, filter, i, next) < 0 &&
+                (path_after(ti, filter, i, taken) >= 0 || in.imm < 0))
+                next = taken;
+        }
+        c->next[c->n++] = next;
+        off = next;
+    }
+    if ((ti->insn[join].pa & ~0xfffULL) != page) /* its page guard would be skipped */
+        return false;
+    c->end = off;
+    c->join = join;
+    t->nconts++;
+    return true;
+}
+
+/* Plan the continuations of a trace that is no loop: of its first side
+ * exits that come back to the path. */
+static void plan_joins(struct tr *t)
+{
+    const struct trace_info *ti = t->ti;
+    uint64_t filter[64] = {0};
+    for (int k = 0; k < ti->n; k++) {
+        unsigned bit = path_bit(ti->insn[k].delta);
+        filter[bit / 64] |= 1ULL << (bit % 64);
+    }
+    for (int i = 0; i < ti->n && t->nconts < MAX_CONTS; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        if (in.op < OP_BEQ || in.op > OP_BGEU || in.imm == in.len)
+            continue;
+        int64_t next = i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
+        int64_t other = ti->insn[i].delta + (next == ti->insn[i].delta + in.len ? in.imm : in.len);
+        plan_join(t, filter, i, other);
+    }
+}
+
+/* The path reaches instruction n: if a continuation joins here, make it a
+ * label.  What is known about register values goes (the continuation
+ * did not keep it), and so does the promise that mstatus.FS is dirty;
+ * the registers, FP copies and bookkeeping are noted for the join. */
+static void mark_labels(struct tr *t, int n)
+{
+    bool forgot = false;
+    for (int i = 0; i < t->nconts; i++) {
+        struct cont *c = &t->conts[i];
+        if (c->join != n)
+            continue;
+        if (!forgot) {
+            t->known_const = t->known_pcrel = 0;
+            t->pslot_base = 0;
+            t->fs_dirty_done = false;
+            forgot = true;
+        }
+        c->join_at = t->b->p;
+        c->join_rc = t->rc;
+        c->join_fc = t->fc;
+        c->join_s = t->s;
+        c->join_idx = t->idx;
+    }
+}
+
+/* Registers from `now` to where the label has them (`at`): a dirty one
+ * goes back to the hart unless the label has it in the same slot, dirty
+ * too; then every slot the label fills otherwise is loaded.  FP copies
+ * the same way. */
+static void emit_join_regs(struct tr *t, const struct regcache *now, const struct regcache *at,
+                           const struct fcache *fnow, const struct fcache *fat)
+{
+    for (int i = 0; i < NCACHE; i++) {
+        unsigned g = now->guest_of[i];
+        uint32_t bit = 1u << g;
+        if (g && (now->dirty & bit) && !(at->guest_of[i] == g && (at->dirty & bit)))
+            x64_mov_mr(t->b, true, XREG(g), cache_host[i]);
+    }
+    for (int i = 0; i < NCACHE; i++)
+        if (at->guest_of[i] && now->guest_of[i] != at->guest_of[i])
+            x64_mov_rm(t->b, true, cache_host[i], XREG(at->guest_of[i]));
+    for (int k = 0; k < NFCACHE; k++) {
+        unsigned g = fnow->guest_of[k];
+        uint32_t bit = g ? 1u << (g - 1) : 0;
+        if (g && (fnow->dirty & bit) && !(fat->guest_of[k] == g && (fat->dirty & bit)))
+            x64_movsd_mr(t->b, FREG(g - 1), FCACHE_XMM + k);
+    }
+    emit_fc_load(t, fat, fnow);
+}
+
+/* The end of a continuation of a trace that is no loop: to its label.
+ * The path after the label adds to r13 what it retires from there as if
+ * it had retired join_idx instructions by then; this code retired
+ * t->idx since r13 was exact, after the side exit's own count.
+ *     <registers> ; add r13, ... ; add r12, ... ; jmp label */
+static void emit_join(struct tr *t, const struct cont *c)
+{
+    emit_join_regs(t, &t->rc, &c->join_rc, &t->fc, &c->join_fc);
+    int32_t instret = (int32_t)(t->idx - t->s.count) + (int32_t)(c->join_s.count - c->join_idx);
+    if (instret)
+        x64_alu_ri(t->b, true, ALU_ADD, R13, instret);
+    trace_count(t, offsetof(struct trace_stats, insns), (uint32_t)((int32_t)t->idx - (int32_t)c->join_idx));
+    sync_pc(t, &t->s, c->join_s.pc_off);
+    x64_jmp_to(t->b, c->join_at + t->b->exec_delta);
+}
+
+static bool cont_room(const struct tr *t, const struct cont *c);
+
+/* The continuation that a side exit's stub goes on in, if it has one
+ * (and room), in a trace that is no loop. */
+static struct cont *join_of(struct tr *t, const struct stub *st)
+{
+    for (int i = 0; !t->wraps && st->pos >= 0 && i < t->nconts; i++) {
+        struct cont *c = &t->conts[i];
+        if (c->from == st->pos && c->start == st->target && c->join_at && !c->label)
+            return cont_room(t, c) ? c : NULL;
+    }
+    return NULL;
 }
 
 /* Is there room to translate continuation c here? */
@@ -2275,15 +2476,17 @@ static void emit_cont_entry(struct tr *t, const struct cont *c, struct sync s,
     trace_count(t, offsetof(struct trace_stats, insns), count);
 }
 
-/* Translate continuation c here; the code around is left as it was. */
-static void emit_cont(struct tr *t, struct cont *c)
+/* Translate continuation c here, entered with registers rc and FP copies
+ * fc; the code around is left as it was. */
+static void emit_cont(struct tr *t, struct cont *c, const struct regcache *rc,
+                      const struct fcache *fc)
 {
     unsigned char saved[offsetof(struct tr, conts)]; /* the state above the arrays */
     memcpy(saved, t, sizeof saved);
     c->label = t->b->p;
     t->j->stats.trace_conts++;
-    t->rc = t->head_rc;
-    t->fc = t->head_fc;
+    t->rc = *rc;
+    t->fc = *fc;
     t->s = (struct sync){c->start, 0};
     t->idx = 0;
     t->known_const = t->known_pcrel = 0;
@@ -2301,7 +2504,10 @@ static void emit_cont(struct tr *t, struct cont *c)
         t->idx++;
     }
     t->in = NULL;
-    emit_exit_to(t, t->s, &t->rc, c->end, t->idx);
+    if (c->join >= 0)
+        emit_join(t, c);
+    else
+        emit_exit_to(t, t->s, &t->rc, c->end, t->idx);
     c->code_end = t->b->p;
     int nstubs = t->nstubs;
     memcpy(t, saved, sizeof saved);
@@ -2321,7 +2527,7 @@ static bool emit_to_cont(struct tr *t, struct sync s, const struct regcache *rc,
     struct cont *c = cont_at(t, target);
     emit_cont_entry(t, c, s, rc, count);
     if (!c->label) {
-        emit_cont(t, c);
+        emit_cont(t, c, &t->head_rc, &t->head_fc);
         return true;
     }
     x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
@@ -2338,6 +2544,15 @@ static void emit_side_exit(struct tr *t, const struct stub *st)
     t->pa_base = st->pa_base;
     t->page_pa = st->page_pa;
     t->fc = st->before_fc; /* the FP registers at the branch */
+    struct cont *c = join_of(t, st);
+    if (c) { /* r12 and r13 exact, then the continuation */
+        struct sync s = st->at;
+        sync_count(t, &s, st->count);
+        sync_pc(t, &s, c->start);
+        trace_count(t, offsetof(struct trace_stats, insns), st->count);
+        emit_cont(t, c, &st->before, &st->before_fc);
+        return;
+    }
     if (!cont_taken(t, st->target))
         trace_count(t, offsetof(struct trace_stats, side_exits), 1);
     emit_exit_to(t, st->at, &st->before, st->target, st->count);
@@ -2821,6 +3036,8 @@ static int emit_trace_path(struct tr *t)
         t->insn_raw[t->nlog] = in.raw;
         t->insn_off[t->nlog++] = ri->delta;
         t->pos = n;
+        if (!t->wraps)
+            mark_labels(t, n);
         bool ends = jit_insn(t);
         t->pos = -1;
         if (ends) { /* the recorder leaves out what ends blocks */
@@ -2914,6 +3131,8 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
         t->lslots_on = true;
         t->loaded = pointer_regs(ti);
         t->computed = computed_regs(ti);
+    } else {
+        plan_joins(t);
     }
     emit_prologue(t);
     t->peeling = loop;

@@ -71,6 +71,28 @@
  *      fadd.s must see the double (not NaN-boxed: the canonical NaN), not
  *      the boxed 0.0f the hart still holds from the iteration before.
  *      3000 iterations, each checked
+ *  18  a trace that is no loop (the outer loop's path ends at the inner
+ *      loop, a trace of its own) over an if-else: the side exit goes on in
+ *      a continuation that joins the path again, and counts in a register
+ *      the path only read before the branch (the join must store it, the
+ *      path thinking it clean).  Sum over i < 3000 of (i % 4 ? 12 + 2i :
+ *      13) = 2250 * 12 + 2 * 3375000 + 750 * 13 = 6786750, plus that count
+ *      before each i, i - ceil(i / 4): 3372750, in all 10159500; and
+ *      minstret counts exactly the instructions run: 2250 * 20 + 750 * 16
+ *      + 5 in loop18, and 4 around it (csrr, li, call's auipc and jalr)
+ *      = 57009
+ *  19  a fault in a continuation of a trace that is no loop: 20 runs make
+ *      loop19's path (its flag 0: the if-part skipped), a run with the
+ *      flag set takes the side exit and its continuation (with more
+ *      registers than the host keeps) loads through a good pointer
+ *      (100 * (5 + 1)), then through one with no memory: mcause, mepc,
+ *      mtval and the registers of the faulting iteration
+ *  20  FP state at a join: loop20's path (its flag 0) writes ft0 from fs1
+ *      between a branch and the label its side exit joins, so there the
+ *      path holds fs1 in an xmm register and trusts that mstatus.FS is
+ *      dirty.  A run with the flag set and FS clean joins without either:
+ *      the join must load fs1 (fa0 = 100 * 1.5 = 150.0) and the add after
+ *      the label must make FS dirty
  */
 
 #define TEST_AREA "traces"
@@ -361,6 +383,60 @@ spin_last:
     call loop17
     CHECK(a0, 3000)
 
+    CASE(18, "a continuation joins the path of a trace that is no loop")
+    csrr s5, minstret
+    li a0, 3000
+    call loop18
+    csrr s6, minstret
+    CHECK(a0, 10159500)
+    sub s6, s6, s5
+    CHECK(s6, 57009)
+
+    CASE(19, "a fault in a continuation of a trace that is no loop")
+    li s4, 20
+1:  li a0, 100
+    li a2, 0
+    call loop19
+    CHECK(a0, 100)
+    addi s4, s4, -1
+    bnez s4, 1b
+    li a0, 100
+    la a1, good_val             /* holds 5 */
+    li a2, 1
+    call loop19
+    CHECK(a0, 600)
+    TRAP_ARM(2f)
+    li a0, 100
+    li a1, NO_MEMORY_1
+    li a2, 1
+    call loop19
+    j fail
+2:  CHECK_CAUSE(CAUSE_LOAD_ACCESS)
+    CHECK_EPC(loop19_load)
+    CHECK_TVAL(NO_MEMORY_1)
+    CHECK(s1, 99)               /* counted down once */
+    CHECK(s2, 0)                /* nothing summed yet */
+
+    CASE(20, "FP copies and mstatus.FS at a join")
+    li t0, MSTATUS_FS
+    csrs mstatus, t0            /* FP on (dirty) */
+    li t0, 0x3ff8000000000000   /* 1.5 */
+    fmv.d.x fs1, t0
+    li s4, 20
+1:  li a0, 100
+    li a1, 0
+    call loop20
+    addi s4, s4, -1
+    bnez s4, 1b
+    fmv.d.x fa0, zero
+    FS_CLEAN
+    li a0, 100
+    li a1, 1                    /* the side exit, to the join */
+    call loop20
+    CHECK_FS(MSTATUS_FS_DIRTY)
+    fmv.x.d t0, fa0
+    CHECK(t0, 0x4062c00000000000)   /* 150.0 */
+
     j pass
 
 /* fa0 = the sum over a1 pointers at a0 of 0.5 times the double each
@@ -380,6 +456,71 @@ loop15_load:
     fadd.d ft4, ft1, ft1
     addi s1, s1, 1
     bltu s1, a1, 1b
+    ret
+
+/* a0 = the sum over i < a0 of (i % 4 ? 12 + 2i : 13) and of a5, the
+ * then-parts run before i: an if-else, then an inner loop of 3
+ * iterations (+ 3 + 2 + 1) that is a trace head */
+loop18:
+    li t0, 0
+    li t1, 0
+    li a5, 0
+1:  add t0, t0, a5
+    andi t2, t1, 3
+    beqz t2, 2f
+    addi a5, a5, 1
+    slli t4, t1, 1
+    add t0, t0, t4
+    addi t0, t0, 6              /* 6 + 2i */
+    j 3f
+2:  addi t0, t0, 7
+3:  li t3, 3
+4:  add t0, t0, t3
+    addi t3, t3, -1
+    bnez t3, 4b
+    addi t1, t1, 1
+    blt t1, a0, 1b
+    mv a0, t0
+    ret
+
+/* a0 = the sum over a0 iterations of 1, plus [a1] when a2 is set (by way
+ * of 7 registers); an inner loop (a trace head) ends the outer loop's
+ * path */
+loop19:
+    li s2, 0
+    mv s1, a0
+1:  addi s1, s1, -1
+    beqz a2, 2f
+loop19_load:
+    ld t5, 0(a1)
+    slli t4, t5, 1              /* 2v */
+    add t6, t4, t5              /* 3v */
+    sub a3, t6, t4              /* v */
+    add a4, a3, s1
+    sub a4, a4, s1              /* v */
+    xor a6, a4, t5              /* 0 */
+    add a7, a6, t6              /* 3v */
+    sub t5, a7, t4              /* v */
+    add s2, s2, t5
+2:  addi s2, s2, 1
+    li t3, 2
+3:  addi t3, t3, -1
+    bnez t3, 3b
+    bnez s1, 1b
+    mv a0, s2
+    ret
+
+/* fa0 += fs1, a0 times; each time also ft0 = fs1 + fs1 unless a1 is set.
+ * An inner loop (a trace head) ends the outer loop's path. */
+loop20:
+1:  addi a0, a0, -1
+    bnez a1, 2f
+    fadd.d ft0, fs1, fs1
+2:  fadd.d fa0, fa0, fs1
+    li t3, 2
+3:  addi t3, t3, -1
+    bnez t3, 3b
+    bnez a0, 1b
     ret
 
 /* a0 = how many of a0 iterations found the canonical NaN in ft3 = ft4 +
@@ -667,6 +808,7 @@ code_page: .word 0, 0           /* loop10 writes code here */
     .balign 4096
 values: .dword 1, 2, 3, 4
 good_ptrs: .dword values, values + 8, values + 16, values + 24
+good_val: .dword 5
 bad_ptrs: .dword values, NO_MEMORY_1, values + 16, values + 24
 good_fptrs: .dword fvalues, fvalues + 8, fvalues + 16, fvalues + 24
 bad_fptrs: .dword fvalues, fvalues + 8, NO_MEMORY_1, fvalues + 24
