@@ -2597,27 +2597,84 @@ static void emit_stubs(struct tr *t)
     t->loop_head = loop_head;
 }
 
-/* -d out_asm: the host bytes [lo, hi) disassembled, through the file
- * `path` (fd), one line per host instruction. */
-static void log_host_code(FILE *log, int fd, const char *path, const struct tr *t,
+/* -d out_asm: a translation's host code, disassembled by one objdump (one
+ * per part of it made a boot's log take minutes): its lines, each
+ * "    0xADDR:  instruction", with their addresses.  None when the host
+ * has no objdump. */
+struct listing {
+    size_t n, cap;
+    uint64_t *addr;
+    char **line;
+};
+
+static void listing_add(struct listing *l, uint64_t addr, const char *line)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 256;
+        uint64_t *a = realloc(l->addr, cap * sizeof *a);
+        char **s = a ? realloc(l->line, cap * sizeof *s) : NULL;
+        if (a)
+            l->addr = a;
+        if (!s)
+            return; /* out of memory: the log shows fewer lines */
+        l->line = s;
+        l->cap = cap;
+    }
+    char *copy = strdup(line);
+    if (copy) {
+        l->addr[l->n] = addr;
+        l->line[l->n++] = copy;
+    }
+}
+
+static void disassemble(const struct tr *t, struct listing *l)
+{
+    const uint8_t *lo = t->b->start, *hi = t->b->p;
+    /* mkstemp: O_EXCL, 0600, a random name; unlinked at once, objdump reads
+     * it through /dev/fd, so not even SIGKILL leaves it behind. */
+    char path[] = "/tmp/dbt-out-asm-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return;
+    unlink(path);
+    if (hi > lo && pwrite(fd, lo, (size_t)(hi - lo), 0) == hi - lo) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd,
+                 "objdump -D -b binary -mi386:x86-64 --adjust-vma=%#llx /dev/fd/%d 2>/dev/null | "
+                 "sed -n 's/^ *\\([0-9a-f]*\\):\\t[0-9a-f ]*\\t/    0x\\1:  /p'",
+                 (unsigned long long)(uintptr_t)(lo + t->b->exec_delta), fd);
+        fflush(t->j->m->logf);
+        FILE *p = popen(cmd, "r");
+        char line[256];
+        while (p && fgets(line, sizeof line, p))
+            listing_add(l, strtoull(line + 6, NULL, 16), line);
+        if (p)
+            pclose(p);
+    }
+    close(fd);
+}
+
+static void listing_free(struct listing *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->line[i]);
+    free(l->line);
+    free(l->addr);
+}
+
+/* -d out_asm: the lines of the host bytes [lo, hi). */
+static void log_host_code(FILE *log, const struct listing *l, const struct tr *t,
                           const uint8_t *lo, const uint8_t *hi)
 {
-    if (fd < 0 || hi <= lo || ftruncate(fd, 0) || pwrite(fd, lo, (size_t)(hi - lo), 0) != hi - lo) {
+    if (!l->n || hi <= lo) {
         fprintf(log, "    (%zu bytes)\n", (size_t)(hi > lo ? hi - lo : 0));
         return;
     }
-    char cmd[256];
-    snprintf(cmd, sizeof cmd,
-             "objdump -D -b binary -mi386:x86-64 --adjust-vma=%#llx %s 2>/dev/null | "
-             "sed -n 's/^ *\\([0-9a-f]*\\):\\t[0-9a-f ]*\\t/    0x\\1:  /p'",
-             (unsigned long long)(uintptr_t)(lo + t->b->exec_delta), path);
-    fflush(log);
-    FILE *p = popen(cmd, "r");
-    char line[256];
-    while (p && fgets(line, sizeof line, p))
-        fputs(line, log);
-    if (p)
-        pclose(p);
+    uint64_t from = (uint64_t)(uintptr_t)(lo + t->b->exec_delta);
+    uint64_t to = (uint64_t)(uintptr_t)(hi + t->b->exec_delta);
+    for (size_t i = 0; i < l->n; i++)
+        if (l->addr[i] >= from && l->addr[i] < to)
+            fputs(l->line[i], log);
 }
 
 /* -d out_asm: the host code under each guest instruction, disassembled by
@@ -2632,21 +2689,15 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
             kind, (unsigned long long)t->blk->pa, (unsigned long long)vpc,
             t->loop_log ? t->loop_log : n,
             (size_t)(t->b->p - t->b->start), (void *)(t->b->start + t->b->exec_delta));
-    /* mkstemp: O_EXCL, 0600, a random name; unlinked at once, objdump reads
-     * it through /dev/fd, so not even SIGKILL leaves it behind. */
-    char path[] = "/tmp/dbt-out-asm-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd >= 0) {
-        unlink(path);
-        snprintf(path, sizeof path, "/dev/fd/%d", fd);
-    }
+    struct listing l = {0};
+    disassemble(t, &l);
     fprintf(log, "  -- prologue: the budget check\n");
-    log_host_code(log, fd, path, t, t->b->start, t->insn_start[0]);
+    log_host_code(log, &l, t, t->b->start, t->insn_start[0]);
     for (int i = 0; i < n; i++) {
         if (t->loop_log && i == t->loop_log) {
             fprintf(log, "  -- back at the head: the budget check; the loop loads what it "
                          "keeps and the first iteration left in the hart\n");
-            log_host_code(log, fd, path, t, t->peel_end, t->insn_start[i]);
+            log_host_code(log, &l, t, t->peel_end, t->insn_start[i]);
             fprintf(log, "  -- the loop\n");
         }
         struct insn in;
@@ -2656,7 +2707,7 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
         disas_insn(text, sizeof text, pc, &in);
         fprintf(log, "  0x%016llx:  %s\n", (unsigned long long)pc, text);
         const uint8_t *hi = t->loop_log && i == t->loop_log - 1 ? t->peel_end : t->insn_start[i + 1];
-        log_host_code(log, fd, path, t, t->insn_start[i], hi);
+        log_host_code(log, &l, t, t->insn_start[i], hi);
     }
     /* what follows the body, continuations (in the order emitted) among it */
     const uint8_t *at = t->insn_start[n];
@@ -2666,17 +2717,16 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
             if (t->conts[i].label && t->conts[i].label >= at && (!next || t->conts[i].label < next->label))
                 next = &t->conts[i];
         fprintf(log, "  -- exits and slow paths\n");
-        log_host_code(log, fd, path, t, at, next ? next->label : t->b->p);
+        log_host_code(log, &l, t, at, next ? next->label : t->b->p);
         if (!next)
             break;
         fprintf(log, "  -- continuation at 0x%016llx (%d guest instructions, from a side exit; "
                      "back to 0x%016llx)\n", (unsigned long long)(vpc + (uint64_t)next->start),
                 next->n, (unsigned long long)(vpc + (uint64_t)next->end));
-        log_host_code(log, fd, path, t, next->label, next->code_end);
+        log_host_code(log, &l, t, next->label, next->code_end);
         at = next->code_end;
     }
-    if (fd >= 0)
-        close(fd);
+    listing_free(&l);
 }
 
 /* -- Loop blocks ------------------------------------------------------------------
