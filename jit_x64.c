@@ -2270,18 +2270,28 @@ static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start
  * other way is not the head); `regs` are the loop's, kept in host
  * registers, and `written` those it writes: both grow by what the
  * continuations use. */
+static bool branch_other_way(const struct trace_info *ti, int i, int64_t *other);
+
 static void plan_conts(struct tr *t, const struct trace_info *ti, uint32_t *regs,
                        uint32_t *written)
 {
-    for (int i = 0; i < ti->n; i++) {
-        struct insn in;
-        cpu_decode(ti->insn[i].raw, &in);
-        if (in.op < OP_BEQ || in.op > OP_BGEU || in.imm == in.len)
-            continue;
-        int64_t next = i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
-        int64_t other = ti->insn[i].delta + (next == ti->insn[i].delta + in.len ? in.imm : in.len);
-        plan_cont(t, &ti->insn[i], other, regs, written);
-    }
+    int64_t other;
+    for (int i = 0; i < ti->n; i++)
+        if (branch_other_way(ti, i, &other))
+            plan_cont(t, &ti->insn[i], other, regs, written);
+}
+
+/* Is path instruction i a branch that may leave the path?  Then *other is
+ * the offset its other way goes to. */
+static bool branch_other_way(const struct trace_info *ti, int i, int64_t *other)
+{
+    struct insn in;
+    cpu_decode(ti->insn[i].raw, &in);
+    if (in.op < OP_BEQ || in.op > OP_BGEU || in.imm == in.len)
+        return false;
+    int64_t next = i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
+    *other = ti->insn[i].delta + (next == ti->insn[i].delta + in.len ? in.imm : in.len);
+    return true;
 }
 
 /* The bit of offset `off` in a filter of the path's offsets (4096 bits;
@@ -2356,15 +2366,10 @@ static void plan_joins(struct tr *t)
         unsigned bit = path_bit(ti->insn[k].delta);
         filter[bit / 64] |= 1ULL << (bit % 64);
     }
-    for (int i = 0; i < ti->n && t->nconts < MAX_CONTS; i++) {
-        struct insn in;
-        cpu_decode(ti->insn[i].raw, &in);
-        if (in.op < OP_BEQ || in.op > OP_BGEU || in.imm == in.len)
-            continue;
-        int64_t next = i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
-        int64_t other = ti->insn[i].delta + (next == ti->insn[i].delta + in.len ? in.imm : in.len);
-        plan_join(t, filter, i, other);
-    }
+    int64_t other;
+    for (int i = 0; i < ti->n && t->nconts < MAX_CONTS; i++)
+        if (branch_other_way(ti, i, &other))
+            plan_join(t, filter, i, other);
 }
 
 /* The path reaches instruction n: if a continuation joins here, make it a
