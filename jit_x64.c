@@ -223,7 +223,8 @@ struct stub {
  * from the guest page as far as where it joins the trace again: a loop
  * trace's head or another continuation, or a later instruction of the
  * path of a trace that is no loop ("Continuations" below). */
-#define MAX_CONTS 8
+#define MAX_CONTS 16
+#define MAX_LOOP_CONTS 8
 #define MAX_CONT_INSNS 32
 struct cont {
     int64_t start;                         /* the side exit's target: offset from the head */
@@ -2208,10 +2209,10 @@ static bool joins(struct tr *t, int64_t off, int64_t start)
 
 /* The instruction at offset `off` of a continuation planned on the page
  * `page` (pa_base + off physical): false if it is not there whole, or is
- * one a continuation cannot take (a call through a register, a system
- * instruction, FP). */
+ * one a continuation cannot take (a jump through a register, unless
+ * `jumps` and it links nothing: a return; a system instruction, FP). */
 static bool cont_fetch(const struct tr *t, uint64_t pa_base, uint64_t page, int64_t off,
-                       struct trace_insn *ri, struct insn *in)
+                       bool jumps, struct trace_insn *ri, struct insn *in)
 {
     uint64_t pa = pa_base + (uint64_t)off;
     const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 2);
@@ -2219,7 +2220,7 @@ static bool cont_fetch(const struct tr *t, uint64_t pa_base, uint64_t page, int6
         return false;
     cpu_decode(cpu_insn_bits(host), in);
     *ri = (struct trace_insn){.delta = off, .pa = pa, .raw = in->raw};
-    return loop_safe((enum op)in->op);
+    return loop_safe((enum op)in->op) || (jumps && in->op == OP_JALR && in->rd == 0);
 }
 
 /* Plan the continuation at `start` for a side exit of the path instruction
@@ -2228,7 +2229,7 @@ static bool cont_fetch(const struct tr *t, uint64_t pa_base, uint64_t page, int6
 static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start,
                       uint32_t *regs, uint32_t *written)
 {
-    if (t->nconts == MAX_CONTS || start == 0 || cont_at(t, start))
+    if (t->nconts == MAX_LOOP_CONTS || start == 0 || cont_at(t, start))
         return false;
     struct cont *c = &t->conts[t->nconts];
     uint64_t pa_base = from->pa - (uint64_t)from->delta, page = from->pa & ~0xfffULL;
@@ -2241,7 +2242,8 @@ static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start
     c->join_at = NULL;
     while (c->n == 0 || !joins(t, off, start)) {
         struct insn in;
-        if (c->n == MAX_CONT_INSNS || !cont_fetch(t, pa_base, page, off, &c->insn[c->n], &in))
+        if (c->n == MAX_CONT_INSNS ||
+            !cont_fetch(t, pa_base, page, off, false, &c->insn[c->n], &in))
             return false;
         enum op op = (enum op)in.op;
         r |= int_regs_of(&in);
@@ -2294,6 +2296,8 @@ static bool branch_other_way(const struct trace_info *ti, int i, int64_t *other)
     return true;
 }
 
+static int64_t vpage_of(const struct jit_block *blk, int64_t off);
+
 /* The bit of offset `off` in a filter of the path's offsets (4096 bits;
  * instructions are 2-byte aligned). */
 static unsigned path_bit(int64_t off)
@@ -2314,10 +2318,44 @@ static int path_after(const struct trace_info *ti, const uint64_t *filter, int i
     return -1;
 }
 
+/* Where a return (jalr x0, imm(r)) planned in a continuation of path
+ * branch i goes, if the translator can tell: r was last written by a call
+ * on the path before i (its link: the call's offset and length), and not
+ * since by the continuation (`written`).  -1 otherwise.  (A guard checks
+ * it when it runs, as for the path's own returns.) */
+static int64_t return_offset(const struct trace_info *ti, int i, const struct insn *ret,
+                             uint32_t written)
+{
+    if (written & (1u << ret->rs1))
+        return -1;
+    for (int k = i - 1; k >= 0; k--) {
+        struct insn in;
+        cpu_decode(ti->insn[k].raw, &in);
+        if (int_dest_of(&in) != ret->rs1)
+            continue;
+        if ((in.op != OP_JAL && in.op != OP_JALR) || ret->rs1 == 0)
+            return -1;
+        return (ti->insn[k].delta + in.len + ret->imm) & ~(int64_t)1;
+    }
+    return -1;
+}
+
+/* Has the path checked the virtual page of offset `off` by instruction
+ * i?  (It checks each page where it first gets there.) */
+static bool page_checked(const struct tr *t, int i, int64_t off)
+{
+    int64_t vpage = vpage_of(t->blk, off);
+    for (int k = 0; k <= i; k++)
+        if (vpage_of(t->blk, t->ti->insn[k].delta) == vpage)
+            return true;
+    return false;
+}
+
 /* Plan the continuation of the side exit of path branch i to `start`, in a
  * trace that is no loop: code from the guest page until it reaches the
  * path again after i.  A branch in it goes the way that gets there, else
- * the static guess; registers need not fit (it may evict). */
+ * the static guess; a return goes where the path's call said; registers
+ * need not fit (it may evict). */
 static bool plan_join(struct tr *t, const uint64_t *filter, int i, int64_t start)
 {
     const struct trace_info *ti = t->ti;
@@ -2326,6 +2364,7 @@ static bool plan_join(struct tr *t, const uint64_t *filter, int i, int64_t start
     uint64_t pa_base = from->pa - (uint64_t)from->delta, page = from->pa & ~0xfffULL;
     int64_t off = start;
     int join;
+    uint32_t written = 0;
     c->start = start;
     c->n = 0;
     c->label = NULL;
@@ -2333,11 +2372,17 @@ static bool plan_join(struct tr *t, const uint64_t *filter, int i, int64_t start
     c->join_at = NULL;
     while ((join = path_after(ti, filter, i, off)) < 0) {
         struct insn in;
-        if (c->n == MAX_CONT_INSNS || !cont_fetch(t, pa_base, page, off, &c->insn[c->n], &in))
+        if (c->n == MAX_CONT_INSNS ||
+            !cont_fetch(t, pa_base, page, off, true, &c->insn[c->n], &in))
             return false;
         enum op op = (enum op)in.op;
         int64_t next = off + in.len;
-        if (op == OP_JAL) {
+        written |= 1u << int_dest_of(&in);
+        if (op == OP_JALR) {
+            next = return_offset(ti, i, &in, written);
+            if (next == -1) /* offsets are even */
+                return false;
+        } else if (op == OP_JAL) {
             next = off + in.imm;
         } else if (op >= OP_BEQ && op <= OP_BGEU) {
             int64_t taken = off + in.imm;
@@ -2348,7 +2393,7 @@ static bool plan_join(struct tr *t, const uint64_t *filter, int i, int64_t start
         c->next[c->n++] = next;
         off = next;
     }
-    if ((ti->insn[join].pa & ~0xfffULL) != page) /* its page guard would be skipped */
+    if (!page_checked(t, i, off)) /* its page guard would be skipped */
         return false;
     c->end = off;
     c->join = join;
@@ -2481,10 +2526,13 @@ static void emit_cont_entry(struct tr *t, const struct cont *c, struct sync s,
     trace_count(t, offsetof(struct trace_stats, insns), count);
 }
 
-/* Translate continuation c here, entered with registers rc and FP copies
- * fc; the code around is left as it was. */
+/* Translate continuation c here, entered with registers rc, FP copies fc
+ * and bookkeeping s: r12 is the pc of offset s.pc_off, and r13 has
+ * counted s.count instructions more than were retired before c->start (a
+ * side exit's r13 may lag: s.count below zero).  The code around is left
+ * as it was. */
 static void emit_cont(struct tr *t, struct cont *c, const struct regcache *rc,
-                      const struct fcache *fc)
+                      const struct fcache *fc, struct sync s)
 {
     unsigned char saved[offsetof(struct tr, conts)]; /* the state above the arrays */
     memcpy(saved, t, sizeof saved);
@@ -2492,7 +2540,7 @@ static void emit_cont(struct tr *t, struct cont *c, const struct regcache *rc,
     t->j->stats.trace_conts++;
     t->rc = *rc;
     t->fc = *fc;
-    t->s = (struct sync){c->start, 0};
+    t->s = s;
     t->idx = 0;
     t->known_const = t->known_pcrel = 0;
     t->pslot_base = 0;
@@ -2532,7 +2580,7 @@ static bool emit_to_cont(struct tr *t, struct sync s, const struct regcache *rc,
     struct cont *c = cont_at(t, target);
     emit_cont_entry(t, c, s, rc, count);
     if (!c->label) {
-        emit_cont(t, c, &t->head_rc, &t->head_fc);
+        emit_cont(t, c, &t->head_rc, &t->head_fc, (struct sync){c->start, 0});
         return true;
     }
     x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
@@ -2550,12 +2598,10 @@ static void emit_side_exit(struct tr *t, const struct stub *st)
     t->page_pa = st->page_pa;
     t->fc = st->before_fc; /* the FP registers at the branch */
     struct cont *c = join_of(t, st);
-    if (c) { /* r12 and r13 exact, then the continuation */
-        struct sync s = st->at;
-        sync_count(t, &s, st->count);
-        sync_pc(t, &s, c->start);
+    if (c) { /* r12 and r13 as the branch left them */
+        struct sync s = {st->at.pc_off, st->at.count - st->count};
         trace_count(t, offsetof(struct trace_stats, insns), st->count);
-        emit_cont(t, c, &st->before, &st->before_fc);
+        emit_cont(t, c, &st->before, &st->before_fc, s);
         return;
     }
     if (!cont_taken(t, st->target))

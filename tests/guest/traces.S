@@ -93,6 +93,11 @@
  *      dirty.  A run with the flag set and FS clean joins without either:
  *      the join must load fs1 (fa0 = 100 * 1.5 = 150.0) and the add after
  *      the label must make FS dirty
+ *  21  continuations that return: loop21's path calls pick21, whose
+ *      early returns (one per i % 3) are side exits; each goes on in a
+ *      continuation whose ret joins the path after the call.  Sum over
+ *      i < 3000 of (i % 3 + 1 + 6) = 24000, and minstret: 1000 * (20 +
+ *      22 + 22) + 6 in loop21, and 4 around it = 64010
  */
 
 #define TEST_AREA "traces"
@@ -417,6 +422,15 @@ spin_last:
     CHECK(s1, 99)               /* counted down once */
     CHECK(s2, 0)                /* nothing summed yet */
 
+    CASE(21, "continuations that return to the path")
+    csrr s5, minstret
+    li a0, 3000
+    call loop21
+    csrr s6, minstret
+    CHECK(a0, 24000)
+    sub s6, s6, s5
+    CHECK(s6, 64010)
+
     CASE(20, "FP copies and mstatus.FS at a join")
     li t0, MSTATUS_FS
     csrs mstatus, t0            /* FP on (dirty) */
@@ -508,6 +522,39 @@ loop19_load:
     bnez t3, 3b
     bnez s1, 1b
     mv a0, s2
+    ret
+
+/* a0 = the sum over i < a0 of pick21(i) = i % 3 + 1, and of an inner
+ * loop's 3 + 2 + 1 (a trace head: it ends the outer loop's path) */
+loop21:
+    mv s4, ra
+    mv s1, a0
+    li s2, 0
+    li s3, 0
+1:  mv a0, s3
+    jal pick21
+    add s2, s2, a0
+    li t3, 3
+2:  add s2, s2, t3
+    addi t3, t3, -1
+    bnez t3, 2b
+    addi s3, s3, 1
+    bltu s3, s1, 1b
+    mv a0, s2
+    jr s4
+
+/* a0 = a0 % 3 + 1, by an early return for each */
+pick21:
+    li t0, 3
+    remu t1, a0, t0
+    bnez t1, 1f
+    li a0, 1
+    ret
+1:  addi t1, t1, -1
+    bnez t1, 2f
+    li a0, 2
+    ret
+2:  li a0, 3
     ret
 
 /* fa0 += fs1, a0 times; each time also ft0 = fs1 + fs1 unless a1 is set.
