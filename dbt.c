@@ -324,12 +324,6 @@ static void create_ram(struct machine *m, uint64_t size)
     if (m->ram == MAP_FAILED)
         die("-m %llu MiB: cannot allocate guest RAM: %s",
             (unsigned long long)(size >> 20), strerror(errno));
-    /* Host huge pages where the host allows them (QEMU asks the same): a
-     * guest that forks touches fresh pages all the time, each a host page
-     * fault at 4 KiB.  500 fork+exec: 0.84 -> 0.78 s, 500 $(:): 0.70 ->
-     * 0.62 s (bench/guest's workloads, fastest of 4); the rest unchanged.
-     * Refused (THP off), it changes nothing. */
-    madvise(m->ram, size, MADV_HUGEPAGE);
 }
 
 static void create_harts(struct machine *m, int n)
