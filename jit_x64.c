@@ -725,23 +725,34 @@ static void emit_probe_second(struct jit *j, struct x64_buf *b)
     x64_jmp_m(b, x64_at(RCX, 8));
 }
 
-/* Before a back-edge: move the registers from where rc has them to where
- * the loop head expects them (t->head_rc, where every register counts as
- * dirty).  First every slot that changes hands gives its dirty register
- * back to the hart, then the slot is loaded with the head's register, so
- * no order of moves can lose a value.  A loop block never evicts, so its
- * back-edges need nothing. */
-static void emit_reconcile(struct tr *t, const struct regcache *rc)
+/* Move registers and FP copies from where `now` and `fnow` have them to
+ * where code that expects `at` and `fat` will look: a loop head (before a
+ * back-edge or a continuation of a loop trace), or a continuation's label
+ * in the path.  First every dirty register goes back to the hart unless
+ * `at` has it in the same slot, dirty too (so it is stored later), then
+ * every slot `at` fills otherwise is loaded: no order of moves can lose a
+ * value.  A loop head holds every register the loop writes as dirty, so
+ * there only slots that change hands store.  A loop block never evicts,
+ * so its back-edges need nothing. */
+static void emit_reconcile(struct tr *t, const struct regcache *now, const struct regcache *at,
+                           const struct fcache *fnow, const struct fcache *fat)
 {
-    const struct regcache *head = &t->head_rc;
     for (int i = 0; i < NCACHE; i++) {
-        unsigned g = rc->guest_of[i];
-        if (g && g != head->guest_of[i] && (rc->dirty & (1u << g)))
+        unsigned g = now->guest_of[i];
+        uint32_t bit = 1u << g;
+        if (g && (now->dirty & bit) && !(at->guest_of[i] == g && (at->dirty & bit)))
             x64_mov_mr(t->b, true, XREG(g), cache_host[i]);
     }
     for (int i = 0; i < NCACHE; i++)
-        if (head->guest_of[i] && rc->guest_of[i] != head->guest_of[i])
-            x64_mov_rm(t->b, true, cache_host[i], XREG(head->guest_of[i]));
+        if (at->guest_of[i] && now->guest_of[i] != at->guest_of[i])
+            x64_mov_rm(t->b, true, cache_host[i], XREG(at->guest_of[i]));
+    for (int k = 0; k < NFCACHE; k++) {
+        unsigned g = fnow->guest_of[k];
+        uint32_t bit = g ? 1u << (g - 1) : 0;
+        if (g && (fnow->dirty & bit) && !(fat->guest_of[k] == g && (fat->dirty & bit)))
+            x64_movsd_mr(t->b, FREG(g - 1), FCACHE_XMM + k);
+    }
+    emit_fc_load(t, fat, fnow);
 }
 
 /* The end of an iteration, back at the loop head (a back-edge, or a loop
@@ -764,20 +775,6 @@ static void emit_budget_exit(struct tr *t, const struct regcache *rc, const stru
     x64_jmp_to(t->b, t->j->exit_budget);
 }
 
-/* FP registers from where `now` has them to where the loop head expects
- * them: every dirty one in a slot the head gives another register goes
- * back to the hart, then the head's missing ones are loaded. */
-static void emit_fc_reconcile(struct tr *t, const struct fcache *now)
-{
-    const struct fcache *head = &t->head_fc;
-    for (int k = 0; k < NFCACHE; k++) {
-        unsigned g = now->guest_of[k];
-        if (g && g != head->guest_of[k] && (now->dirty & (1u << (g - 1))))
-            x64_movsd_mr(t->b, FREG(g - 1), FCACHE_XMM + k);
-    }
-    emit_fc_load(t, head, now);
-}
-
 /* The back-edge of a loop block or loop trace: its registers stay in
  * host registers.
  *     <reconcile> ; add r13, n ; add r12, -pc_off   ; r12 = the entry pc again
@@ -786,8 +783,7 @@ static void emit_fc_reconcile(struct tr *t, const struct fcache *now)
 static void emit_back_edge(struct tr *t, struct sync s, const struct regcache *rc,
                            uint32_t count)
 {
-    emit_reconcile(t, rc);
-    emit_fc_reconcile(t, &t->fc);
+    emit_reconcile(t, rc, &t->head_rc, &t->fc, &t->head_fc);
     emit_iteration_end(t, &s, count);
     x64_jcc_to(t->b, CC_B, t->loop_head + t->b->exec_delta);
     emit_budget_exit(t, &t->head_rc, &t->head_fc);
@@ -2185,10 +2181,12 @@ static bool jit_insn(struct tr *t)
  * its own side exit enters it) and ends at a label of the path: where the
  * path was translated knowing nothing of register values, with its
  * registers, FP copies and bookkeeping kept (mark_labels).  The
- * continuation moves its registers to the label's (emit_join_regs), makes
+ * continuation moves its registers to the label's (emit_reconcile), makes
  * r13 what the path would hold there for the instructions it ran, and
- * jumps.  A label lies after its branch, so no cycle forms, and on the
- * branch's page, which the path checked before the branch. */
+ * jumps.  A label lies after its branch, so no cycle forms, and on a page
+ * the path checked by the branch (page_checked), so no page guard is
+ * skipped.  A return in a continuation goes where the path's call said
+ * (return_offset), guarded like the path's own returns. */
 
 static uint32_t int_regs_of(const struct insn *in);
 
@@ -2298,19 +2296,12 @@ static bool branch_other_way(const struct trace_info *ti, int i, int64_t *other)
 
 static int64_t vpage_of(const struct jit_block *blk, int64_t off);
 
-/* The bit of offset `off` in a filter of the path's offsets (4096 bits;
- * instructions are 2-byte aligned). */
-static unsigned path_bit(int64_t off)
-{
-    return (unsigned)((uint64_t)off >> 1) & 4095;
-}
-
 /* The first path instruction after `i` at offset `off`, or -1.  `filter`
- * has the path_bit of every path offset, so most misses cost no scan. */
-static int path_after(const struct trace_info *ti, const uint64_t *filter, int i, int64_t off)
+ * holds every path offset, so most misses cost no scan. */
+static int path_after(const struct trace_info *ti, const struct path_filter *filter, int i,
+                      int64_t off)
 {
-    unsigned bit = path_bit(off);
-    if (!(filter[bit / 64] & (1ULL << (bit % 64))))
+    if (!path_filter_may_hold(filter, off))
         return -1;
     for (int k = i + 1; k < ti->n; k++)
         if (ti->insn[k].delta == off)
@@ -2356,7 +2347,7 @@ static bool page_checked(const struct tr *t, int i, int64_t off)
  * path again after i.  A branch in it goes the way that gets there, else
  * the static guess; a return goes where the path's call said; registers
  * need not fit (it may evict). */
-static bool plan_join(struct tr *t, const uint64_t *filter, int i, int64_t start)
+static bool plan_join(struct tr *t, const struct path_filter *filter, int i, int64_t start)
 {
     const struct trace_info *ti = t->ti;
     struct cont *c = &t->conts[t->nconts];
@@ -2406,15 +2397,13 @@ static bool plan_join(struct tr *t, const uint64_t *filter, int i, int64_t start
 static void plan_joins(struct tr *t)
 {
     const struct trace_info *ti = t->ti;
-    uint64_t filter[64] = {0};
-    for (int k = 0; k < ti->n; k++) {
-        unsigned bit = path_bit(ti->insn[k].delta);
-        filter[bit / 64] |= 1ULL << (bit % 64);
-    }
+    struct path_filter filter = {0};
+    for (int k = 0; k < ti->n; k++)
+        path_filter_add(&filter, ti->insn[k].delta);
     int64_t other;
     for (int i = 0; i < ti->n && t->nconts < MAX_CONTS; i++)
         if (branch_other_way(ti, i, &other))
-            plan_join(t, filter, i, other);
+            plan_join(t, &filter, i, other);
 }
 
 /* The path reaches instruction n: if a continuation joins here, make it a
@@ -2442,39 +2431,15 @@ static void mark_labels(struct tr *t, int n)
     }
 }
 
-/* Registers from `now` to where the label has them (`at`): a dirty one
- * goes back to the hart unless the label has it in the same slot, dirty
- * too; then every slot the label fills otherwise is loaded.  FP copies
- * the same way. */
-static void emit_join_regs(struct tr *t, const struct regcache *now, const struct regcache *at,
-                           const struct fcache *fnow, const struct fcache *fat)
-{
-    for (int i = 0; i < NCACHE; i++) {
-        unsigned g = now->guest_of[i];
-        uint32_t bit = 1u << g;
-        if (g && (now->dirty & bit) && !(at->guest_of[i] == g && (at->dirty & bit)))
-            x64_mov_mr(t->b, true, XREG(g), cache_host[i]);
-    }
-    for (int i = 0; i < NCACHE; i++)
-        if (at->guest_of[i] && now->guest_of[i] != at->guest_of[i])
-            x64_mov_rm(t->b, true, cache_host[i], XREG(at->guest_of[i]));
-    for (int k = 0; k < NFCACHE; k++) {
-        unsigned g = fnow->guest_of[k];
-        uint32_t bit = g ? 1u << (g - 1) : 0;
-        if (g && (fnow->dirty & bit) && !(fat->guest_of[k] == g && (fat->dirty & bit)))
-            x64_movsd_mr(t->b, FREG(g - 1), FCACHE_XMM + k);
-    }
-    emit_fc_load(t, fat, fnow);
-}
-
 /* The end of a continuation of a trace that is no loop: to its label.
  * The path after the label adds to r13 what it retires from there as if
- * it had retired join_idx instructions by then; this code retired
- * t->idx since r13 was exact, after the side exit's own count.
+ * it had retired join_idx instructions by then, with r13 counting
+ * join_s.count of them; this code retired t->idx past the side exit's
+ * count, with r13 counting t->s.count of them.
  *     <registers> ; add r13, ... ; add r12, ... ; jmp label */
 static void emit_join(struct tr *t, const struct cont *c)
 {
-    emit_join_regs(t, &t->rc, &c->join_rc, &t->fc, &c->join_fc);
+    emit_reconcile(t, &t->rc, &c->join_rc, &t->fc, &c->join_fc);
     int32_t instret = (int32_t)(t->idx - t->s.count) + (int32_t)(c->join_s.count - c->join_idx);
     if (instret)
         x64_alu_ri(t->b, true, ALU_ADD, R13, instret);
@@ -2519,8 +2484,7 @@ static bool cont_taken(struct tr *t, int64_t target)
 static void emit_cont_entry(struct tr *t, const struct cont *c, struct sync s,
                             const struct regcache *rc, uint32_t count)
 {
-    emit_reconcile(t, rc);
-    emit_fc_reconcile(t, &t->fc);
+    emit_reconcile(t, rc, &t->head_rc, &t->fc, &t->head_fc);
     sync_count(t, &s, count);
     sync_pc(t, &s, c->start);
     trace_count(t, offsetof(struct trace_stats, insns), count);

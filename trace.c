@@ -111,8 +111,7 @@ struct recorder {
     int64_t far_jump;          /* END_far: the jump left out, where the trace leaves */
     enum trace_abort abort;
     struct trace_info *ti;     /* room for TRACE_MAX_INSNS */
-    uint64_t seen[64];         /* a filter of the offsets on the path: bit
-                                  (delta / 2) % 4096 (see on_path) */
+    struct path_filter seen;   /* the offsets on the path (see on_path) */
 };
 
 /* -- Candidate heads ------------------------------------------------------------ */
@@ -226,20 +225,12 @@ static bool is_jump(enum op op)
     return op >= OP_JAL && op <= OP_BGEU;
 }
 
-/* The filter bit of the instruction at `delta` (instructions are 2-byte
- * aligned). */
-static unsigned seen_bit(int64_t delta)
-{
-    return (unsigned)((uint64_t)delta >> 1) & 4095;
-}
-
 /* Is the instruction at `delta` on the path already?  The path is scanned
  * only when the filter's bit says it may be: scanning at every step cost
  * a 256-instruction recording 32k comparisons. */
 static bool on_path(const struct recorder *r, int64_t delta)
 {
-    unsigned bit = seen_bit(delta);
-    if (!(r->seen[bit / 64] & (1ULL << (bit % 64))))
+    if (!path_filter_may_hold(&r->seen, delta))
         return false;
     for (int i = 0; i < r->ti->n; i++)
         if (r->ti->insn[i].delta == delta)
@@ -250,8 +241,7 @@ static bool on_path(const struct recorder *r, int64_t delta)
 /* The instruction at `delta` joins the path. */
 static void see(struct recorder *r, int64_t delta)
 {
-    unsigned bit = seen_bit(delta);
-    r->seen[bit / 64] |= 1ULL << (bit % 64);
+    path_filter_add(&r->seen, delta);
 }
 
 /* The index of pa's page among the trace's pages, adding it; -1 if full. */

@@ -293,6 +293,32 @@ struct trace_page {
     struct trace_page *next;
 };
 
+/* A filter of a path's offsets from its head, one bit per offset modulo
+ * 8 KiB (instructions are 2-byte aligned): most "is this offset on the
+ * path?" questions are answered without scanning the path (the recorder's,
+ * and the planner of continuations'). */
+struct path_filter {
+    uint64_t bits[64];
+};
+
+static inline unsigned path_filter_bit(int64_t delta)
+{
+    return (unsigned)((uint64_t)delta >> 1) & 4095;
+}
+
+static inline void path_filter_add(struct path_filter *f, int64_t delta)
+{
+    unsigned bit = path_filter_bit(delta);
+    f->bits[bit / 64] |= 1ULL << (bit % 64);
+}
+
+/* false: `delta` is surely not on the path */
+static inline bool path_filter_may_hold(const struct path_filter *f, int64_t delta)
+{
+    unsigned bit = path_filter_bit(delta);
+    return (f->bits[bit / 64] >> (bit % 64)) & 1;
+}
+
 struct trace_info {
     int n;                     /* instructions */
     bool loop;                 /* the path goes back to the head */
