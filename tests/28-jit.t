@@ -129,21 +129,26 @@ tohost='    la      t1, tohost
     li      t2, 1
     sd      t2, 0(t1)
 2:  j       2b'
-# loop_head ELF: the address of the loop's head, as -stats prints it
-loop_head() { riscv64-unknown-elf-nm "$1" | awk '$3 == "loop_head" { print $1 }' | sed 's/^0*//'; }
-cat > "$tmp/loop.S" <<ASM
-    .option norelax
-    .text
-    .globl _start
-_start:
-$calls
+# loop_elf NAME CODE: $tmp/NAME.elf from CODE (from _start on); head is
+# then the address of its loop_head, as -stats prints it
+loop_elf() {
+    printf '    .option norelax\n    .text\n    .globl _start\n_start:\n%s\n' "$2" >"$tmp/$1.S"
+    rv_link "$tmp/$1.S" "$tmp/$1.elf"
+    head=$(riscv64-unknown-elf-nm "$tmp/$1.elf" | awk '$3 == "loop_head" { print $1 }' | sed 's/^0*//')
+}
+# loop_stats NAME OUT [OPTION...]: -stats of $tmp/NAME.elf, traced at 10 runs, into $tmp/OUT
+loop_stats() {
+    elf=$1 out=$2
+    shift 2
+    $DBT -stats -trace-threshold 10 "$@" -bios none "$tmp/$elf.elf" >"$tmp/$out" 2>&1
+}
+# top_trace OUT: the -stats line, in $tmp/OUT, of the trace that ran the most
+top_trace() { grep -A1 "trace: the .* that ran the most guest instructions" "$tmp/$1" | tail -1; }
+loop_elf loop "$calls
 $tohost
-$inner
-ASM
-rv_link "$tmp/loop.S" "$tmp/loop.elf"
-head=$(loop_head "$tmp/loop.elf")
-$DBT -stats -trace-threshold 10 -bios none "$tmp/loop.elf" >"$tmp/top" 2>&1
-line=$(grep -A1 "trace: the .* that ran the most guest instructions" "$tmp/top" | tail -1)
+$inner"
+loop_stats loop top
+line=$(top_trace top)
 share=$(echo "$line" | sed -n 's/.*insns: \([0-9.]*\)%.*/\1/p')
 if echo "$line" | grep -q "trace:   0x$head (pa 0x$head) loop, 3 insns: " &&
    awk -v s="$share" 'BEGIN { exit !(s >= 90) }'; then
@@ -153,12 +158,7 @@ else
 fi
 
 # Kernel code gets traces only with -trace-kernel: the same loop in S-mode.
-cat > "$tmp/loop_s.S" <<ASM
-    .option norelax
-    .text
-    .globl _start
-_start:
-    li      t0, -1
+loop_elf loop_s "    li      t0, -1
     csrw    pmpaddr0, t0
     li      t0, 0x1f                /* NAPOT, RWX: S-mode may use all */
     csrw    pmpcfg0, t0
@@ -176,14 +176,11 @@ $calls
     ecall
 m_trap:
 $tohost
-$inner
-ASM
-rv_link "$tmp/loop_s.S" "$tmp/loop_s.elf"
-head=$(loop_head "$tmp/loop_s.elf")
-$DBT -stats -trace-threshold 10 -bios none "$tmp/loop_s.elf" >"$tmp/s_off" 2>&1
-$DBT -stats -trace-threshold 10 -trace-kernel -bios none "$tmp/loop_s.elf" >"$tmp/s_on" 2>&1
+$inner"
+loop_stats loop_s s_off
+loop_stats loop_s s_on -trace-kernel
 if ! grep -q "trace:   0x$head " "$tmp/s_off" && grep -q "^dbt: jit: traces formed  *0$" "$tmp/s_off" &&
-   grep -A1 "trace: the .* that ran the most" "$tmp/s_on" | grep -q "trace:   0x$head (pa 0x$head) loop, 3 insns: "; then
+   top_trace s_on | grep -q "trace:   0x$head (pa 0x$head) loop, 3 insns: "; then
     pass "an S-mode loop becomes a trace with -trace-kernel only"
 else
     cat "$tmp/s_off" "$tmp/s_on" >"$tmp/s_both"
