@@ -258,7 +258,7 @@ void jit_flush(struct jit *j)
     j->used = j->stubs_end;
     memset(j->hash, 0, sizeof *j->hash << HASH_BITS);
     memset(j->page_blocks, 0, (m->ram_size >> 12) * sizeof *j->page_blocks);
-    memset(j->page_traces, 0, (m->ram_size >> 12) * sizeof *j->page_traces);
+    memset(j->page_extra, 0, (m->ram_size >> 12) * sizeof *j->page_extra);
     trace_flush(j);
     jit_jcache_clear_all(j);
     j->invalidations++;
@@ -386,6 +386,72 @@ static struct jit_block *translate_new(struct jit *j, struct hart *h, uint64_t p
     return blk;
 }
 
+/* -- Straddlers ----------------------------------------------------------------
+ * A 32-bit instruction in the last two bytes of a page is fetched from two
+ * pages, which need not be neighbours in physical memory.  It gets a block
+ * of its own, a straddler, found like any block by the physical pc of its
+ * first half and watched on the page of its second half (pa2) as well.
+ * Another process may map the first page alone, or this one remap the
+ * second: the straddler's code first checks that pc + 2 still comes from
+ * pa2, and if not leaves for the interpreter (JIT_EXIT_STEP).  Found by
+ * the lookup in C for another pa2, a straddler gives way to a new one, up
+ * to STRADDLER_MAX_REMAPS times; then the interpreter runs the instruction
+ * whenever its second page is not the one of the last straddler.  (Before
+ * straddlers, each run of such an instruction left generated code for the
+ * interpreter: 97 thousand times in a Debian boot.) */
+#define STRADDLER_MAX_REMAPS 8
+
+uint32_t jit_straddler_bits(struct jit *j, uint64_t pa, uint64_t pa2)
+{
+    const uint8_t *lo = mmu_ram_ptr(j->m, pa, 2), *hi = mmu_ram_ptr(j->m, pa2, 2);
+    return (uint32_t)(lo[0] | lo[1] << 8 | hi[0] << 16 | (uint32_t)hi[1] << 24);
+}
+
+struct straddler_source {
+    uint32_t raw;
+    uint64_t vpc, pa2;
+    uint8_t remaps;
+};
+
+static bool emit_straddler(struct jit *j, struct jit_block *blk, struct x64_buf *b, void *arg)
+{
+    const struct straddler_source *src = arg;
+    blk->pa2 = src->pa2; /* never a trace head: not counted */
+    blk->remaps = src->remaps;
+    return jit_translate_straddler(j, blk, src->raw, src->vpc, b);
+}
+
+/* The straddler at h->pc (physical pa): NULL when the interpreter is to
+ * run it (its second half faults or is not in RAM, or it has had too many
+ * second pages). */
+static struct jit_block *find_straddler(struct jit *j, struct hart *h, uint64_t pa,
+                                        uint32_t flags)
+{
+    uint64_t pa2;
+    if (!jit_code_pa(h, h->pc + 2, &pa2) || !mmu_ram_ptr(j->m, pa2, 2))
+        return NULL; /* the interpreter takes the fault, with its tval */
+    struct jit_block *old = hash_find(j, pa, flags);
+    if (old && old->pa2 == pa2)
+        return old;
+    if (old && old->remaps == STRADDLER_MAX_REMAPS)
+        return NULL;
+    struct straddler_source src = {jit_straddler_bits(j, pa, pa2), h->pc, pa2,
+                                   (uint8_t)(old ? old->remaps + 1 : 0)};
+    const uint8_t *old_code = old ? old->code : NULL;
+    uint64_t flushes = j->stats.flushes;
+    if (old)
+        jit_invalidate_block(j, old);
+    struct jit_block *blk = jit_new_block(j, pa, h->pc, flags, emit_straddler, &src);
+    if (!blk)
+        return NULL;
+    jit_watch_page(j, blk, &blk->on_pa2, pa2);
+    j->stats.blocks++;
+    j->stats.translated_insns++;
+    if (old_code && j->stats.flushes == flushes) /* (a flush emptied the jump caches) */
+        jit_jcache_replace(j, old_code, blk->code);
+    return blk;
+}
+
 const uint8_t *jit_translate_prefix(struct hart *h, const struct jit_block *like, int max)
 {
     struct jit *j = h->m->jit;
@@ -400,11 +466,14 @@ const uint8_t *jit_translate_prefix(struct hart *h, const struct jit_block *like
     tmp.pa = pa;
     tmp.flags = cpu_code_flags(h);
     tmp.trace = like->trace;
+    tmp.pa2 = like->pa2;
     struct x64_buf b;
     x64_buf_init(&b, j->scratch, j->scratch_size,
                  (intptr_t)exec_addr(j, j->rw + j->used) - (intptr_t)j->scratch);
     j->max_insns = max;
-    bool ok = tmp.trace ? jit_translate_trace(j, &tmp, &b) : jit_translate(j, &tmp, host, h->pc, &b);
+    bool ok = tmp.trace ? jit_translate_trace(j, &tmp, &b)
+              : tmp.pa2 ? jit_translate_straddler(j, &tmp, jit_straddler_bits(j, pa, tmp.pa2), h->pc, &b)
+                        : jit_translate(j, &tmp, host, h->pc, &b);
     j->max_insns = 0;
     if (!ok || (size_t)(b.p - b.start) > j->size - j->used)
         return NULL;
@@ -439,9 +508,9 @@ struct jit_block *jit_find_block(struct hart *h, bool *fault)
         *fault = true;
         return NULL;
     }
-    if (jit_straddles_page(pa, host))
-        return NULL;
     uint32_t flags = cpu_code_flags(h);
+    if (jit_straddles_page(pa, host))
+        return find_straddler(j, h, pa, flags);
     struct jit_block *blk = hash_find(j, pa, flags);
     return blk ? blk : translate_new(j, h, pa, flags, host);
 }
@@ -499,14 +568,13 @@ struct jit_block *jit_lookup(struct jit *j, uint64_t pa, uint32_t flags)
     return hash_find(j, pa, flags);
 }
 
-void jit_watch_trace_page(struct jit *j, struct jit_block *trace, int k)
+void jit_watch_page(struct jit *j, struct jit_block *blk, struct page_member *m, uint64_t pa)
 {
-    struct trace_page *tp = &trace->trace->pages[k];
-    size_t pi = page_index(j, trace->trace->page_pa[k]);
-    tp->trace = trace;
-    tp->next = j->page_traces[pi];
-    j->page_traces[pi] = tp;
-    mmu_watch_page(j->m, trace->trace->page_pa[k], WATCH_CODE);
+    size_t pi = page_index(j, pa);
+    m->blk = blk;
+    m->next = j->page_extra[pi];
+    j->page_extra[pi] = m;
+    mmu_watch_page(j->m, pa, WATCH_CODE);
 }
 
 void jit_redirect_incoming(struct jit *j, struct jit_block *from, struct jit_block *to)
@@ -532,9 +600,9 @@ static void jit_page_written(void *opaque, uint64_t paddr, uint64_t len)
     for (struct jit_block *blk = j->page_blocks[pi]; blk; blk = blk->page_next)
         jit_invalidate_block(j, blk);
     j->page_blocks[pi] = NULL;
-    for (struct trace_page *tp = j->page_traces[pi]; tp; tp = tp->next)
-        jit_invalidate_block(j, tp->trace);
-    j->page_traces[pi] = NULL;
+    for (struct page_member *pm = j->page_extra[pi]; pm; pm = pm->next)
+        jit_invalidate_block(j, pm->blk);
+    j->page_extra[pi] = NULL;
     mmu_unwatch_page(j->m, paddr, WATCH_CODE);
     jit_jcache_clear_all(j);
     j->invalidations++;
@@ -637,6 +705,9 @@ void jit_run(struct hart *h)
         case JIT_EXIT_HOT:
             trace_hot(h);
             break;
+        case JIT_EXIT_STEP:
+            jit_step_without_block(h, false);
+            break;
         }
     }
 }
@@ -662,10 +733,10 @@ void jit_create(struct machine *m, uint64_t size)
     j->blocks = calloc(j->max_blocks, sizeof *j->blocks);
     j->hash = calloc((size_t)1 << HASH_BITS, sizeof *j->hash);
     j->page_blocks = calloc(m->ram_size >> 12, sizeof *j->page_blocks);
-    j->page_traces = calloc(m->ram_size >> 12, sizeof *j->page_traces);
+    j->page_extra = calloc(m->ram_size >> 12, sizeof *j->page_extra);
     j->scratch_size = SCRATCH_SIZE;
     j->scratch = malloc(j->scratch_size);
-    if (!j->blocks || !j->hash || !j->page_blocks || !j->page_traces || !j->scratch)
+    if (!j->blocks || !j->hash || !j->page_blocks || !j->page_extra || !j->scratch)
         die_jit("out of memory");
     j->have_fma = host_has_fma() && !getenv("DBT_NO_FMA");
     const char *bug = getenv("DBT_JIT_SELFTEST_BUG");

@@ -109,6 +109,8 @@ static void report(struct hart *h, const struct jit_block *blk, uint64_t vpc,
         if (blk->trace) {
             pc = vpc + (uint64_t)blk->trace->insn[idx].delta;
             cpu_decode(blk->trace->insn[idx].raw, &in);
+        } else if (blk->pa2) {
+            cpu_decode(jit_straddler_bits(h->m->jit, blk->pa, blk->pa2), &in);
         } else {
             cpu_decode(cpu_insn_bits(g + off), &in);
         }
@@ -242,6 +244,8 @@ static void check_block(struct hart *h, struct check *c, struct jit_block *blk)
             cpu_charge_trap(h);
         if (why == JIT_EXIT_HOT)
             trace_hot(h);
+        if (why == JIT_EXIT_STEP)
+            jit_step_without_block(h, false);
         return;
     }
     j->stats.check_blocks++;

@@ -2699,14 +2699,16 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
 {
     struct machine *m = t->j->m;
     FILE *log = m->logf;
-    const char *kind = !t->ti ? "block" : t->ti->loop ? "trace (loop)" : "trace";
+    const char *kind = t->ti ? (t->ti->loop ? "trace (loop)" : "trace")
+                       : t->blk->pa2 ? "block (straddling two pages)" : "block";
     fprintf(log, "----------------\nOUT: %s pa 0x%llx va 0x%llx, %d guest instructions, %zu host bytes at %p\n",
             kind, (unsigned long long)t->blk->pa, (unsigned long long)vpc,
             t->loop_log ? t->loop_log : n,
             (size_t)(t->b->p - t->b->start), (void *)(t->b->start + t->b->exec_delta));
     struct listing l = {0};
     disassemble(t, &l);
-    fprintf(log, "  -- prologue: the budget check\n");
+    fprintf(log, "  -- prologue: the budget check%s\n",
+            t->blk->pa2 ? "; is the upper half still on the same page?" : "");
     log_host_code(log, &l, t, t->b->start, t->insn_start[0]);
     for (int i = 0; i < n; i++) {
         if (t->loop_log && i == t->loop_log) {
@@ -2919,27 +2921,78 @@ static int64_t vpage_of(const struct jit_block *blk, int64_t off)
     return ((int64_t)(blk->pa & 0xfff) + off) >> 12;
 }
 
-/* The page guard before instruction `off` (physical pc pa):
+/* Does the guest code at offset `off` still come from physical address pa?
  *     lea rsi, [r12 + off - pc_off]           ; its virtual pc
- *     mov rcx, [ctlb] ; <TLB lookup, tag_exec> ; jne leave   ; not mapped for fetch (now)
- *     add rsi, [rax + addend] ; mov rcx, host(pa) ; cmp rsi, rcx ; jne leave */
-static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
+ *     mov rcx, [ctlb] ; <TLB lookup, tag_exec> ; jne unmapped   ; not mapped for fetch (now)
+ *     add rsi, [rax + addend] ; mov rcx, host(pa) ; cmp rsi, rcx ; jne moved
+ * Returns the two jne's rel32 fields. */
+static void emit_fetch_check(struct tr *t, int64_t off, uint64_t pa, uint8_t **unmapped,
+                             uint8_t **moved)
 {
     struct x64_buf *b = t->b;
     const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 1);
     x64_lea(b, true, RSI, x64_at(R12, (int32_t)(off - t->s.pc_off)));
     x64_mov_rm(b, true, RCX, HART(ctlb));
     struct x64_mem entry;
-    uint8_t *miss = emit_tlb_lookup(t, RCX, ~0xfff, offsetof(struct tlb_entry, tag_exec), &entry);
-    struct stub *unmapped = new_stub(t, STUB_SIDE_EXIT, miss);
+    *unmapped = emit_tlb_lookup(t, RCX, ~0xfff, offsetof(struct tlb_entry, tag_exec), &entry);
     x64_alu_rm(b, true, ALU_ADD, RSI, entry_field(entry, offsetof(struct tlb_entry, addend)));
     x64_mov_ri(b, RCX, (uint64_t)(uintptr_t)host);
     x64_alu_rr(b, true, ALU_CMP, RSI, RCX);
-    struct stub *moved = new_stub(t, STUB_SIDE_EXIT, x64_jcc_rel32(b, CC_NE));
+    *moved = x64_jcc_rel32(b, CC_NE);
+}
+
+/* A trace's page guard before instruction `off` (physical pc pa): the
+ * fetch check, leaving for the ordinary lookup if it fails. */
+static void emit_page_guard(struct tr *t, int64_t off, uint64_t pa)
+{
+    uint8_t *miss, *other;
+    emit_fetch_check(t, off, pa, &miss, &other);
+    struct stub *unmapped = new_stub(t, STUB_SIDE_EXIT, miss);
+    struct stub *moved = new_stub(t, STUB_SIDE_EXIT, other);
     /* leave before the instruction: no link, the page is not known */
     unmapped->target = moved->target = off;
     unmapped->count = moved->count = t->idx;
     unmapped->page_pa = moved->page_pa = ~0ULL;
+}
+
+/* A straddler (jit.c): the one instruction, whose bits are `raw`, after a
+ * check that its upper half still comes from blk->pa2:
+ *     <prologue> ; <fetch check of pc + 2 against pa2: jne step>
+ *     <the instruction> ; <exit to pc + 4>
+ *     step: jmp exit_step       ; nothing run: the interpreter runs it
+ * Its exits to pc + 4 go through the dispatcher (another page); a branch
+ * back into the first page links as any block's. */
+bool jit_translate_straddler(struct jit *j, struct jit_block *blk, uint32_t raw, uint64_t vpc,
+                             struct x64_buf *b)
+{
+    struct tr *t = tr_begin(j, blk, b);
+    if (!t)
+        return false;
+    emit_prologue(t);
+    uint8_t *unmapped, *moved;
+    emit_fetch_check(t, 2, blk->pa2, &unmapped, &moved);
+    struct insn in;
+    cpu_decode(raw, &in);
+    t->in = &in;
+    t->insn_start[0] = b->p;
+    t->insn_raw[0] = in.raw;
+    t->insn_off[0] = 0;
+    bool ended = jit_insn(t);
+    t->off = in.len;
+    t->idx = 1;
+    if (!ended)
+        emit_exit_to(t, t->s, &t->rc, t->off, t->idx);
+    t->insn_start[1] = b->p;
+    t->in = NULL;
+    x64_patch_rel32(unmapped, x64_here(b));
+    x64_patch_rel32(moved, x64_here(b));
+    x64_jmp_to(b, j->exit_step);
+    emit_stubs(t);
+    blk->ninsns = 1;
+    blk->guest_bytes = 0; /* not one run of bytes: see jit_straddler_bits */
+    if ((j->m->log & LOG_OUT_ASM) && !b->overflow)
+        log_out_asm(t, vpc, 1);
+    return !b->overflow;
 }
 
 /* Does an FP instruction write an integer register (its rd)? */
@@ -3274,6 +3327,9 @@ void jit_emit_trampolines(struct jit *j, struct x64_buf *b)
     x64_jmp_to(b, j->epilogue);
     j->exit_hot = HERE();
     x64_mov_ri(b, RAX, JIT_EXIT_HOT);
+    x64_jmp_to(b, j->epilogue);
+    j->exit_step = HERE();
+    x64_mov_ri(b, RAX, JIT_EXIT_STEP);
     x64_jmp_to(b, j->epilogue);
 
     j->probe_second = HERE();

@@ -346,7 +346,7 @@ static void install_trace(struct jit *j, struct jit_block *trace, struct jit_blo
 {
     struct trace_info *ti = trace->trace;
     for (int k = 1; k < ti->npages; k++)
-        jit_watch_trace_page(j, trace, k);
+        jit_watch_page(j, trace, &ti->pages[k], ti->page_pa[k]);
     ti->head = head;
     if (head) {
         head->hot = NEVER;

@@ -26,6 +26,9 @@ enum jit_exit_code {
     JIT_EXIT_LINK,   /* a direct exit not yet chained: h->jit_link says which */
     JIT_EXIT_HOT,    /* a candidate trace head's counter ran out (h->pc = its
                         pc, nothing of it run yet): record a trace (trace.c) */
+    JIT_EXIT_STEP,   /* a page-straddling instruction's second page is not
+                        the one it was translated for, or not in the fetch
+                        TLB (h->pc = its pc, nothing run): interpret it */
 };
 
 /* -- Blocks ------------------------------------------------------------------
@@ -35,6 +38,13 @@ enum jit_exit_code {
  * block's own pc at entry) and adds offsets, so two processes that map the
  * same physical page at different addresses share one translation. */
 struct jit_block;
+
+/* A block's membership of a page other than its first: one node in
+ * j->page_extra[page] (a trace's later pages, a straddler's second). */
+struct page_member {
+    struct jit_block *blk;
+    struct page_member *next;
+};
 
 /* A direct exit (branch or jal) to a known pc on the same physical page:
  * the jmp at `jmp_field` first goes to a stub that asks to be linked, then,
@@ -79,6 +89,11 @@ struct jit_block {
     struct jit_link links[JIT_MAX_LINKS]; /* its direct exits to the same page */
     int nlinks;
     struct jit_link *incoming;     /* links of other blocks chained to it */
+    /* A straddler: a block of one 32-bit instruction in the last two bytes
+     * of a page, whose upper half is on the physical page pa2 (else 0). */
+    uint64_t pa2;
+    struct page_member on_pa2;
+    uint8_t remaps;            /* straddlers at pa before it, for other pa2 */
 };
 
 /* The per-hart virtual-pc jump cache.  A tag is vpc ^ (flags << 56) ^ (gen
@@ -134,7 +149,7 @@ static inline uint32_t jcache_index(uint64_t pc)
     X(exits_budget, "returns to C: slice over or kicked")                      \
     X(exits_trap, "returns to C: trap")                                        \
     X(exits_link, "returns to C: chain a new link")                            \
-    X(interp_steps, "instructions interpreted (page-straddling)")             \
+    X(interp_steps, "instructions interpreted (no block could run them)")      \
     X(check_blocks, "blocks checked (-check)")                                 \
     X(check_once, "blocks run once: MMIO or SBI (-check)")                     \
     X(trace_heads, "candidate trace heads")                                    \
@@ -170,7 +185,7 @@ struct jit {
     uint8_t *epilogue;         /* exec: return eax to jit_run */
     uint8_t *dispatch;         /* exec: probe the jump cache for h->pc */
     uint8_t *probe_second;     /* exec: a jump cache probe's second try */
-    uint8_t *exit_lookup, *exit_budget, *exit_trap, *exit_hot; /* exec: leave with eax */
+    uint8_t *exit_lookup, *exit_budget, *exit_trap, *exit_hot, *exit_step; /* exec: leave with eax */
     bool no_chain;             /* -check, -d in_asm/exec: every exit to C */
     size_t stubs_end;          /* the trampolines end here; blocks follow */
 
@@ -179,7 +194,8 @@ struct jit {
     struct jit_block **hash;   /* (pa, flags) -> blocks */
     struct jit_block **page_blocks; /* per RAM page: its blocks */
     uint64_t invalidations;    /* bumped whenever blocks are invalidated */
-    struct trace_page **page_traces; /* per RAM page: traces that cover it */
+    struct page_member **page_extra; /* per RAM page: traces and straddlers that cover
+                                        it beyond their first page */
 
     /* Traces (trace.c) */
     bool traces;               /* off with -no-traces, -interp */
@@ -227,6 +243,11 @@ int jit_enter(struct jit *j, struct hart *h, const uint8_t *code);
  * virtual pc `vpc`) into b at the cache position; false if it did not fit. */
 bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
                    uint64_t vpc, struct x64_buf *b);
+/* Translate a straddler (blk->pa and blk->pa2 set), whose bits are raw. */
+bool jit_translate_straddler(struct jit *j, struct jit_block *blk, uint32_t raw, uint64_t vpc,
+                             struct x64_buf *b);
+/* A straddler's instruction bits: the low half at pa, the high one at pa2. */
+uint32_t jit_straddler_bits(struct jit *j, uint64_t pa, uint64_t pa2);
 /* Fold the host's accrued FP exception flags into h->fflags and clear them. */
 void jit_fold_fflags(struct hart *h);
 /* The MXCSR generated code expects: all exceptions masked, round to
@@ -246,15 +267,18 @@ void jit_invalidate_block(struct jit *j, struct jit_block *blk);
  * false (the fault recorded in h) when it cannot be fetched. */
 bool jit_code_pa(struct hart *h, uint64_t vpc, uint64_t *pa);
 /* A 32-bit instruction in the last two bytes of a page needs two pages:
- * no block or trace holds it (the interpreter runs it). */
+ * it gets a block of its own, a straddler (jit_translate_straddler), and
+ * no trace holds it. */
 static inline bool jit_straddles_page(uint64_t pa, const uint8_t *host)
 {
     return (pa & 0xfff) == 0xffe && (host[0] & 3) == 3;
 }
 /* The valid block or trace for (pa, flags), NULL if none. */
 struct jit_block *jit_lookup(struct jit *j, uint64_t pa, uint32_t flags);
-/* Register page k of a trace: writes to it invalidate the trace. */
-void jit_watch_trace_page(struct jit *j, struct jit_block *trace, int k);
+/* Register blk on the physical page of pa beyond its first (a trace's
+ * page, a straddler's second), through its node m: writes to that page
+ * invalidate it. */
+void jit_watch_page(struct jit *j, struct jit_block *blk, struct page_member *m, uint64_t pa);
 /* Point every chained jump into `from` at `to` instead. */
 void jit_redirect_incoming(struct jit *j, struct jit_block *from, struct jit_block *to);
 /* Every jump cache entry that leads to old_code leads to new_code now (or,
@@ -285,12 +309,6 @@ struct trace_insn {
     int64_t delta;             /* its virtual pc less the head's */
     uint64_t pa;               /* its physical pc */
     uint32_t raw;              /* its bits, as recorded */
-};
-
-/* A trace's page membership: one node in j->page_traces[page]. */
-struct trace_page {
-    struct jit_block *trace;
-    struct trace_page *next;
 };
 
 /* A filter of a path's offsets from its head, one bit per offset modulo
@@ -327,7 +345,7 @@ struct trace_info {
     struct jit_block *head;    /* the block it stands in for */
     int npages;
     uint64_t page_pa[TRACE_MAX_PAGES];
-    struct trace_page pages[TRACE_MAX_PAGES];
+    struct page_member pages[TRACE_MAX_PAGES];
     struct trace_stats stats;  /* -stats: what its code counted */
     struct trace_insn insn[];  /* n of them */
 };

@@ -31,9 +31,6 @@
 #define PMP_ALLOW_ALL                                                          \
     csrw pmpcfg0, zero; li t0, -1; csrw pmpaddr15, t0;                         \
     li t0, 0x1f << 56; csrw pmpcfg2, t0
-/* In S-mode (satp as it is), run the instructions; the ecall after them
- * comes back to M.  Any trap resumes at the next check in M. */
-#define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
 
 main:
     /* -- WARL ---------------------------------------------------------------- */

@@ -248,6 +248,9 @@
  * `back` in M-mode.  Lower-mode code usually ends with an ecall. */
 #define GOTO_PRIV(prv, target, back)                                           \
     TRAP_ARM(back); SET_MPP(prv); la t0, target; csrw mepc, t0; mret
+/* In S-mode (satp as it is), run the instructions; the ecall after them
+ * comes back to M.  Any trap resumes at the next check in M. */
+#define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
 
 /* -- The runtime ----------------------------------------------------------- */
 

@@ -145,8 +145,6 @@
 #define FS_CLEAN li t0, MSTATUS_FS; csrc mstatus, t0; li t0, MSTATUS_FS_CLEAN; csrs mstatus, t0
 #define CHECK_FS(v) csrr t0, mstatus; li t1, MSTATUS_FS; and t0, t0, t1; CHECK(t0, v)
 
-/* In S-mode run the instructions; their ecall (or trap) resumes in M. */
-#define IN_S(...) GOTO_PRIV(PRV_S, 8004f, 8003f); 8004: __VA_ARGS__; ecall; 8003:
 /* In S-mode, a0 = fn(1500) after a fresh sfence.vma; back in M, it must be
  * `sum` (and the way back an ecall, not a trap). */
 #define S_RUN_1500(fn, sum)                                                    \
