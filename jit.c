@@ -312,6 +312,20 @@ static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *
     j->used = (j->used + size + 15) & ~(size_t)15;
 }
 
+/* Chain a new block's direct exits to the blocks already there; the
+ * others ask to be chained the first time they are taken (JIT_EXIT_LINK).
+ * Not waiting for that saves a return to C per exit: in a Debian boot,
+ * most exits lead to code translated before them (loops, returns, a
+ * trace's exits to the blocks of its path). */
+static void chain_to_existing(struct jit *j, struct jit_block *blk)
+{
+    for (int i = 0; i < blk->nlinks; i++) {
+        struct jit_block *to = hash_find(j, blk->links[i].target_pa, blk->flags);
+        if (to)
+            jit_chain(j, &blk->links[i], to);
+    }
+}
+
 struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32_t flags,
                                 bool (*emit)(struct jit *, struct jit_block *,
                                              struct x64_buf *, void *),
@@ -347,6 +361,7 @@ struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32
         blk->page_next = j->page_blocks[pi];
         j->page_blocks[pi] = blk;
         mmu_watch_page(j->m, pa, WATCH_CODE);
+        chain_to_existing(j, blk);
         return blk;
     }
     return NULL;

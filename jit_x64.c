@@ -1121,6 +1121,12 @@ static void jit_jal(struct tr *t)
     emit_exit_to(t, t->s, &t->rc, (int64_t)t->off + in->imm, t->idx + 1);
 }
 
+/* Is this the indirect jump that ends a trace and leaves it? */
+static bool leaves_trace(const struct tr *t)
+{
+    return t->ti->leaves && t->pos == t->ti->n - 1;
+}
+
 /* jalr:  rdx = (x[rs1] + imm) & ~1 ; x[rd] = pc + len ; r12 = rdx ; probe */
 static void jit_jalr(struct tr *t)
 {
@@ -1134,7 +1140,7 @@ static void jit_jalr(struct tr *t)
         pc_plus(t, in->len);
         store_x(t, in->rd, RAX);
     }
-    if (t->ti) {
+    if (t->ti && !leaves_trace(t)) {
         /* a trace goes on where the recorded path went, if it goes there:
          *     lea rax, [r12 + next - pc_off] ; cmp rdx, rax ; jne miss */
         x64_lea(b, true, RAX, x64_at(R12, (int32_t)(t->next_off - t->s.pc_off)));
@@ -1144,8 +1150,10 @@ static void jit_jalr(struct tr *t)
     }
     x64_mov_rr(b, true, R12, RDX);
     emit_flush(t, &t->rc);
+    emit_fc_flush(t, &t->fc);
     struct sync s = t->s;
     sync_count(t, &s, t->idx + 1);
+    trace_count(t, offsetof(struct trace_stats, insns), t->idx + 1);
     if (t->j->no_chain) {
         x64_jmp_to(b, t->j->exit_lookup);
         return;
@@ -2077,7 +2085,7 @@ static bool jit_insn(struct tr *t)
     case OP_LUI: jit_lui(t); break;
     case OP_AUIPC: jit_auipc(t); break;
     case OP_JAL: jit_jal(t); return !t->ti;
-    case OP_JALR: jit_jalr(t); return !t->ti;
+    case OP_JALR: jit_jalr(t); return !t->ti || leaves_trace(t);
     case OP_BEQ: case OP_BNE: case OP_BLT: case OP_BGE: case OP_BLTU: case OP_BGEU:
         return jit_branch(t);
     case OP_LB: jit_load(t, 1, true, false); break;

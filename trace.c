@@ -22,9 +22,11 @@
  *              virtual offset from the head, physical pc and bits, until
  *              the path is back at the head (a loop trace), reaches another
  *              trace, meets a system instruction or an instruction already
- *              on the path, or hits a limit; a jump too far for the trace
- *              (a call into a library mapped gigabytes away) is left out
- *              and the trace ends before it.  The interpreter is the
+ *              on the path, or hits a limit; at a jump too far for the
+ *              trace (a call into a library mapped gigabytes away, the
+ *              return from it) the trace ends: an indirect jump is its last
+ *              instruction and leaves through the jump cache as a block's
+ *              would, a direct one is left out.  The interpreter is the
  *              reference, so recording is ordinary execution.  Exceptions,
  *              interrupts (a kick ends the slice), mode changes and code
  *              written meanwhile abort the recording.
@@ -57,7 +59,7 @@
     X(system, "before a system instruction")                                   \
     X(length, "at the length limit")                                           \
     X(pages, "at the page limit")                                             \
-    X(far, "before a jump too far from the head")
+    X(far, "at a jump too far from the head")
 #define TRACE_ABORTS(X)                                                        \
     X(trap, "an exception")                                                    \
     X(budget, "an interrupt or the slice's end")                               \
@@ -270,11 +272,16 @@ static enum rec_state record_step(struct recorder *r)
     if (cpu_code_flags(h) != r->flags)
         return aborted(r, ABORT_mode);
     if (delta > TRACE_MAX_DELTA || delta < -TRACE_MAX_DELTA) {
-        /* a call into a library mapped far away: the path up to the jump
-         * is the trace, and it leaves for the jump's own block */
+        /* a call into a library mapped far away, or the return from one:
+         * a jalr ends the trace, which leaves by it; before a jal the trace
+         * ends and leaves for the jal's own block (rare) */
         if (ti->n < 2)
             return aborted(r, ABORT_too_far);
-        r->far_jump = ti->insn[--ti->n].delta;
+        struct trace_insn *last = &ti->insn[ti->n - 1];
+        struct insn in;
+        cpu_decode(last->raw, &in);
+        ti->leaves = in.op == OP_JALR;
+        r->far_jump = ti->leaves ? last->delta + in.len : ti->insn[--ti->n].delta;
         return ended(r, END_far);
     }
     uint64_t pa;

@@ -231,7 +231,8 @@ void jit_print_stats(struct jit *j, FILE *out);
 /* -- Between the rooms of the JIT ------------------------------------------ */
 /* Find or translate the block for h->pc; NULL when the pc cannot be run as a
  * block (a fetch fault, with the trap recorded in h, or an instruction that
- * straddles a page, for the interpreter).  *fault tells which. */
+ * straddles a page and that no straddler runs, for the interpreter).
+ * *fault tells which. */
 struct jit_block *jit_find_block(struct hart *h, bool *fault);
 /* -check: translate the first `max` instructions at h->pc afresh into a
  * block (or, when `like` is a trace, that trace) that is not registered
@@ -340,6 +341,8 @@ static inline bool path_filter_may_hold(const struct path_filter *f, int64_t del
 struct trace_info {
     int n;                     /* instructions */
     bool loop;                 /* the path goes back to the head */
+    bool leaves;               /* the last one, an indirect jump to code too far
+                                  for the trace, leaves through the jump cache */
     int64_t end_delta;         /* where the path goes after the last one */
     uint64_t head_vpc;         /* as recorded (for logs; the code is position independent) */
     struct jit_block *head;    /* the block it stands in for */

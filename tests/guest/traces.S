@@ -42,7 +42,8 @@
  *      (a probe slot must not keep the page's write permission once it
  *      holds code): 5, then 9
  *  11  Sv39, S-mode: a loop calls a function mapped 64 GiB away, too far
- *      for a trace to reach: the trace ends before the call (1500 * 0x111)
+ *      for a trace to reach: the trace ends with the call (a jalr), which
+ *      leaves through the jump cache (1500 * 0x111)
  *  12  a loop trace's first iteration is translated apart from the loop
  *      (peeled), and the loop trusts that it set mstatus.FS dirty.  With FS
  *      made clean before each run: 1100 runs that add in the loop leave FS
@@ -287,7 +288,7 @@ spin_last:
     call code_page
     CHECK(a0, 9)
 
-    CASE(11, "Sv39: a loop trace ends before a call too far away")
+    CASE(11, "Sv39: a trace ends with a call too far away")
     li a0, LEVELS_SV39
     call vm_setup
     MAP_LABEL(VA_FAR, fn_a, PTE_LEAF | PTE_R | PTE_X, 0, LEVELS_SV39)
