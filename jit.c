@@ -780,7 +780,7 @@ void jit_create(struct machine *m, uint64_t size)
     cache_write_end(j, j->rw, n);
     j->stubs_end = j->used = (n + 63) & ~(size_t)63;
     if (m->perfmap)
-        perfmap_stub(m, exec_addr(j, j->rw), n, "dbt: trampolines (enter, exits, dispatch)");
+        perfmap_stub(m, exec_addr(j, j->rw), n, "dbt: trampolines (enter, exits, second probe)");
 }
 
 int jit_enter(struct jit *j, struct hart *h, const uint8_t *code)

@@ -183,7 +183,6 @@ struct jit {
     size_t size, used;
     uint8_t *enter;            /* exec: jit_enter(h, code) trampoline */
     uint8_t *epilogue;         /* exec: return eax to jit_run */
-    uint8_t *dispatch;         /* exec: probe the jump cache for h->pc */
     uint8_t *probe_second;     /* exec: a jump cache probe's second try */
     uint8_t *exit_lookup, *exit_budget, *exit_trap, *exit_hot, *exit_step; /* exec: leave with eax */
     bool no_chain;             /* -check, -d in_asm/exec: every exit to C */
@@ -258,7 +257,8 @@ void jit_fold_fflags(struct hart *h);
  * recorded, or run the instruction in the interpreter. */
 void jit_step_without_block(struct hart *h, bool fault);
 /* Emit the trampolines at the start of the cache: enter, epilogue, the
- * shared exits and the dispatcher; sets j->enter and friends. */
+ * shared exits and the jump cache's second probe; sets j->enter and
+ * friends. */
 void jit_emit_trampolines(struct jit *j, struct x64_buf *b);
 /* Chain a link to its target block (both valid, same flags). */
 void jit_chain(struct jit *j, struct jit_link *l, struct jit_block *to);
