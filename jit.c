@@ -314,9 +314,9 @@ static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *
 
 /* Chain a new block's direct exits to the blocks already there; the
  * others ask to be chained the first time they are taken (JIT_EXIT_LINK).
- * Not waiting for that saves a return to C per exit: in a Debian boot,
- * most exits lead to code translated before them (loops, returns, a
- * trace's exits to the blocks of its path). */
+ * Each saves a return to C.  Most exits of a block lead to code not yet
+ * translated (a boot plus fib(18) made 4 thousand fewer returns of 34
+ * thousand), but a trace's lead to the blocks of its path, all there. */
 static void chain_to_existing(struct jit *j, struct jit_block *blk)
 {
     for (int i = 0; i < blk->nlinks; i++) {

@@ -42,7 +42,8 @@
  *                 branch is a side exit and the body goes on after it
  *     exits       jal, jalr, a backward branch, a system instruction or the
  *                 page end end the body: flush, then chain (same page), probe
- *                 the jump cache (jalr) or return to jit.c
+ *                 the jump cache inline (jalr, another page) or return to
+ *                 jit.c
  *     stubs       out-of-line slow paths: TLB misses calling mmu.c, FP
  *                 fallbacks calling fpu.c, NaN fix-ups, side exits, trap
  *                 exits.  Slow paths that rejoin the body never touch r12 or
