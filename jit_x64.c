@@ -2239,7 +2239,7 @@ static bool cont_fetch(const struct tr *t, uint64_t pa_base, uint64_t page, int6
 {
     uint64_t pa = pa_base + (uint64_t)off;
     const uint8_t *host = mmu_ram_ptr(t->j->m, pa, 2);
-    if ((pa & ~0xfffULL) != page || !host || ((host[0] & 3) == 3 && (pa & 0xfff) > 0xffc))
+    if ((pa & ~0xfffULL) != page || !host || jit_straddles_page(pa, host))
         return false;
     cpu_decode(cpu_insn_bits(host), in);
     *ri = (struct trace_insn){.delta = off, .pa = pa, .raw = in->raw};
@@ -2306,32 +2306,20 @@ static void plan_conts(struct tr *t, const struct trace_info *ti, uint32_t *regs
             plan_cont(t, &ti->insn[i], other, regs, written);
 }
 
-/* Is path instruction i a branch that may leave the path?  Then *other is
- * the offset its other way goes to. */
+/* Is path instruction i a branch that may leave the path (whose two ways
+ * differ)?  Then *other is the offset its other way goes to. */
 static bool branch_other_way(const struct trace_info *ti, int i, int64_t *other)
 {
-    struct insn in;
-    cpu_decode(ti->insn[i].raw, &in);
-    if (in.op < OP_BEQ || in.op > OP_BGEU || in.imm == in.len)
-        return false;
-    int64_t next = i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
-    *other = ti->insn[i].delta + (next == ti->insn[i].delta + in.len ? in.imm : in.len);
-    return true;
+    return trace_branch_other_way(ti, i, other) && *other != trace_next_delta(ti, i);
 }
 
 static int64_t vpage_of(const struct jit_block *blk, int64_t off);
 
-/* The first path instruction after `i` at offset `off`, or -1.  `filter`
- * holds every path offset, so most misses cost no scan. */
+/* The first path instruction after `i` at offset `off`, or -1. */
 static int path_after(const struct trace_info *ti, const struct path_filter *filter, int i,
                       int64_t off)
 {
-    if (!path_filter_may_hold(filter, off))
-        return -1;
-    for (int k = i + 1; k < ti->n; k++)
-        if (ti->insn[k].delta == off)
-            return k;
-    return -1;
+    return trace_find(ti, filter, i + 1, off);
 }
 
 /* Where a return (jalr x0, imm(r)) planned in a continuation of path
@@ -2863,6 +2851,20 @@ static void emit_loop_head(struct tr *t, uint32_t regs, uint32_t written)
     t->loop_head = t->b->p;
 }
 
+/* Translate instruction n of a block, at t->off: true when it ends the
+ * block. */
+static bool block_insn(struct tr *t, int n, struct insn *in)
+{
+    t->in = in;
+    t->insn_start[n] = t->b->p;
+    t->insn_raw[n] = in->raw;
+    t->insn_off[n] = t->off;
+    bool ended = jit_insn(t);
+    t->off += in->len;
+    t->idx++;
+    return ended;
+}
+
 bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
                    uint64_t vpc, struct x64_buf *b)
 {
@@ -2891,14 +2893,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
         }
         struct insn in;
         cpu_decode(cpu_insn_bits(guest + t->off), &in);
-        t->in = &in;
-        t->insn_start[n] = b->p;
-        t->insn_raw[n] = in.raw;
-        t->insn_off[n] = t->off;
-        ended = jit_insn(t);
-        t->off += in.len;
-        t->idx++;
-        n++;
+        ended = block_insn(t, n++, &in);
         if (!ended && t->off >= page_left) { /* the page ends: so does the block */
             emit_exit_to(t, t->s, &t->rc, t->off, t->idx);
             ended = true;
@@ -2998,14 +2993,7 @@ bool jit_translate_straddler(struct jit *j, struct jit_block *blk, uint32_t raw,
     emit_fetch_check(t, 2, blk->pa2, &unmapped, &moved);
     struct insn in;
     cpu_decode(raw, &in);
-    t->in = &in;
-    t->insn_start[0] = b->p;
-    t->insn_raw[0] = in.raw;
-    t->insn_off[0] = 0;
-    bool ended = jit_insn(t);
-    t->off = in.len;
-    t->idx = 1;
-    if (!ended)
+    if (!block_insn(t, 0, &in))
         emit_exit_to(t, t->s, &t->rc, t->off, t->idx);
     t->insn_start[1] = b->p;
     t->in = NULL;
@@ -3172,7 +3160,7 @@ static int emit_trace_path(struct tr *t)
         }
         t->pa_base = ri->pa - (uint64_t)ri->delta;
         t->page_pa = ri->pa & ~0xfffULL;
-        t->next_off = n + 1 < ti->n ? ti->insn[n + 1].delta : ti->end_delta;
+        t->next_off = trace_next_delta(ti, n);
         struct insn in;
         cpu_decode(ri->raw, &in);
         t->in = &in;

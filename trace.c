@@ -110,7 +110,8 @@ struct recorder {
     uint32_t flags;
     uint64_t head_vpc;
     enum trace_end end;
-    int64_t far_jump;          /* END_far: the jump left out, where the trace leaves */
+    int64_t far_jump;          /* END_far: the end_delta (a jal left out: its own;
+                                  a jalr that leaves: the one after it) */
     enum trace_abort abort;
     struct trace_info *ti;     /* room for TRACE_MAX_INSNS */
     struct path_filter seen;   /* the offsets on the path (see on_path) */
@@ -227,17 +228,10 @@ static bool is_jump(enum op op)
     return op >= OP_JAL && op <= OP_BGEU;
 }
 
-/* Is the instruction at `delta` on the path already?  The path is scanned
- * only when the filter's bit says it may be: scanning at every step cost
- * a 256-instruction recording 32k comparisons. */
+/* Is the instruction at `delta` on the path already? */
 static bool on_path(const struct recorder *r, int64_t delta)
 {
-    if (!path_filter_may_hold(&r->seen, delta))
-        return false;
-    for (int i = 0; i < r->ti->n; i++)
-        if (r->ti->insn[i].delta == delta)
-            return true;
-    return false;
+    return trace_find(r->ti, &r->seen, 0, delta) >= 0;
 }
 
 /* The instruction at `delta` joins the path. */
@@ -329,18 +323,26 @@ static bool emit_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b, 
     return jit_translate_trace(j, blk, b);
 }
 
+bool trace_branch_other_way(const struct trace_info *ti, int i, int64_t *other)
+{
+    struct insn in;
+    cpu_decode(ti->insn[i].raw, &in);
+    if (in.op < OP_BEQ || in.op > OP_BGEU)
+        return false;
+    bool fell_through = trace_next_delta(ti, i) == ti->insn[i].delta + in.len;
+    *other = ti->insn[i].delta + (fell_through ? in.imm : in.len);
+    return true;
+}
+
 /* The targets a trace may leave for become candidate heads themselves, so
  * a second hot path out of a loop gets its own trace. */
 static void note_exit_targets(struct jit *j, const struct trace_info *ti, uint32_t flags)
 {
+    int64_t other;
     for (int i = 0; i < ti->n; i++) {
-        struct insn in;
-        cpu_decode(ti->insn[i].raw, &in);
-        if (in.op < OP_BEQ || in.op > OP_BGEU)
+        if (!trace_branch_other_way(ti, i, &other))
             continue;
-        int64_t next = i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
-        int64_t other = next == ti->insn[i].delta + in.len ? in.imm : in.len;
-        uint64_t pa = ti->insn[i].pa + (uint64_t)other;
+        uint64_t pa = ti->insn[i].pa + (uint64_t)(other - ti->insn[i].delta);
         if ((pa & ~0xfffULL) == (ti->insn[i].pa & ~0xfffULL))
             note_head(j, pa, flags, false); /* a block there stays as it is:
                                                retranslating cost the boot more

@@ -353,6 +353,31 @@ struct trace_info {
     struct trace_insn insn[];  /* n of them */
 };
 
+/* Where the path goes after its instruction i. */
+static inline int64_t trace_next_delta(const struct trace_info *ti, int i)
+{
+    return i + 1 < ti->n ? ti->insn[i + 1].delta : ti->end_delta;
+}
+
+/* The first path instruction from index `from` on at offset `delta`, or
+ * -1.  `f` holds the offsets of the path, so most misses cost no scan
+ * (scanning at every step cost a 256-instruction recording 32k
+ * comparisons). */
+static inline int trace_find(const struct trace_info *ti, const struct path_filter *f, int from,
+                             int64_t delta)
+{
+    if (!path_filter_may_hold(f, delta))
+        return -1;
+    for (int k = from; k < ti->n; k++)
+        if (ti->insn[k].delta == delta)
+            return k;
+    return -1;
+}
+
+/* Is path instruction i a conditional branch?  Then *other is the offset
+ * the way the path did not take goes to. */
+bool trace_branch_other_way(const struct trace_info *ti, int i, int64_t *other);
+
 
 /* Set up traces (jit_create: on, with the default threshold). */
 #define TRACE_THRESHOLD_DEFAULT 1000
