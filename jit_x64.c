@@ -290,6 +290,9 @@ struct tr {
     int pos;                      /* a trace: the index of the path instruction
                                      being translated, else -1 */
     bool wraps;                   /* the path starts again after its end (a loop) */
+    struct site_lslot {           /* a loop trace: each access site's probe slot */
+        uint8_t taken, k, ways;
+    } site_lslot[MAX_TR_INSNS];
     /* the big arrays last: a translation clears only what is above */
     struct cont conts[MAX_CONTS];
     struct insn_uses {            /* a trace's registers, by path instruction */
@@ -1357,7 +1360,11 @@ static uint8_t *emit_tlb_lookup(struct tr *t, int set, int32_t mask, size_t tag,
  * TLB flush, write-tag revocation and change of TLB set empties all slots
  * (mmu_lslots_clear; page -1 matches no address).  Slots are not emptied
  * at each entry: an empty slot costs a mispredicted branch, and md5sum's
- * 4-iteration loops measured 2x slower that way.  Loads and stores have
+ * 4-iteration loops measured 2x slower that way.  The peeled first
+ * iteration and the loop are two copies of each site, which share its
+ * slot: the loop's first access finds the page the peeled one filled in,
+ * and a loop trace takes half the slots (bash's short loops, entered on a
+ * new page each time, missed in both copies).  Loads and stores have
  * slots of their own, so a load's probe never lets a store through.
  * Straight-line traces keep to the probe reuse above.  A pointer the loop
  * loads (a list's next) lands on a new page too often for a slot to pay:
@@ -1428,6 +1435,21 @@ static int lslot_take(struct jit *j, bool write, int ways)
     return (int)k;
 }
 
+_Static_assert(JIT_LSLOTS <= 256, "struct site_lslot keeps a slot in a byte");
+
+/* The slot of the access site at path instruction t->pos: the one its
+ * other copy (peeled or loop) took, or a new one. */
+static int site_lslot(struct tr *t, bool write, int ways)
+{
+    struct site_lslot *site = &t->site_lslot[t->pos];
+    if (!site->taken || site->ways != ways) {
+        site->k = (uint8_t)lslot_take(t->j, write, ways);
+        site->ways = (uint8_t)ways;
+        site->taken = 1;
+    }
+    return site->k;
+}
+
 /* Is x[r], as the path instruction at `pos` finds it, a table's address:
  * an index masked by andi to less than a page, maybe shifted, plus a base
  * the loop does not write?  Followed back through the path, within this
@@ -1486,12 +1508,12 @@ static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
 {
     struct x64_buf *b = t->b;
     uint32_t base = 1u << t->in->rs1;
-    if (!t->lslots_on || (t->loaded & base))
+    if (!t->lslots_on || t->pos < 0 || (t->loaded & base))
         return NULL;
     if ((t->computed & base) && (t->pos < 0 || !table_address(t, t->pos, t->in->rs1)))
         return NULL;
     int ways = t->computed & base ? 2 : 1;
-    int k = lslot_take(t->j, write, ways);
+    int k = site_lslot(t, write, ways);
     int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
     x64_mov_rr(b, true, RCX, RSI);
     x64_alu_ri(b, true, ALU_AND, RCX, mask);
