@@ -7,8 +7,9 @@
 # mistranslates addi), naming the instruction; DBT_JIT_MPROTECT=1 runs the
 # W^X fallback (one mapping, mprotect around writes); a trace's accesses on
 # both sides of a page boundary stay out of C; -stats lists the top traces;
-# an S-mode loop becomes a trace only with -trace-kernel.  The guest programs are
-# tests/guest/*.elf, built by `make guests`.
+# an S-mode loop becomes a trace only with -trace-kernel; a loop trace's
+# peeled iteration and its loop share each access site's probe slot.  The
+# guest programs are tests/guest/*.elf, built by `make guests`.
 cd "$(dirname "$0")/.." || exit 1
 DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
