@@ -799,9 +799,9 @@ void jit_print_stats(struct jit *j, FILE *out)
     trace_print_stats(j, out);
     fprintf(out, "dbt: jit: %-44s %zu of %zu KiB%s\n", "code cache used", j->used >> 10,
             j->size >> 10, j->wx_toggle ? " (W^X by mprotect)" : " (W^X, two mappings)");
-    uint64_t probes[4] = {0};
+    uint64_t probes[6] = {0};
     for (int i = 0; i < m->nharts; i++)
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 6; k++)
             probes[k] += m->harts[i]->jit_probe[k];
     if (probes[0])
         fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", "data TLB hit rate (inline probes)",
@@ -811,6 +811,10 @@ void jit_print_stats(struct jit *j, FILE *out)
         fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", "jump cache hit rate (indirect jumps)",
                 100.0 * (double)(probes[2] - probes[3]) / (double)probes[2],
                 (unsigned long long)probes[2]);
+    if (probes[4])
+        fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", "probe slot hit rate (loop traces)",
+                100.0 * (double)(probes[4] - probes[5]) / (double)probes[4],
+                (unsigned long long)probes[4]);
     if (j->stats.lookups)
         fprintf(out, "dbt: jit: %-44s %.2f%%\n", "jump cache hit rate (lookups in C)",
                 100.0 * (double)(j->stats.lookups - j->stats.jcache_misses) /

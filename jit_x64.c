@@ -1514,6 +1514,8 @@ static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
         return NULL;
     int ways = t->computed & base ? 2 : 1;
     int k = site_lslot(t, write, ways);
+    if (t->stats)
+        x64_alu_mi(b, true, ALU_ADD, PROBE(4), 1);
     int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
     x64_mov_rr(b, true, RCX, RSI);
     x64_alu_ri(b, true, ALU_AND, RCX, mask);
@@ -1549,6 +1551,8 @@ static void emit_refill_stub(struct tr *t, const struct stub *st)
     int32_t mask = (int32_t)(~0xfffU | (st->info - 1));
     size_t tag = st->write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
     struct x64_mem entry;
+    if (st->ways && t->stats)
+        x64_alu_mi(b, true, ALU_ADD, PROBE(5), 1); /* a slot missed */
     st->slow->from = emit_tlb_lookup(t, R14, mask, tag, &entry);
     struct x64_mem addend = entry_field(entry, offsetof(struct tlb_entry, addend));
     if (!st->ways) {

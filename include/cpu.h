@@ -229,8 +229,9 @@ struct hart {
     struct machine *m;
     struct decode_cache *dcache; /* decoded instructions by their bits */
     struct jit_link *jit_link;   /* JIT_EXIT_LINK: the exit to chain */
-    uint64_t jit_probe[4];       /* -stats: TLB probes/misses, jump cache
-                                    probes/misses counted by generated code */
+    uint64_t jit_probe[6];       /* -stats: TLB probes/misses, jump cache
+                                    probes/misses, probe slot probes/refills,
+                                    counted by generated code */
     uint64_t jit_pslot[4][2];    /* TLB probes a trace reuses: page, addend
                                     (jit_x64.c, "Probes done once") */
     /* Loop traces' access sites: page, addend; [0] loads, [1] stores

@@ -167,13 +167,6 @@ struct jit_stats {
 #undef X
 };
 
-/* Counters generated code bumps itself, only under -stats (they live in the
- * hart so generated code reaches them from its base register). */
-struct jit_hart_stats {
-    uint64_t tlb_probes, tlb_misses;
-    uint64_t jcache_probes, jcache_probe_misses;
-};
-
 /* The code cache. */
 struct jit {
     struct machine *m;

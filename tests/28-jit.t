@@ -23,7 +23,7 @@ for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith straddle traces; do
     fi
 done
 
-echo "1..20"
+echo "1..21"
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
@@ -238,6 +238,19 @@ then
     pass "a loop trace's peeled iteration and loop share each site's probe slot"
 else
     fail "probe slots of the peeled iteration and the loop" "$tmp/walk"
+fi
+
+# -stats counts the loop's slot probes (about 290 entries of 8 iterations,
+# a load and a store each) and how many found their slot: all but the first
+# ones (the slots start empty).
+$DBT -stats -trace-threshold 10 -bios none "$tmp/walk.elf" >"$tmp/walk_stats" 2>&1
+line=$(grep -F "probe slot hit rate (loop traces)" "$tmp/walk_stats")
+rate=$(echo "$line" | awk '{print $(NF-2)}' | tr -d %)
+probes=$(echo "$line" | awk '{print $NF}')
+if [ -n "$rate" ] && awk -v r="$rate" -v p="$probes" 'BEGIN { exit !(r >= 99.9 && r < 100 && p >= 4000 && p <= 4800) }'; then
+    pass "-stats: the loop's probe slots ($probes probes, $rate% found their slot)"
+else
+    fail "-stats probe slot hit rate: '$line'" "$tmp/walk_stats"
 fi
 
 $DBT -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1
