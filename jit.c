@@ -711,7 +711,7 @@ void jit_run(struct hart *h)
             link_exit(j, h);
             break;
         case JIT_EXIT_LOOKUP:
-            h->jit_probe[3]++; /* a jump cache probe in generated code missed */
+            h->jit_probe[PROBE_JCACHE_MISS]++; /* a jump cache probe in generated code missed */
             j->stats.exits_lookup++;
             break;
         case JIT_EXIT_BUDGET:
@@ -790,6 +790,14 @@ int jit_enter(struct jit *j, struct hart *h, const uint8_t *code)
     return enter(h, code);
 }
 
+/* One -stats line: the share of `probes` that were no miss, if any ran. */
+static void print_hit_rate(FILE *out, const char *text, uint64_t probes, uint64_t misses)
+{
+    if (probes)
+        fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", text,
+                100.0 * (double)(probes - misses) / (double)probes, (unsigned long long)probes);
+}
+
 void jit_print_stats(struct jit *j, FILE *out)
 {
     struct machine *m = j->m;
@@ -799,22 +807,15 @@ void jit_print_stats(struct jit *j, FILE *out)
     trace_print_stats(j, out);
     fprintf(out, "dbt: jit: %-44s %zu of %zu KiB%s\n", "code cache used", j->used >> 10,
             j->size >> 10, j->wx_toggle ? " (W^X by mprotect)" : " (W^X, two mappings)");
-    uint64_t probes[6] = {0};
+    uint64_t probes[NUM_PROBES] = {0};
     for (int i = 0; i < m->nharts; i++)
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < NUM_PROBES; k++)
             probes[k] += m->harts[i]->jit_probe[k];
-    if (probes[0])
-        fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", "data TLB hit rate (inline probes)",
-                100.0 * (double)(probes[0] - probes[1]) / (double)probes[0],
-                (unsigned long long)probes[0]);
-    if (probes[2])
-        fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", "jump cache hit rate (indirect jumps)",
-                100.0 * (double)(probes[2] - probes[3]) / (double)probes[2],
-                (unsigned long long)probes[2]);
-    if (probes[4])
-        fprintf(out, "dbt: jit: %-44s %.2f%% of %llu\n", "probe slot hit rate (loop traces)",
-                100.0 * (double)(probes[4] - probes[5]) / (double)probes[4],
-                (unsigned long long)probes[4]);
+    print_hit_rate(out, "data TLB hit rate (inline probes)", probes[PROBE_TLB], probes[PROBE_TLB_MISS]);
+    print_hit_rate(out, "jump cache hit rate (indirect jumps)", probes[PROBE_JCACHE],
+                   probes[PROBE_JCACHE_MISS]);
+    print_hit_rate(out, "probe slot hit rate (loop traces)", probes[PROBE_LSLOT],
+                   probes[PROBE_LSLOT_MISS]);
     if (j->stats.lookups)
         fprintf(out, "dbt: jit: %-44s %.2f%%\n", "jump cache hit rate (lookups in C)",
                 100.0 * (double)(j->stats.lookups - j->stats.jcache_misses) /

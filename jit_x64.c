@@ -99,7 +99,7 @@ static int jit_helper_load(struct hart *h, uint64_t va, uint32_t info)
     int size = (int)(info & 15);
     unsigned rd = info >> 8;
     uint64_t v;
-    h->jit_probe[1]++;
+    h->jit_probe[PROBE_TLB_MISS]++;
     if (!mmu_load_slow(h, va, size, &v))
         return HELPER_TRAP;
     if (info & 32)
@@ -115,7 +115,7 @@ static int jit_helper_store(struct hart *h, uint64_t va, uint64_t value, uint32_
 {
     struct jit *j = h->m->jit;
     uint64_t invalidations = j->invalidations;
-    h->jit_probe[1]++;
+    h->jit_probe[PROBE_TLB_MISS]++;
     if (!mmu_store_slow(h, va, (int)size, value))
         return HELPER_TRAP;
     if (invalidations == j->invalidations)
@@ -291,7 +291,7 @@ struct tr {
                                      being translated, else -1 */
     bool wraps;                   /* the path starts again after its end (a loop) */
     struct site_lslot {           /* a loop trace: each access site's probe slot */
-        uint8_t taken, k, ways;
+        uint8_t k, ways;          /* ways 0: none taken yet */
     } site_lslot[MAX_TR_INSNS];
     /* the big arrays last: a translation clears only what is above */
     struct cont conts[MAX_CONTS];
@@ -706,7 +706,7 @@ static void call_helper(struct tr *t, const void *fn)
 static void emit_jcache_probe(struct jit *j, struct x64_buf *b, bool stats)
 {
     if (stats)
-        x64_alu_mi(b, true, ALU_ADD, PROBE(2), 1);
+        x64_alu_mi(b, true, ALU_ADD, PROBE(PROBE_JCACHE), 1);
     x64_mov_rr(b, true, RCX, RAX);
     x64_shift_ri(b, true, SHIFT_SHR, RCX, JCACHE_FOLD);
     x64_alu_rr(b, false, ALU_XOR, RCX, RAX);
@@ -1442,10 +1442,9 @@ _Static_assert(JIT_LSLOTS <= 256, "struct site_lslot keeps a slot in a byte");
 static int site_lslot(struct tr *t, bool write, int ways)
 {
     struct site_lslot *site = &t->site_lslot[t->pos];
-    if (!site->taken || site->ways != ways) {
+    if (site->ways != ways) {
         site->k = (uint8_t)lslot_take(t->j, write, ways);
         site->ways = (uint8_t)ways;
-        site->taken = 1;
     }
     return site->k;
 }
@@ -1510,12 +1509,12 @@ static struct stub *emit_lslot_probe(struct tr *t, int size, bool write)
     uint32_t base = 1u << t->in->rs1;
     if (!t->lslots_on || t->pos < 0 || (t->loaded & base))
         return NULL;
-    if ((t->computed & base) && (t->pos < 0 || !table_address(t, t->pos, t->in->rs1)))
+    if ((t->computed & base) && !table_address(t, t->pos, t->in->rs1))
         return NULL;
     int ways = t->computed & base ? 2 : 1;
     int k = site_lslot(t, write, ways);
     if (t->stats)
-        x64_alu_mi(b, true, ALU_ADD, PROBE(4), 1);
+        x64_alu_mi(b, true, ALU_ADD, PROBE(PROBE_LSLOT), 1);
     int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
     x64_mov_rr(b, true, RCX, RSI);
     x64_alu_ri(b, true, ALU_AND, RCX, mask);
@@ -1552,7 +1551,7 @@ static void emit_refill_stub(struct tr *t, const struct stub *st)
     size_t tag = st->write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
     struct x64_mem entry;
     if (st->ways && t->stats)
-        x64_alu_mi(b, true, ALU_ADD, PROBE(5), 1); /* a slot missed */
+        x64_alu_mi(b, true, ALU_ADD, PROBE(PROBE_LSLOT_MISS), 1); /* a slot missed */
     st->slow->from = emit_tlb_lookup(t, R14, mask, tag, &entry);
     struct x64_mem addend = entry_field(entry, offsetof(struct tlb_entry, addend));
     if (!st->ways) {
@@ -1592,7 +1591,7 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
     int32_t mask = (int32_t)(~0xfffU | (uint32_t)(size - 1));
     t->pslot_filled = false;
     if (t->stats)
-        x64_alu_mi(b, true, ALU_ADD, PROBE(0), 1);
+        x64_alu_mi(b, true, ALU_ADD, PROBE(PROBE_TLB), 1);
     t->refill = emit_lslot_probe(t, size, write);
     if (t->refill)
         return NULL; /* the refill's jne leads to the slow path */

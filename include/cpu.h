@@ -154,6 +154,14 @@ struct jit_link;
 
 #define JIT_LSLOTS 128
 
+/* What generated code counts under -stats, in h->jit_probe. */
+enum jit_probe_count {
+    PROBE_TLB, PROBE_TLB_MISS,       /* inline data TLB probes */
+    PROBE_JCACHE, PROBE_JCACHE_MISS, /* inline jump cache probes */
+    PROBE_LSLOT, PROBE_LSLOT_MISS,   /* loop traces' probe slots */
+    NUM_PROBES
+};
+
 struct hart {
     uint64_t x[32];       /* x0 is always 0: nothing ever writes it */
     uint64_t pc;
@@ -229,9 +237,7 @@ struct hart {
     struct machine *m;
     struct decode_cache *dcache; /* decoded instructions by their bits */
     struct jit_link *jit_link;   /* JIT_EXIT_LINK: the exit to chain */
-    uint64_t jit_probe[6];       /* -stats: TLB probes/misses, jump cache
-                                    probes/misses, probe slot probes/refills,
-                                    counted by generated code */
+    uint64_t jit_probe[NUM_PROBES]; /* -stats: counted by generated code */
     uint64_t jit_pslot[4][2];    /* TLB probes a trace reuses: page, addend
                                     (jit_x64.c, "Probes done once") */
     /* Loop traces' access sites: page, addend; [0] loads, [1] stores
