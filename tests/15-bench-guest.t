@@ -1,0 +1,58 @@
+#!/bin/sh
+# 15-bench-guest.t — bench/guest's arithmetic, without a guest: bench/guest
+# is loaded as a module and given made-up rounds.  With --interleave the
+# ratios are the median of each round's ratio (runs seconds apart), which
+# can differ from the ratio of the fastest times: one lucky run of one
+# engine must not decide the table.  Under a second.
+cd "$(dirname "$0")/.." || exit 1
+exec python3 - <<'PY'
+import importlib.machinery, importlib.util, sys
+
+loader = importlib.machinery.SourceFileLoader("bench_guest", "bench/guest")
+spec = importlib.util.spec_from_loader("bench_guest", loader)
+g = importlib.util.module_from_spec(spec)
+sys.dont_write_bytecode = True
+loader.exec_module(g)
+
+n = 0
+def check(ok, name, detail=""):
+    global n
+    n += 1
+    print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
+    if not ok and detail:
+        print("#   " + str(detail).replace("\n", "\n#   "))
+
+print("1..7")
+
+o = g.parse(["--interleave", "--repeat", "3", "--engines", "dbt,notraces", "--only", "fib"])
+check(o["interleave"] and o["repeat"] == 3 and o["engines"] == ["dbt", "notraces"]
+      and o["only"] == ["fib"], "--interleave parses with --repeat, --engines, --only", o)
+check(not g.parse(["--engines", "dbt"])["interleave"], "without --interleave, whole rounds")
+
+check(g.rotated(["a", "b", "c"], 4) == ["b", "c", "a"], "round 4 of three engines starts with the second")
+
+# Three rounds of fib: notraces' one fast run (round 3) is faster than
+# any of dbt's, yet dbt won each round it was measured beside.
+runs = {
+    "dbt": {"fib": [(1.00, "2584"), (1.20, "2584"), (0.90, "2584")]},
+    "notraces": {"fib": [(1.10, "2584"), (1.50, "2584"), (0.80, "2584")]},
+}
+med = g.paired_ratio(runs, "notraces", "dbt", "fib", slice(None))
+check(abs(med - 1.10) < 1e-9, "the ratio is the median of the rounds' ratios (1.10, 1.25, 0.89)", med)
+first = g.paired_ratio(runs, "notraces", "dbt", "fib", slice(0, 1))
+check(abs(first - 1.10) < 1e-9, "the first column is round one's ratio alone", first)
+
+results = {e: {} for e in runs}
+for e in runs:
+    for v in runs[e]["fib"]:
+        g.keep_fastest(results[e], {"fib": v})
+text, bad = g.table(["fib"], results, ["dbt", "notraces"], g.SIZES["full"], "", runs)
+row = [l for l in text.splitlines() if l.startswith("bash: recursive fib")]
+want = ["0.900", "0.800", "1.10x", "1.10x", "ok"]
+check(row and row[0].split()[-5:] == want and not bad,
+      "the table shows the fastest times and the paired ratios", text)
+
+runs["notraces"]["fib"][1] = (None, "FAIL 1")
+check(g.paired_ratio(runs, "notraces", "dbt", "fib", slice(None)) is None,
+      "a round with a failed run gives no ratio")
+PY
