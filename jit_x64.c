@@ -267,6 +267,7 @@ struct tr {
     uint32_t tick;
     uint8_t *loop_head;    /* a loop block: where the back-edge jumps, or NULL */
     struct regcache head_rc;/* the registers as the loop head expects them */
+    uint32_t pinned;        /* a loop that keeps only some: those (loop_regs_kept) */
     bool reload_rdi;       /* emitting a stub whose body trusts the probe slot */
     bool fc_on;            /* keeping FP copies (traces) */
     struct fcache fc, head_fc; /* FP copies now, and as the loop head expects them */
@@ -412,8 +413,9 @@ static int next_read(const struct tr *t, bool fp, unsigned r)
 /* A slot for a new guest register: the first free one (guest_of 0, else
  * the guest register is guest_of - `fp`), else in a trace the one read
  * again last (Belady's choice: a trace knows its future; an integer
- * register not dirty first, then the least recently used among equals),
- * else the least recently used. */
+ * register not dirty first, then the least recently used among equals;
+ * a register the loop keeps (t->pinned) only before one this instruction
+ * reads), else the least recently used. */
 static int victim_slot(const struct tr *t, const uint8_t *guest_of, const uint32_t *used, int n,
                        bool fp, uint32_t dirty)
 {
@@ -427,7 +429,9 @@ static int victim_slot(const struct tr *t, const uint8_t *guest_of, const uint32
             continue;
         }
         unsigned g = guest_of[i] - (fp ? 1 : 0);
-        int d = 2 * next_read(t, fp, g) + ((dirty >> g) & 1 ? 0 : 1);
+        int d = 4 * next_read(t, fp, g) + ((dirty >> g) & 1 ? 0 : 2);
+        if (!fp && (t->pinned >> g) & 1 && d > 3)
+            d = 3; /* the loop head wants it back: after all but what this instruction reads */
         if (d > far || (d == far && used[i] < used[slot]))
             slot = i, far = d;
     }
@@ -2950,7 +2954,8 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
  *     (CSRs, sfence.vma, traps) are never in a trace; so the loop of a loop
  *     trace, entered only through its first iteration, checks no page;
  *   - a loop trace whose registers fit keeps them in host registers from
- *     one iteration to the next (loop_regs); the back-edge gives the hart
+ *     one iteration to the next (loop_regs), and one whose registers do
+ *     not fit keeps up to five of them (loop_regs_kept); the back-edge gives the hart
  *     what the loop head does not keep (emit_reconcile) and checks the
  *     budget, where interrupts are taken; and its side exits may go on in
  *     continuations, code planned from the guest page back to the head
@@ -3074,12 +3079,8 @@ static uint32_t int_regs_of(const struct insn *in)
 }
 
 /* The registers a loop trace keeps in host registers across iterations:
- * all it names, when they fit (then nothing is ever evicted); else none,
- * and each iteration loads what it uses, as blocks do.  Keeping only some
- * was measured slower: a loop that does not fit (the kernel's multi-
- * precision multiply names 17) also tends to leave by side exits, and
- * every exit then stores all the kept registers and every entry loads
- * them again. */
+ * all it names, when they fit (then nothing is ever evicted); else 0, and
+ * loop_regs_kept chooses some. */
 static uint32_t loop_regs(const struct trace_info *ti)
 {
     uint32_t regs = 0;
@@ -3090,6 +3091,62 @@ static uint32_t loop_regs(const struct trace_info *ti)
     }
     regs &= ~1u;
     return __builtin_popcount(regs) <= NCACHE ? regs : 0;
+}
+
+/* A loop that names more registers than fit keeps up to NCACHE - 1 of
+ * them in host registers across iterations; the last slot takes the
+ * others in turn, as in a block.  First kept are those an iteration reads
+ * and then writes (a2 in gzip's longest_match, which walks a hash chain:
+ * a2 = prev[a2 & mask]): left in the hart, each would be stored at the
+ * back-edge and loaded again at the head, and the next iteration would
+ * wait on store forwarding.  Then those it only reads, the most read
+ * first.  Never those it writes before reading: their values die in the
+ * iteration, so a host register kept for them would only be reloaded at
+ * the back-edge.  Keeping none, gzip -9's hottest loop (11 registers)
+ * stored five and loaded eight every iteration. */
+static uint32_t loop_regs_kept(const struct tr *t)
+{
+    int score[32] = {0};
+    uint32_t written = 0, carried = 0, read = 0;
+    for (int i = 0; i < t->ti->n; i++) {
+        const struct insn_uses *u = &t->uses[i];
+        carried |= u->xr & ~written; /* read before this iteration writes it */
+        read |= u->xr;
+        written |= u->xw;
+        for (unsigned r = 1; r < 32; r++)
+            score[r] += !!(u->xr & (1u << r)) + !!(u->xw & (1u << r));
+    }
+    carried &= written;
+    uint32_t kept = 0, wanted = carried | (read & ~written);
+    for (int k = 0; k < NCACHE - 1; k++) {
+        int best = 0, best_score = 0;
+        for (unsigned r = 1; r < 32; r++) {
+            int sc = score[r] + ((carried >> r) & 1 ? 1000 : 0);
+            if ((wanted & ~kept & (1u << r)) && sc > best_score)
+                best = (int)r, best_score = sc;
+        }
+        if (!best)
+            break;
+        kept |= 1u << best;
+    }
+    return kept;
+}
+
+/* Into a loop that keeps only `kept`: the first iteration's other
+ * registers go back to the hart, and their slots are free. */
+static void keep_only(struct tr *t, uint32_t kept)
+{
+    struct regcache *rc = &t->rc;
+    for (int i = 0; i < NCACHE; i++) {
+        unsigned g = rc->guest_of[i];
+        if (!g || (kept & (1u << g)))
+            continue;
+        if (rc->dirty & (1u << g))
+            x64_mov_mr(t->b, true, XREG(g), cache_host[i]);
+        rc->dirty &= ~(1u << g);
+        rc->slot_of[g] = -1;
+        rc->guest_of[i] = 0;
+    }
 }
 
 /* A loop trace's FP registers, the NFCACHE most named if more: load copies
@@ -3297,17 +3354,19 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
         t->peeling = false;
         t->loop_log = t->nlog;
         uint32_t regs = loop_regs(ti);
-        if (!regs) { /* too many to keep: each iteration loads what it uses */
-            emit_flush(t, &t->rc);
-            rc_init(&t->rc);
-        } /* else the loop keeps them where the first iteration left them */
+        bool all = regs != 0;
+        if (!all) { /* too many: keep some, where the first iteration left them */
+            regs = loop_regs_kept(t);
+            keep_only(t, regs);
+            t->pinned = regs;
+        } /* else the loop keeps them all where the first iteration left them */
         t->s = (struct sync){0, 0};
         t->idx = 0;
         t->known_const = t->known_pcrel = 0;
         t->pslot_base = 0;
         emit_loop_fp_head(t, ti);
         uint32_t written = written_regs(t);
-        if (regs)
+        if (all)
             plan_conts(t, ti, &regs, &written);
         emit_loop_head(t, regs, written);
         if (emit_trace_path(t) != n)
