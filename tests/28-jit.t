@@ -8,8 +8,9 @@
 # W^X fallback (one mapping, mprotect around writes); a trace's accesses on
 # both sides of a page boundary stay out of C; -stats lists the top traces;
 # an S-mode loop becomes a trace only with -trace-kernel; a loop trace's
-# peeled iteration and its loop share each access site's probe slot.  The
-# guest programs are tests/guest/*.elf, built by `make guests`.
+# peeled iteration and its loop share each access site's probe slot; a
+# loop with more registers than fit keeps the one it carries in a host
+# register.  The guest programs are tests/guest/*.elf, built by `make guests`.
 cd "$(dirname "$0")/.." || exit 1
 DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
@@ -23,7 +24,7 @@ for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith straddle traces; do
     fi
 done
 
-echo "1..21"
+echo "1..22"
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
@@ -251,6 +252,75 @@ if [ -n "$rate" ] && awk -v r="$rate" -v p="$probes" 'BEGIN { exit !(r >= 99.9 &
     pass "-stats: the loop's probe slots ($probes probes, $rate% found their slot)"
 else
     fail "-stats probe slot hit rate: '$line'" "$tmp/walk_stats"
+fi
+
+# A loop naming more registers than the six host registers hold keeps
+# some across iterations: a2, which an iteration reads and then writes (a
+# hash chain walk, a2 = prev[a2 & mask], as in gzip's longest_match), is
+# loaded from the hart by the peeled first iteration and never by the
+# loop.  -check runs it beside the interpreter (s3 sums the links).
+loop_elf chain "    li      s2, 200
+    la      a7, window
+    la      t6, prev
+    li      s1, 0x7ff
+    li      t0, 0x55
+    li      t1, 3
+    li      t5, 0
+    li      s3, 0
+1:  li      a2, 123
+    li      t4, 40
+    .globl loop_head
+loop_head:
+    add     a3, a7, a2
+    add     a5, a3, t1
+    lbu     s8, 0(a5)
+    bne     s8, t0, 2f
+    lbu     a5, -1(a5)
+2:  and     a2, a2, s1
+    sll     a2, a2, 1
+    add     a2, a2, t6
+    lhu     a2, 0(a2)
+    add     s3, s3, a2
+    bgeu    t5, a2, 3f
+    addw    t4, t4, -1
+    bnez    t4, loop_head
+3:  addi    s2, s2, -1
+    bnez    s2, 1b
+$tohost
+    .data
+    .balign 4096
+window: .zero 4096
+prev:
+    .rept 2048
+    .hword (. - prev) * 7919 % 2039 + 1
+    .endr"
+$DBT -trace-threshold 10 -d out_asm -D "$tmp/chain.asm" -bios none "$tmp/chain.elf" >"$tmp/chain" 2>&1
+status=$?
+$DBT -check -trace-threshold 10 -bios none "$tmp/chain.elf" >>"$tmp/chain" 2>&1
+cstatus=$?
+if [ $status = 0 ] && [ $cstatus = 0 ] && python3 - "$tmp/chain.asm" "$head" >>"$tmp/chain" 2>&1 <<'PY'
+import re, sys
+text, head = open(sys.argv[1]).read(), sys.argv[2]
+load = re.compile(r"mov +(-?0x[0-9a-f]+)\(%rbx\),%\w+")
+for sec in re.split(r"(?m)^(?=OUT: )", text):
+    if sec.startswith("OUT: trace (loop) pa 0x%s " % head):
+        peeled, _, loop = sec.partition("  -- the loop\n")
+        loop = loop.partition("  -- exits and slow paths")[0]
+        # the peeled iteration's first instruction, add a3,a7,a2, loads a7
+        # and a2; a2 (x12) lies 40 bytes below a7 (x17) in the hart
+        first = peeled.partition("add     a3,a7,a2\n")[2].split("\n  0x")[0]
+        offs = sorted(int(o, 16) for o in load.findall(first))
+        in_loop = [int(o, 16) for o in load.findall(loop)]
+        print("peeled iteration loads", offs, "; the loop loads", in_loop)
+        sys.exit(0 if len(offs) == 2 and offs[1] - offs[0] == 40 and in_loop
+                 and offs[0] not in in_loop else 1)
+print("no loop trace at 0x" + head)
+sys.exit(1)
+PY
+then
+    pass "a loop whose registers do not fit keeps the one it carries (a2) in a host register"
+else
+    fail "a loop that keeps some registers (status $status, -check $cstatus)" "$tmp/chain"
 fi
 
 $DBT -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1
