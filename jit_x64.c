@@ -438,6 +438,21 @@ static int victim_slot(const struct tr *t, const uint8_t *guest_of, const uint32
     return slot;
 }
 
+/* Free a slot: its guest register, if dirty, goes back to the hart
+ * (mov [x(g)], host). */
+static void rc_evict(struct tr *t, int slot)
+{
+    struct regcache *rc = &t->rc;
+    unsigned g = rc->guest_of[slot];
+    if (!g)
+        return;
+    if (rc->dirty & (1u << g))
+        x64_mov_mr(t->b, true, XREG(g), cache_host[slot]);
+    rc->dirty &= ~(1u << g);
+    rc->slot_of[g] = -1;
+    rc->guest_of[slot] = 0;
+}
+
 /* The host register holding x[r] (r != 0), loading it when `load`. */
 static int rc_slot(struct tr *t, unsigned r, bool load)
 {
@@ -445,13 +460,7 @@ static int rc_slot(struct tr *t, unsigned r, bool load)
     int slot = rc->slot_of[r];
     if (slot < 0) {
         slot = victim_slot(t, rc->guest_of, rc->used, NCACHE, false, rc->dirty);
-        unsigned victim = rc->guest_of[slot];
-        if (victim) { /* evict the least recently used: mov [x(victim)], host */
-            if (rc->dirty & (1u << victim))
-                x64_mov_mr(t->b, true, XREG(victim), cache_host[slot]);
-            rc->dirty &= ~(1u << victim);
-            rc->slot_of[victim] = -1;
-        }
+        rc_evict(t, slot);
         rc->guest_of[slot] = (uint8_t)r;
         rc->slot_of[r] = (int8_t)slot;
         if (load)
@@ -3136,17 +3145,9 @@ static uint32_t loop_regs_kept(const struct tr *t)
  * registers go back to the hart, and their slots are free. */
 static void keep_only(struct tr *t, uint32_t kept)
 {
-    struct regcache *rc = &t->rc;
-    for (int i = 0; i < NCACHE; i++) {
-        unsigned g = rc->guest_of[i];
-        if (!g || (kept & (1u << g)))
-            continue;
-        if (rc->dirty & (1u << g))
-            x64_mov_mr(t->b, true, XREG(g), cache_host[i]);
-        rc->dirty &= ~(1u << g);
-        rc->slot_of[g] = -1;
-        rc->guest_of[i] = 0;
-    }
+    for (int i = 0; i < NCACHE; i++)
+        if (!(kept & (1u << t->rc.guest_of[i])))
+            rc_evict(t, i);
 }
 
 /* A loop trace's FP registers, the NFCACHE most named if more: load copies
