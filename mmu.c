@@ -88,10 +88,32 @@ void mmu_set_watcher(struct machine *m, unsigned what, mmu_watch_fn fn, void *op
         }
 }
 
-/* Entry k of the fill log (cpu.h: ctx << 12 | index). */
-static struct tlb_entry *logged_entry(struct hart *h, unsigned k)
+/* The entry of a fill log's item (cpu.h: ctx << 12 | index). */
+static struct tlb_entry *logged_entry(struct hart *h, uint16_t item)
 {
-    return &h->tlb[h->tlb_log[k] >> 12][h->tlb_log[k] & (TLB_SIZE - 1)];
+    return &h->tlb[item >> 12][item & (TLB_SIZE - 1)];
+}
+
+/* Slot i of context ctx was filled: log it, unless it is in the log. */
+static void log_fill(struct tlb_log *l, unsigned ctx, unsigned i)
+{
+    uint64_t bit = 1ULL << (i % 64);
+    if (l->in[ctx][i / 64] & bit)
+        return;
+    l->in[ctx][i / 64] |= bit;
+    l->at[l->n++] = (uint16_t)(ctx << 12 | i);
+}
+
+static void log_empty(struct tlb_log *l)
+{
+    for (uint32_t k = 0; k < l->n; k++)
+        l->in[l->at[k] >> 12][(l->at[k] & (TLB_SIZE - 1)) / 64] = 0;
+    l->n = 0;
+}
+
+static void invalidate(struct tlb_entry *e)
+{
+    e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
 }
 
 /* Generated code's probe slots copy TLB mappings (jit_x64.c, "Probe slots
@@ -105,6 +127,12 @@ void mmu_lslots_clear(struct hart *h)
     h->jit_lslots_filled = 0;
 }
 
+/* Whatever flushes anything of the TLB empties the victim TLB whole. */
+static void victims_clear(struct hart *h)
+{
+    h->tlb_nvictims = h->tlb_victim_next = 0; /* victim_hit looks at 0..n-1 */
+}
+
 static void revoke_entry(struct tlb_entry *e, const uint8_t *host)
 {
     if (e->tag_write != TLB_INVALID && (uintptr_t)(e->tag_write + e->addend) == (uintptr_t)host)
@@ -113,21 +141,17 @@ static void revoke_entry(struct tlb_entry *e, const uint8_t *host)
 
 /* No hart may keep a write tag for the host page `host` (of physical page
  * paddr).  The bare context maps it only at its own address; translated
- * ones anywhere, but only entries in the fill log can be valid. */
+ * ones anywhere, but only entries in the fill logs can be valid. */
 static void revoke_write_tags(struct machine *m, uint64_t paddr, const uint8_t *host)
 {
     for (int i = 0; i < m->nharts; i++) {
         struct hart *h = m->harts[i];
         mmu_lslots_clear(h);
+        victims_clear(h);
         revoke_entry(&h->tlb[TLB_CTX_BARE][(paddr >> 12) & (TLB_SIZE - 1)], host);
-        if (!h->tlb_log_overflow) {
-            for (unsigned k = 0; k < h->tlb_nlog; k++)
-                revoke_entry(logged_entry(h, k), host);
-            continue;
-        }
-        for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++)
-            for (int k = 0; k < TLB_SIZE; k++)
-                revoke_entry(&h->tlb[ctx][k], host);
+        for (int g = 0; g < 2; g++)
+            for (uint32_t k = 0; k < h->tlb_fills[g].n; k++)
+                revoke_entry(logged_entry(h, h->tlb_fills[g].at[k]), host);
     }
 }
 
@@ -534,6 +558,71 @@ static bool tlb_is_global(const struct hart *h, int ctx, unsigned i)
     return h->tlb_global[ctx][i / 64] >> (i % 64) & 1;
 }
 
+/* -- The victim TLB (cpu.h) ----------------------------------------------- */
+
+static bool tlb_entry_valid(const struct tlb_entry *e)
+{
+    return e->tag_read != TLB_INVALID || e->tag_write != TLB_INVALID ||
+           e->tag_exec != TLB_INVALID;
+}
+
+/* An entry's tags are its page or TLB_INVALID (all ones): their AND is
+ * the page. */
+static uint64_t entry_page(const struct tlb_entry *e)
+{
+    return e->tag_read & e->tag_write & e->tag_exec;
+}
+
+static uint64_t entry_tag(const struct tlb_entry *e, enum access acc)
+{
+    return acc == ACCESS_READ ? e->tag_read : acc == ACCESS_WRITE ? e->tag_write : e->tag_exec;
+}
+
+/* Slot i of translated context ctx is about to be filled with the page
+ * vpage: keep what it holds, if that is another page, as a victim. */
+static void victim_keep(struct hart *h, int ctx, unsigned i, uint64_t vpage)
+{
+    const struct tlb_entry *e = &h->tlb[ctx][i];
+    if (!tlb_entry_valid(e) || entry_page(e) == vpage)
+        return;
+    struct tlb_victim *v = &h->tlb_victim[h->tlb_victim_next];
+    h->tlb_victim_next = (uint8_t)((h->tlb_victim_next + 1) % TLB_VICTIMS);
+    if (h->tlb_nvictims < TLB_VICTIMS)
+        h->tlb_nvictims++;
+    v->e = *e;
+    v->ctx = (uint8_t)ctx;
+    v->global = tlb_is_global(h, ctx, i);
+}
+
+static void log_fill(struct tlb_log *l, unsigned ctx, unsigned i);
+
+/* A TLB miss on va: if a victim maps its page for acc, it and the slot's
+ * entry change places, and *pa is va's physical address. */
+static bool victim_hit(struct hart *h, int ctx, uint64_t va, enum access acc, uint64_t *pa)
+{
+    uint64_t vpage = va & ~0xfffULL;
+    for (unsigned k = 0; k < h->tlb_nvictims; k++) {
+        struct tlb_victim *v = &h->tlb_victim[k];
+        if (v->ctx != ctx || entry_tag(&v->e, acc) != vpage)
+            continue;
+        unsigned i = (unsigned)(va >> 12) & (TLB_SIZE - 1);
+        struct tlb_entry *e = &h->tlb[ctx][i];
+        struct tlb_victim out = {*e, (uint8_t)ctx, tlb_is_global(h, ctx, i)};
+        if (h->m->log & LOG_MMU)
+            fprintf(h->m->logf, "mmu: hart %llu victim ctx %d va %#llx back in its slot\n",
+                    (unsigned long long)h->hartid, ctx, (unsigned long long)vpage);
+        *e = v->e;
+        set_tlb_global(h, ctx, va, v->global);
+        log_fill(&h->tlb_fills[v->global ? TLB_GLOBAL : TLB_NONGLOBAL], (unsigned)ctx, i);
+        *v = out; /* an empty slot leaves an invalid entry, which matches nothing */
+        *pa = (uint64_t)((uintptr_t)(va + e->addend) - (uintptr_t)h->m->ram) + h->m->ram_base;
+        if (h->m->jit)
+            h->m->jit->stats.tlb_victim_hits++;
+        return true;
+    }
+    return false;
+}
+
 /* Enter the page of va (mapped to pa) in context ctx for every access that
  * context may make without another walk.  The permissions come from the
  * context (its privilege, SUM and MXR; cpu.h), never from mstatus now: an
@@ -565,6 +654,8 @@ static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
         fprintf(m->logf, "mmu: hart %llu fill ctx %d va %#llx -> pa %#llx %c%c%c\n",
                 (unsigned long long)h->hartid, ctx, (unsigned long long)vpage,
                 (unsigned long long)ppage, r ? 'r' : '-', w ? 'w' : '-', x ? 'x' : '-');
+    if (ctx != TLB_CTX_BARE && !m->tlb_no_write)
+        victim_keep(h, ctx, (unsigned)(va >> 12) & (TLB_SIZE - 1), vpage);
     struct tlb_entry *e = tlb_slot(h, ctx, va);
     e->tag_read = r ? vpage : TLB_INVALID;
     e->tag_write = w ? vpage : TLB_INVALID;
@@ -578,10 +669,8 @@ static void tlb_fill(struct hart *h, int ctx, uint64_t va, uint64_t pa,
         superpage_note(h, va, walk->level, global);
     if (ctx != TLB_CTX_BARE) {
         set_tlb_global(h, ctx, va, global);
-        if (h->tlb_nlog == TLB_LOG_SIZE)
-            h->tlb_log_overflow = true;
-        else
-            h->tlb_log[h->tlb_nlog++] = (uint16_t)(ctx << 12 | (int)((va >> 12) & (TLB_SIZE - 1)));
+        log_fill(&h->tlb_fills[global ? TLB_GLOBAL : TLB_NONGLOBAL], (unsigned)ctx,
+                 (unsigned)(va >> 12) & (TLB_SIZE - 1));
     }
 }
 
@@ -601,6 +690,8 @@ static bool translate(struct hart *h, uint64_t va, enum access acc, int size, ui
             return true;
         }
     }
+    if (translated && !h->m->tlb_no_write && victim_hit(h, ctx, va, acc, pa))
+        return true; /* its entry was filled by a walk and PMP for the whole page */
     struct walk_result w = {.pa = va};
     if (translated && !mmu_walk(h, va, acc, priv, &w, false)) {
         if (h->m->log & LOG_MMU)
@@ -650,21 +741,20 @@ size_t mmu_peek(struct hart *h, uint64_t va, void *buf, size_t len)
     return done;
 }
 
-/* Empty contexts first_ctx..TLB_CTXS-1 whole. */
+/* Empty contexts first_ctx..TLB_CTXS-1 whole: the translated ones through
+ * their fill logs. */
 static void tlb_flush_ctxs(struct hart *h, int first_ctx)
 {
     mmu_lslots_clear(h);
-    if (first_ctx == TLB_CTX_BARE + 1 && !h->tlb_log_overflow) {
-        for (unsigned k = 0; k < h->tlb_nlog; k++) {
-            struct tlb_entry *e = logged_entry(h, k);
-            e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
-        }
-    } else {
-        for (int ctx = first_ctx; ctx < TLB_CTXS; ctx++)
-            memset(h->tlb[ctx], 0xff, sizeof h->tlb[ctx]);
+    victims_clear(h);
+    if (first_ctx == TLB_CTX_BARE)
+        memset(h->tlb[TLB_CTX_BARE], 0xff, sizeof h->tlb[TLB_CTX_BARE]);
+    for (int g = 0; g < 2; g++) {
+        struct tlb_log *l = &h->tlb_fills[g];
+        for (uint32_t k = 0; k < l->n; k++)
+            invalidate(logged_entry(h, l->at[k]));
+        log_empty(l);
     }
-    h->tlb_nlog = 0;
-    h->tlb_log_overflow = false;
     h->nsuperpages = 0; /* every translated context is empty now */
     h->superpages_overflow = false;
 }
@@ -675,47 +765,20 @@ bool mmu_code_global(const struct hart *h, uint64_t va)
     return h->ctlb[i].tag_exec == (va & ~0xfffULL) && tlb_is_global(h, h->code_ctx, i);
 }
 
-/* Keep entry (ctx, i) in the fill log unless it is there already. */
-static void log_keep(struct hart *h, uint64_t seen[][TLB_SIZE / 64], unsigned ctx, unsigned i)
-{
-    uint64_t bit = 1ULL << (i % 64);
-    if (seen[ctx][i / 64] & bit)
-        return;
-    seen[ctx][i / 64] |= bit;
-    h->tlb_log[h->tlb_nlog++] = (uint16_t)(ctx << 12 | i);
-}
-
-static bool tlb_entry_valid(const struct tlb_entry *e)
-{
-    return e->tag_read != TLB_INVALID || e->tag_write != TLB_INVALID ||
-           e->tag_exec != TLB_INVALID;
-}
-
-/* The translated entries but the global ones, found through the fill log;
- * the log keeps the global ones, once each.  When the log overflowed, all
- * entries are looked at (rare: Linux refills its kernel entries often, but
- * they are logged once per flush). */
+/* The translated entries but the global ones: those filled with a
+ * non-global mapping since the last time, unless a global one has taken
+ * the slot since (it is in the other log).  Global entries stay, and are
+ * not looked at: a satp write costs what the process filled, not what the
+ * kernel keeps. */
 static void tlb_drop_nonglobal(struct hart *h)
 {
-    /* all zero between calls (harts share one host thread) */
-    static uint64_t seen[TLB_CTXS][TLB_SIZE / 64];
-    bool all = h->tlb_log_overflow;
-    unsigned n = h->tlb_nlog;
-    h->tlb_nlog = 0;
-    h->tlb_log_overflow = false;
-    for (unsigned k = 0; k < (all ? (TLB_CTXS - 1) * TLB_SIZE : n); k++) {
-        unsigned ctx = all ? TLB_CTX_BARE + 1 + k / TLB_SIZE : h->tlb_log[k] >> 12u;
-        unsigned i = all ? k % TLB_SIZE : h->tlb_log[k] & (TLB_SIZE - 1);
-        struct tlb_entry *e = &h->tlb[ctx][i];
-        if (!tlb_entry_valid(e))
-            continue;
-        if (tlb_is_global(h, (int)ctx, i) && h->tlb_nlog < TLB_LOG_SIZE)
-            log_keep(h, seen, ctx, i);
-        else
-            e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+    struct tlb_log *l = &h->tlb_fills[TLB_NONGLOBAL];
+    for (uint32_t k = 0; k < l->n; k++) {
+        unsigned ctx = l->at[k] >> 12, i = l->at[k] & (TLB_SIZE - 1);
+        if (!tlb_is_global(h, (int)ctx, i))
+            invalidate(&h->tlb[ctx][i]);
     }
-    for (unsigned k = 0; k < h->tlb_nlog; k++) /* zero again what was set */
-        seen[h->tlb_log[k] >> 12][(h->tlb_log[k] & (TLB_SIZE - 1)) / 64] = 0;
+    log_empty(l);
 }
 
 /* A satp write, or SFENCE.VMA x0 with an ASID: drop every translated entry
@@ -731,6 +794,7 @@ void mmu_tlb_flush_nonglobal(struct hart *h)
     if (h->m->jit)
         h->m->jit->stats.tlb_flushes_nonglobal++;
     mmu_lslots_clear(h);
+    victims_clear(h);
     if (h->jcache)
         jit_jcache_clear_nonglobal(h);
     tlb_drop_nonglobal(h);
@@ -761,7 +825,7 @@ static void tlb_flush_range(struct hart *h, uint64_t base, uint64_t mask)
                             : e->tag_write != TLB_INVALID ? e->tag_write
                                                           : e->tag_exec;
             if (page != TLB_INVALID && (page & ~mask) == base)
-                e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+                invalidate(e);
         }
     }
 }
@@ -769,6 +833,7 @@ static void tlb_flush_range(struct hart *h, uint64_t base, uint64_t mask)
 void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
 {
     mmu_lslots_clear(h);
+    victims_clear(h);
     /* The jump cache maps virtual pcs to code: it goes with the TLB, all
      * of it when va may lie in a superpage (its other 4 KiB pages too). */
     if (h->m->jit) {
@@ -808,7 +873,7 @@ void mmu_tlb_flush(struct hart *h, bool all, uint64_t va)
     }
     for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++) {
         struct tlb_entry *e = tlb_slot(h, ctx, va);
-        e->tag_read = e->tag_write = e->tag_exec = TLB_INVALID;
+        invalidate(e);
     }
 }
 

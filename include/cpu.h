@@ -133,12 +133,24 @@ struct tlb_entry {
  * context of S or U is the data context with SUM = MXR = 0. */
 #define TLB_CTX_BARE 0
 #define TLB_CTXS 9
-#define TLB_LOG_SIZE 4096
+#define TLB_LOG_SIZE ((TLB_CTXS - 1) * TLB_SIZE) /* a slot at most once: never full */
 _Static_assert(TLB_BITS == 12 && TLB_CTXS <= 16, "tlb_log packs ctx << 12 | index in 16 bits");
+
+enum { TLB_NONGLOBAL, TLB_GLOBAL };
+
+/* Which translated slots were filled since the log was last emptied
+ * (mmu.c), each once, as ctx << 12 | index. */
+struct tlb_log {
+    uint32_t n;
+    uint16_t at[TLB_LOG_SIZE];
+    uint64_t in[TLB_CTXS][TLB_SIZE / 64]; /* the slots in at[] */
+};
 
 /* Superpages (2 MiB, 1 GiB, ...) entered since the last full flush, so that
  * an SFENCE.VMA of one address inside them flushes all their 4 KiB pages. */
 #define TLB_SUPERPAGES 64
+
+#define TLB_VICTIMS 8
 
 /* PMP: entries 0..15 (pmpcfg0 and pmpcfg2, pmpaddr0..15), mmu.c. */
 #define PMP_ENTRIES 16
@@ -227,12 +239,26 @@ struct hart {
     uint8_t nsuperpages;
     bool superpages_overflow;
 
-    /* The translated entries filled since the last full flush, as ctx << 12
-     * | index, so a flush (every satp write: context switches) touches only
-     * those, not all 8 x 4096 entries.  Past TLB_LOG_SIZE, flushes memset. */
-    uint16_t tlb_log[TLB_LOG_SIZE];
-    uint16_t tlb_nlog;
-    bool tlb_log_overflow;
+    /* The translated slots filled, so a flush touches only those, not all
+     * 8 x 4096: [TLB_NONGLOBAL] those filled with a non-global mapping since
+     * the last flush of them (every satp write: context switches),
+     * [TLB_GLOBAL] those filled with a global one (the kernel's) since the
+     * last full flush.  A valid translated entry is in one of them. */
+    struct tlb_log tlb_fills[2];
+
+    /* The victim TLB: translated entries pushed out of their slot by a
+     * fill for another page, the last TLB_VICTIMS of them.  Two hot pages
+     * whose page numbers agree in their low TLB_BITS (a process's heap and
+     * stack, 16 MiB apart, or two mmaps) share a slot of the direct-mapped
+     * TLB; without these each would push the other out and every access
+     * would walk the page table (a bash fib(16) ran 1.8x the host
+     * instructions in one run of four).  Any flush empties them. */
+    struct tlb_victim {
+        struct tlb_entry e;
+        uint8_t ctx;
+        bool global;
+    } tlb_victim[TLB_VICTIMS];
+    uint8_t tlb_nvictims, tlb_victim_next;
 
     struct machine *m;
     struct decode_cache *dcache; /* decoded instructions by their bits */

@@ -144,6 +144,7 @@ static inline uint32_t jcache_index(uint64_t pc)
     X(tlb_flushes_all, "TLB flushes: all (sfence.vma x0, x0)")                 \
     X(tlb_flushes_nonglobal, "TLB flushes: all but global (satp, asid)")       \
     X(tlb_flushes_page, "TLB flushes: one page (sfence.vma va)")               \
+    X(tlb_victim_hits, "TLB misses found in the victim TLB")                   \
     X(helper_calls, "helper calls")                                            \
     X(exits_lookup, "returns to C: jump cache miss")                           \
     X(exits_budget, "returns to C: slice over or kicked")                      \

@@ -19,6 +19,12 @@
  *      across satp writes; these check it keeps nothing else.)
  * 12   code remapped and its page fenced (sfence.vma va): the jump cache
  *      must not keep the old code for that pc.
+ * 13-15 two pages 16 MiB apart, which share a slot of a direct-mapped TLB
+ *      of 4096 entries (and so of its victim TLB): used in turn, each reads
+ *      and writes its own memory; one of them remapped while the other
+ *      holds the slot, and fenced by its address, reads its new memory;
+ *      one that may only be read faults on a store, also when it was
+ *      pushed out of its slot by the other.
  */
 #define TEST_AREA "tlb"
 #include "test.h"
@@ -37,6 +43,8 @@
 #define VA_AS_CODE 0x30001000 /* code: returns 1 in root 1, 2 in root 2 */
 #define VA_G 0x30002000    /* global code, the same in both */
 #define VA_GD 0x30003000   /* global data, the same in both */
+#define VA_S1 0x31000000  /* VA_S1 and VA_S2: one TLB slot (16 MiB apart) */
+#define VA_S2 0x32000000
 #define SATP_SV39 (8 << 60)
 #define ASID(n) ((n) << 44)
 
@@ -203,6 +211,47 @@ main:
     IN_S(sfence.vma a1; jalr a1; mv s7, a0) /* root 1 still: no satp write */
     CHECK_CAUSE(CAUSE_ECALL_S)
     CHECK(s7, 2)
+
+    CASE(13, "two pages in one TLB slot, used in turn, each its own memory")
+    MAP(VA_S1, PA_2M_A + 0x5000, PTE_LEAF | PTE_R | PTE_W, 0, L)
+    mv s1, a0                   /* s1: VA_S1's leaf */
+    MAP(VA_S2, PA_2M_B + 0x5000, PTE_LEAF | PTE_R | PTE_W, 0, L)
+    li a1, VA_S1
+    li a2, VA_S2
+    li s7, 0
+    IN_S(TO_ROOT1; sfence.vma; li s8, 3;
+         1: ld a0, 0(a1); add s7, s7, a0; ld a0, 0(a2); add s7, s7, a0;
+         addi s8, s8, -1; bnez s8, 1b;
+         sd s8, 8(a1); li a3, 7; sd a3, 8(a2); ld a4, 8(a1); ld a5, 8(a2))
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(s7, 3 * (MAGIC_A + MAGIC_B))
+    CHECK(a4, 0)
+    CHECK(a5, 7)
+
+    CASE(14, "one of them remapped while the other holds the slot, fenced")
+    li t0, (PA_2M_B >> 12) << 10 | PTE_LEAF | PTE_R | PTE_W
+    li t1, 5 << 10
+    add t0, t0, t1              /* VA_S1 now at PA_2M_B + 0x5000 too */
+    sd t0, 0(s1)
+    li a1, VA_S1
+    li a2, VA_S2
+    IN_S(ld a0, 0(a1); ld a0, 0(a2); sfence.vma a1; ld a0, 0(a1))
+    CHECK_CAUSE(CAUSE_ECALL_S)
+    CHECK(a0, MAGIC_B)
+
+    CASE(15, "a read-only one pushed out of the slot faults on a store")
+    li t0, (PA_2M_A >> 12) << 10 | PTE_LEAF | PTE_R | PTE_A
+    li t1, 5 << 10
+    add t0, t0, t1              /* VA_S1 at PA_2M_A + 0x5000, read only */
+    sd t0, 0(s1)
+    li a1, VA_S1
+    li a2, VA_S2
+    IN_S(sfence.vma a1; ld a0, 0(a1); ld a3, 0(a2); ld a4, 0(a1); ld a3, 0(a2);
+         10: sd a0, 0(a1))
+    CHECK_CAUSE(CAUSE_STORE_PAGE)
+    CHECK_EPC(10b)
+    CHECK_TVAL(VA_S1)
+    CHECK(a4, MAGIC_A)
     j pass
 
     .data
