@@ -7,21 +7,11 @@
 # second.
 cd "$(dirname "$0")/.." || exit 1
 exec python3 - <<'PY'
-import importlib.machinery, importlib.util, os, sys, tempfile
+import os, sys, tempfile
+sys.path.insert(0, "tests/lib")
+from scripttest import check, load_script  # noqa: E402
 
-loader = importlib.machinery.SourceFileLoader("bench_count", "bench/count")
-spec = importlib.util.spec_from_loader("bench_count", loader)
-c = importlib.util.module_from_spec(spec)
-sys.dont_write_bytecode = True
-loader.exec_module(c)
-
-n = 0
-def check(ok, name, detail=""):
-    global n
-    n += 1
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
-    if not ok and detail:
-        print("#   " + str(detail).replace("\n", "\n#   "))
+c = load_script("bench_count", "bench/count")
 
 print("1..7")
 

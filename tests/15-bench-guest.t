@@ -6,21 +6,11 @@
 # engine must not decide the table.  Under a second.
 cd "$(dirname "$0")/.." || exit 1
 exec python3 - <<'PY'
-import importlib.machinery, importlib.util, sys
+import sys
+sys.path.insert(0, "tests/lib")
+from scripttest import check, load_script  # noqa: E402
 
-loader = importlib.machinery.SourceFileLoader("bench_guest", "bench/guest")
-spec = importlib.util.spec_from_loader("bench_guest", loader)
-g = importlib.util.module_from_spec(spec)
-sys.dont_write_bytecode = True
-loader.exec_module(g)
-
-n = 0
-def check(ok, name, detail=""):
-    global n
-    n += 1
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
-    if not ok and detail:
-        print("#   " + str(detail).replace("\n", "\n#   "))
+g = load_script("bench_guest", "bench/guest")
 
 print("1..7")
 
