@@ -573,6 +573,12 @@ static uint64_t entry_page(const struct tlb_entry *e)
     return e->tag_read & e->tag_write & e->tag_exec;
 }
 
+/* The physical address of va through e, an entry that maps its page. */
+static uint64_t entry_pa(const struct hart *h, const struct tlb_entry *e, uint64_t va)
+{
+    return (uint64_t)((uintptr_t)(va + e->addend) - (uintptr_t)h->m->ram) + h->m->ram_base;
+}
+
 static uint64_t entry_tag(const struct tlb_entry *e, enum access acc)
 {
     return acc == ACCESS_READ ? e->tag_read : acc == ACCESS_WRITE ? e->tag_write : e->tag_exec;
@@ -615,7 +621,7 @@ static bool victim_hit(struct hart *h, int ctx, uint64_t va, enum access acc, ui
         set_tlb_global(h, ctx, va, v->global);
         log_fill(&h->tlb_fills[v->global ? TLB_GLOBAL : TLB_NONGLOBAL], (unsigned)ctx, i);
         *v = out; /* an empty slot leaves an invalid entry, which matches nothing */
-        *pa = (uint64_t)((uintptr_t)(va + e->addend) - (uintptr_t)h->m->ram) + h->m->ram_base;
+        *pa = entry_pa(h, e, va);
         if (h->m->jit)
             h->m->jit->stats.tlb_victim_hits++;
         return true;
@@ -686,7 +692,7 @@ static bool translate(struct hart *h, uint64_t va, enum access acc, int size, ui
         /* -check sends every store here: spare it the walk the TLB did */
         struct tlb_entry *e = tlb_slot(h, ctx, va);
         if ((va & ~0xfffULL) == e->tag_read && h->check_writable[ctx][(va >> 12) & (TLB_SIZE - 1)]) {
-            *pa = (uint64_t)((uintptr_t)(va + e->addend) - (uintptr_t)h->m->ram) + h->m->ram_base;
+            *pa = entry_pa(h, e, va);
             return true;
         }
     }
@@ -821,9 +827,7 @@ static void tlb_flush_range(struct hart *h, uint64_t base, uint64_t mask)
     for (int ctx = TLB_CTX_BARE + 1; ctx < TLB_CTXS; ctx++) {
         for (unsigned k = 0; k < slots; k++) {
             struct tlb_entry *e = &h->tlb[ctx][(first + k) & (TLB_SIZE - 1)];
-            uint64_t page = e->tag_read != TLB_INVALID    ? e->tag_read
-                            : e->tag_write != TLB_INVALID ? e->tag_write
-                                                          : e->tag_exec;
+            uint64_t page = entry_page(e);
             if (page != TLB_INVALID && (page & ~mask) == base)
                 invalidate(e);
         }
