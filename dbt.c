@@ -58,7 +58,7 @@ struct options {
     enum engine engine;
     uint64_t jit_cache_size;
     bool no_traces;
-    bool no_trace_kernel;
+    bool trace_kernel;
     int32_t trace_threshold;
     const char *gdb;        /* -gdb SPEC (-s: tcp::1234) */
     bool gdb_wait;          /* -S */
@@ -561,8 +561,8 @@ static void usage(FILE *out)
         "  -no-traces         translate blocks only (no superblock traces)\n"
         "  -trace-threshold N runs of a loop head before its trace is recorded\n"
         "                     (default %d)\n"
-        "  -no-trace-kernel   S-mode (kernel) code stays in blocks; only user code gets\n"
-        "                     traces (-trace-kernel: both, the default)\n"
+        "  -trace-kernel      S-mode (kernel) code gets traces too (off by default:\n"
+        "                     measured slower on every kernel-heavy workload)\n"
         "  -perfmap           write /tmp/perf-PID.map: host code of each translated block\n"
         "                     named by guest pc and ELF symbol, for perf report\n"
         "  -stats             print instruction counts, speed and JIT statistics at exit\n"
@@ -936,8 +936,7 @@ static void parse_args(int argc, char **argv, struct options *o)
         }
         if (!strcmp(a, "-stats")) { o->stats = true; continue; }
         if (!strcmp(a, "-no-traces")) { o->no_traces = true; continue; }
-        if (!strcmp(a, "-no-trace-kernel")) { o->no_trace_kernel = true; continue; }
-        if (!strcmp(a, "-trace-kernel")) { o->no_trace_kernel = false; continue; }
+        if (!strcmp(a, "-trace-kernel")) { o->trace_kernel = true; continue; }
         if (!strcmp(a, "-no-reboot")) { o->no_reboot = true; continue; }
         if (!strcmp(a, "-perfmap")) { o->perfmap = true; continue; }
         if (!strcmp(a, "-s")) { o->gdb = "tcp::1234"; continue; }
@@ -1097,7 +1096,7 @@ int main(int argc, char **argv)
     if (m.engine != ENGINE_INTERP) {
         jit_create(&m, o.jit_cache_size ? o.jit_cache_size : JIT_CACHE_DEFAULT);
         m.jit->traces = !o.no_traces;
-        m.jit->trace_kernel = !o.no_trace_kernel;
+        m.jit->trace_kernel = o.trace_kernel;
         if (o.trace_threshold)
             m.jit->trace_threshold = o.trace_threshold;
     }

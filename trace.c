@@ -83,16 +83,16 @@ enum trace_abort {
     NUM_ABORTS
 };
 
-/* Kernel code (S-mode) gets traces like user code unless -no-trace-kernel.
- * It once did not: kernel paths are short and branchy, and in 2026-11
- * 1000 fork+exec took 3.07/3.20 s (fastest/median) with kernel traces
- * against 2.85/2.96 without.  Since then traces gained continuations (an
- * if-else's other way, an early return) and probe slots that survive the
- * kernel's page-by-page fences, and bench/count, each run counted alone
- * in one boot, finds kernel traces cheaper on every kernel-heavy workload:
- * host instructions over those of -no-traces, median of runs 2-4, 0.974
- * (3000 x [ -e ]; echo in bash), 0.980 (50 fork+exec), 0.970 (100 $(:)),
- * where user traces alone read 0.980, 0.995, 0.991; the boot 0.972, 0.995. */
+/* Kernel code (S-mode) is left to blocks unless -trace-kernel.  Measured
+ * under -icount, one run at a time, fastest and median of 4-6 rounds:
+ * 1000 fork+exec 3.07/3.20 s with kernel traces, 2.85/2.96 without,
+ * 2.75/2.94 with no traces at all; copying files through tmpfs 1.67/1.68,
+ * 1.58/1.61, 1.57/1.64; the boot 1.17/1.18, 1.10/1.13, 1.12/1.12.  Kernel
+ * paths are short and branchy, and kernel loops are mostly left in their
+ * first iteration (mpihelp_addmul_1, the page-table walks of
+ * unmap_page_range): a trace beside the blocks those side exits still run
+ * only cost more code.  Neither keeping only kernel loop traces nor
+ * cutting kernel paths at 64 instructions won that back. */
 
 /* The candidate heads: an open-addressed set of pa << 4 | flags. */
 struct trace_heads {

@@ -192,7 +192,7 @@ struct jit {
 
     /* Traces (trace.c) */
     bool traces;               /* off with -no-traces, -interp */
-    bool trace_kernel;         /* S-mode code gets traces too (not with -no-trace-kernel) */
+    bool trace_kernel;         /* -trace-kernel: S-mode code gets traces too */
     int32_t trace_threshold;   /* -trace-threshold: runs of a head before recording */
     struct trace_heads *heads; /* the candidate heads: (pa, flags) */
     struct trace_stats *tstats;/* -stats: the counts of traces since freed */

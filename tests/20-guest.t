@@ -7,8 +7,8 @@
 # Every program runs five times: `./dbt -bios none` (the default engine, the
 # JIT), `./dbt -interp -bios none` (the interpreter alone), `./dbt -check
 # -bios none` (both in lockstep), and the JIT and -check again with
-# `-trace-threshold 1` (every loop head a trace at once, S-mode code's as
-# well as U-mode's), one TAP line per run; a failing run's output is passed on as diagnostics.  Nothing is built here: a program whose .elf is
+# `-trace-threshold 1 -trace-kernel` (every loop head a trace at once, S-mode
+# code's too), one TAP line per run; a failing run's output is passed on as diagnostics.  Nothing is built here: a program whose .elf is
 # missing is a failure that says so.
 #
 # Environment:
@@ -62,10 +62,10 @@ for src in "$@"; do
         case $mode in
         emu)     label="$name"; cmd="$DBT_EMU $elf" ;;
         default) label="$name"; cmd="$DBT -bios none $elf" ;;
-        traces1) label="$name (-trace-threshold 1)"
-                 cmd="$DBT -trace-threshold 1 -bios none $elf" ;;
-        check-traces1) label="$name (-check -trace-threshold 1)"
-                 cmd="$DBT -check -trace-threshold 1 -bios none $elf" ;;
+        traces1) label="$name (-trace-threshold 1 -trace-kernel)"
+                 cmd="$DBT -trace-threshold 1 -trace-kernel -bios none $elf" ;;
+        check-traces1) label="$name (-check -trace-threshold 1 -trace-kernel)"
+                 cmd="$DBT -check -trace-threshold 1 -trace-kernel -bios none $elf" ;;
         *)       label="$name ($mode)"; cmd="$DBT $mode -bios none $elf" ;;
         esac
         if [ ! -f "$elf" ]; then

@@ -7,7 +7,7 @@
 # mistranslates addi), naming the instruction; DBT_JIT_MPROTECT=1 runs the
 # W^X fallback (one mapping, mprotect around writes); a trace's accesses on
 # both sides of a page boundary stay out of C; -stats lists the top traces;
-# an S-mode loop becomes a trace too, but not with -no-trace-kernel; a loop trace's
+# an S-mode loop becomes a trace only with -trace-kernel; a loop trace's
 # peeled iteration and its loop share each access site's probe slot; a
 # loop with more registers than fit keeps the one it carries in a host
 # register.  The guest programs are tests/guest/*.elf, built by `make guests`.
@@ -170,7 +170,7 @@ else
     fail "-stats top traces: '$line' (head 0x$head)" "$tmp/top"
 fi
 
-# Kernel code gets traces too, unless -no-trace-kernel: the same loop in S-mode.
+# Kernel code gets traces only with -trace-kernel: the same loop in S-mode.
 loop_elf loop_s "    li      t0, -1
     csrw    pmpaddr0, t0
     li      t0, 0x1f                /* NAPOT, RWX: S-mode may use all */
@@ -190,14 +190,14 @@ $calls
 m_trap:
 $tohost
 $inner"
-loop_stats loop_s s_off -no-trace-kernel
-loop_stats loop_s s_on
+loop_stats loop_s s_off
+loop_stats loop_s s_on -trace-kernel
 if ! grep -q "trace:   0x$head " "$tmp/s_off" && grep -q "^dbt: jit: traces formed  *0$" "$tmp/s_off" &&
    top_trace s_on | grep -q "trace:   0x$head (pa 0x$head) loop, 3 insns: "; then
-    pass "an S-mode loop becomes a trace, but not with -no-trace-kernel"
+    pass "an S-mode loop becomes a trace with -trace-kernel only"
 else
     cat "$tmp/s_off" "$tmp/s_on" >"$tmp/s_both"
-    fail "S-mode traces and -no-trace-kernel (head 0x$head)" "$tmp/s_both"
+    fail "S-mode traces and -trace-kernel (head 0x$head)" "$tmp/s_both"
 fi
 
 # A loop trace's first iteration is translated apart from the loop (peeled);
