@@ -102,14 +102,35 @@ n=$((n + 1))
 if [ $status = 0 ] && [ "$blocks" -ge 40001 ]; then echo "ok $n - in_asm shows all $blocks blocks"
 else echo "not ok $n - status $status, $blocks blocks of 40001 shown"; fi
 
+# ignored_here N: is signal N ignored by this shell (and so by what it
+# starts)?  SIGHUP is, under nohup, and dbt then keeps it ignored.
+ignored_here() {
+    mask=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status)
+    [ -n "$mask" ] && [ $(((0x$mask >> ($1 - 1)) & 1)) = 1 ]
+}
+
 # signal_log SIG: dbt -D, ended by SIG after a second: status 128+N, the log
-# has its tail, stderr says which signal.
+# has its tail, stderr says which signal.  A dbt still running 10 s after
+# the signal is killed (status 137), so the case fails instead of hanging.
 signal_log() {
+    if ignored_here $(($2 - 128)); then
+        for what in "the -D log has its buffered tail" "one line on stderr says so"; do
+            n=$((n + 1))
+            echo "ok $n # skip SIG$1: $what (SIG$1 is ignored here, so in dbt too)"
+        done
+        return
+    fi
     $DBT -bios none -d in_asm -D "$tmp/sig.log" "$tmp/loop.elf" </dev/null >/dev/null \
         2>"$tmp/sig.err" &
     pid=$!
     sleep 1
     kill -"$1" $pid
+    tries=0
+    while kill -0 $pid 2>/dev/null && [ $tries -lt 100 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+    kill -9 $pid 2>/dev/null
     wait $pid
     status=$?
     n=$((n + 1))
