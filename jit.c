@@ -443,7 +443,7 @@ static struct jit_block *find_straddler(struct jit *j, struct hart *h, uint64_t 
                                         uint32_t flags)
 {
     uint64_t pa2;
-    if (!jit_code_pa(h, h->pc + 2, &pa2) || !mmu_ram_ptr(j->m, pa2, 2))
+    if (!mmu_code_pa(h, h->pc + 2, &pa2) || !mmu_ram_ptr(j->m, pa2, 2))
         return NULL; /* the interpreter takes the fault, with its tval */
     struct jit_block *old = hash_find(j, pa, flags);
     if (old && old->pa2 == pa2)
@@ -496,23 +496,13 @@ const uint8_t *jit_translate_prefix(struct hart *h, const struct jit_block *like
     return tmp.code;
 }
 
-bool jit_code_pa(struct hart *h, uint64_t vpc, uint64_t *pa)
-{
-    struct tlb_entry *e = &h->ctlb[(vpc >> 12) & (TLB_SIZE - 1)];
-    if ((vpc & ~0xfffULL) == e->tag_exec) {
-        *pa = (uint64_t)((uintptr_t)(vpc + e->addend) - (uintptr_t)h->m->ram) + h->m->ram_base;
-        return true;
-    }
-    return mmu_translate(h, vpc, ACCESS_EXEC, pa);
-}
-
 struct jit_block *jit_find_block(struct hart *h, bool *fault)
 {
     struct machine *m = h->m;
     struct jit *j = m->jit;
     uint64_t vpc = h->pc, pa;
     *fault = false;
-    if (!jit_code_pa(h, vpc, &pa)) {
+    if (!mmu_code_pa(h, vpc, &pa)) {
         *fault = true;
         return NULL;
     }

@@ -725,6 +725,16 @@ bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
     return translate(h, va, acc, 1, pa);
 }
 
+bool mmu_code_pa(struct hart *h, uint64_t vpc, uint64_t *pa)
+{
+    struct tlb_entry *e = &h->ctlb[(vpc >> 12) & (TLB_SIZE - 1)];
+    if ((vpc & ~0xfffULL) == e->tag_exec) {
+        *pa = entry_pa(h, e, vpc);
+        return true;
+    }
+    return translate(h, vpc, ACCESS_EXEC, 1, pa);
+}
+
 size_t mmu_peek(struct hart *h, uint64_t va, void *buf, size_t len)
 {
     uint64_t cause = h->trap_cause, tval = h->trap_tval;

@@ -290,7 +290,7 @@ static enum rec_state record_step(struct recorder *r)
         return ended(r, END_far);
     }
     uint64_t pa;
-    if (!jit_code_pa(h, h->pc, &pa))
+    if (!mmu_code_pa(h, h->pc, &pa))
         return aborted(r, ABORT_trap); /* the run loop takes the fault */
     const uint8_t *host = mmu_ram_ptr(h->m, pa, 2);
     if (!host || jit_straddles_page(pa, host))
@@ -406,7 +406,7 @@ void trace_hot(struct hart *h)
     struct jit *j = h->m->jit;
     uint32_t flags = cpu_code_flags(h);
     uint64_t pa;
-    if (!jit_code_pa(h, h->pc, &pa))
+    if (!mmu_code_pa(h, h->pc, &pa))
         return; /* the run loop meets the fault itself */
     struct jit_block *head = jit_lookup(j, pa, flags);
     if (!head)

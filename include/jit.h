@@ -258,9 +258,6 @@ void jit_emit_trampolines(struct jit *j, struct x64_buf *b);
 void jit_chain(struct jit *j, struct jit_link *l, struct jit_block *to);
 /* Mark a block dead: out of the hash, links into and out of it undone. */
 void jit_invalidate_block(struct jit *j, struct jit_block *blk);
-/* The physical address of code at vpc, through the fetch TLB when it can;
- * false (the fault recorded in h) when it cannot be fetched. */
-bool jit_code_pa(struct hart *h, uint64_t vpc, uint64_t *pa);
 /* A 32-bit instruction in the last two bytes of a page needs two pages:
  * it gets a block of its own, a straddler (jit_translate_straddler), and
  * no trace holds it. */

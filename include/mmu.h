@@ -36,6 +36,11 @@ bool mmu_phys_write(struct machine *m, uint64_t paddr, int size, uint64_t value)
 /* Translate va for an access; on failure sets h->trap_cause/trap_tval. */
 bool mmu_translate(struct hart *h, uint64_t va, enum access acc, uint64_t *pa)
     __attribute__((warn_unused_result));
+/* The physical address of code at vpc, through the fetch TLB when it can
+ * (the JIT's lookups by pc); false, the fault recorded in h, when it
+ * cannot be fetched. */
+bool mmu_code_pa(struct hart *h, uint64_t vpc, uint64_t *pa)
+    __attribute__((warn_unused_result));
 
 /* The same for an access of size bytes: PMP must grant all of them. */
 bool mmu_translate_sized(struct hart *h, uint64_t va, enum access acc, int size,
