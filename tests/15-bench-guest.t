@@ -12,12 +12,15 @@ from scripttest import check, load_script  # noqa: E402
 
 g = load_script("bench_guest", "bench/guest")
 
-print("1..7")
+print("1..9")
 
 o = g.parse(["--interleave", "--repeat", "3", "--engines", "dbt,notraces", "--only", "fib"])
 check(o["interleave"] and o["repeat"] == 3 and o["engines"] == ["dbt", "notraces"]
       and o["only"] == ["fib"], "--interleave parses with --repeat, --engines, --only", o)
 check(not g.parse(["--engines", "dbt"])["interleave"], "without --interleave, whole rounds")
+o = g.parse(["--interleave", "--repeat", "4", "--fresh", "2"])
+check(o["fresh"] == 2 and g.parse(["--interleave"])["fresh"] == 0,
+      "--fresh K parses; without it one guest per engine throughout", o)
 
 check(g.rotated(["a", "b", "c"], 4) == ["b", "c", "a"], "round 4 of three engines starts with the second")
 
@@ -41,6 +44,14 @@ row = [l for l in text.splitlines() if l.startswith("bash: recursive fib")]
 want = ["0.900", "0.800", "1.10x", "1.10x", "ok"]
 check(row and row[0].split()[-5:] == want and not bad,
       "the table shows the fastest times and the paired ratios", text)
+
+# With --fresh 2 the "first" column is the median over rounds 1 and 3,
+# the rounds that start in a freshly booted guest: 1.10 and 0.89.
+text, bad = g.table(["fib"], results, ["dbt", "notraces"], g.SIZES["full"], "", runs, 2)
+row = [l for l in text.splitlines() if l.startswith("bash: recursive fib")]
+want = ["0.900", "0.800", "1.10x", "0.99x", "ok"]
+check(row and row[0].split()[-5:] == want and "every 2" in text,
+      "with --fresh 2 the first column is the median over rounds 1 and 3", text)
 
 runs["notraces"]["fib"][1] = (None, "FAIL 1")
 check(g.paired_ratio(runs, "notraces", "dbt", "fib", slice(None)) is None,
