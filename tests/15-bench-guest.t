@@ -12,7 +12,7 @@ from scripttest import check, load_script  # noqa: E402
 
 g = load_script("bench_guest", "bench/guest")
 
-print("1..9")
+print("1..10")
 
 o = g.parse(["--interleave", "--repeat", "3", "--engines", "dbt,notraces", "--only", "fib"])
 check(o["interleave"] and o["repeat"] == 3 and o["engines"] == ["dbt", "notraces"]
@@ -41,17 +41,20 @@ for e in runs:
         g.keep_fastest(results[e], {"fib": v})
 text, bad = g.table(["fib"], results, ["dbt", "notraces"], g.SIZES["full"], "", runs)
 row = [l for l in text.splitlines() if l.startswith("bash: recursive fib")]
-want = ["0.900", "0.800", "1.10x", "1.10x", "ok"]
-check(row and row[0].split()[-5:] == want and not bad,
+want = ["0.900", "0.800", "1.10x", "1.10x", "2/3", "ok"]
+check(row and row[0].split()[-6:] == want and not bad,
       "the table shows the fastest times and the paired ratios", text)
 
 # With --fresh 2 the "first" column is the median over rounds 1 and 3,
 # the rounds that start in a freshly booted guest: 1.10 and 0.89.
 text, bad = g.table(["fib"], results, ["dbt", "notraces"], g.SIZES["full"], "", runs, 2)
 row = [l for l in text.splitlines() if l.startswith("bash: recursive fib")]
-want = ["0.900", "0.800", "1.10x", "0.99x", "ok"]
-check(row and row[0].split()[-5:] == want and "every 2" in text,
+want = ["0.900", "0.800", "1.10x", "0.99x", "2/3", "ok"]
+check(row and row[0].split()[-6:] == want and "every 2" in text,
       "with --fresh 2 the first column is the median over rounds 1 and 3", text)
+
+check(g.rounds_won(runs, "notraces", "dbt", "fib") == (2, 3),
+      "won vs: dbt was faster in rounds 1 and 2 of 3")
 
 runs["notraces"]["fib"][1] = (None, "FAIL 1")
 check(g.paired_ratio(runs, "notraces", "dbt", "fib", slice(None)) is None,
