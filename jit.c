@@ -11,8 +11,9 @@
  * code then returns one enum jit_exit_code here.
  *
  * Life of a block:
- *   born    jit_find_block translates it into the scratch buffer, copies it
- *           into the cache and watches its physical page (mmu.c), so any
+ *   born    jit_find_block translates it into two scratch buffers (its main
+ *           path and its out-of-line code), copies each into its region of
+ *           the cache and watches its physical page (mmu.c), so any
  *           store or DMA into that page reaches jit_page_written();
  *   linked  its direct exits to blocks on the same page are patched to jump
  *           straight to them (jit_chain), each link recorded at the target;
@@ -256,6 +257,7 @@ void jit_flush(struct jit *j)
     }
     j->nblocks = 0;
     j->used = j->stubs_end;
+    j->cold_used = j->cold_start;
     memset(j->hash, 0, sizeof *j->hash << HASH_BITS);
     memset(j->page_blocks, 0, (m->ram_size >> 12) * sizeof *j->page_blocks);
     memset(j->page_extra, 0, (m->ram_size >> 12) * sizeof *j->page_extra);
@@ -295,21 +297,77 @@ static size_t page_index(const struct jit *j, uint64_t pa)
     return (size_t)((pa - j->m->ram_base) >> 12);
 }
 
-/* Copy a translated block from the scratch buffer into the cache and give
- * its links their final addresses. */
-static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *b)
+/* -- Main paths and out-of-line code ----------------------------------------------
+ * A translation writes two runs of host code: its main path (the guest
+ * instructions as they run when nothing unusual happens) and its
+ * out-of-line code (TLB misses, side exits, helper fallbacks), which is
+ * most of the bytes: in a boot's first blocks 48 bytes a guest
+ * instruction of 77.  They go to two regions of the cache, main paths
+ * from stubs_end up to cold_start and the rest above it, so the main
+ * paths of blocks that run one after the other lie side by side, and the
+ * host's instruction cache, TLB and op cache hold fewer bytes that never
+ * run.  Each run is written into a scratch buffer of its own, as if it
+ * were already at its place (exec_delta), then copied. */
+#define HOT_FIFTHS 2 /* main paths get two fifths of the cache */
+
+static void regions_init(struct jit *j)
+{
+    size_t room = j->size - j->stubs_end;
+    j->used = j->stubs_end;
+    j->cold_start = j->cold_used = j->stubs_end + (room / 5 * HOT_FIFTHS & ~(size_t)63);
+}
+
+/* Aim b (the main path) and *cold at the scratch buffers, each as if at
+ * its region's next free byte; j->cold tells the translator where the
+ * out-of-line code goes. */
+static void begin_translation(struct jit *j, struct x64_buf *b, struct x64_buf *cold)
+{
+    x64_buf_init(b, j->scratch, j->scratch_size,
+                 (intptr_t)exec_addr(j, j->rw + j->used) - (intptr_t)j->scratch);
+    x64_buf_init(cold, j->cold_scratch, j->scratch_size,
+                 (intptr_t)exec_addr(j, j->rw + j->cold_used) - (intptr_t)j->cold_scratch);
+    j->cold = cold;
+}
+
+/* Does each run fit what is left of its region? */
+static bool translation_fits(const struct jit *j, const struct x64_buf *b,
+                             const struct x64_buf *cold)
+{
+    return (size_t)(b->p - b->start) <= j->cold_start - j->used &&
+           (size_t)(cold->p - cold->start) <= j->size - j->cold_used;
+}
+
+/* Copy one run of host code into the cache at rw offset `at`. */
+static uint8_t *copy_in(struct jit *j, size_t at, const struct x64_buf *b)
 {
     size_t size = (size_t)(b->p - b->start);
-    uint8_t *dst = j->rw + j->used;
-    cache_write_begin(j, dst, size);
-    memcpy(dst, b->start, size);
-    cache_write_end(j, dst, size);
-    intptr_t rebase = dst - b->start;
-    for (int i = 0; i < blk->nlinks; i++)
-        blk->links[i].jmp_field += rebase;
+    uint8_t *dst = j->rw + at;
+    if (size) {
+        cache_write_begin(j, dst, size);
+        memcpy(dst, b->start, size);
+        cache_write_end(j, dst, size);
+    }
+    return dst;
+}
+
+/* Copy a translated block from the scratch buffers into the cache and give
+ * its links their final addresses. */
+static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *b,
+                    const struct x64_buf *cold)
+{
+    j->cold = NULL;
+    size_t size = (size_t)(b->p - b->start), cold_size = (size_t)(cold->p - cold->start);
+    uint8_t *dst = copy_in(j, j->used, b), *cold_dst = copy_in(j, j->cold_used, cold);
+    for (int i = 0; i < blk->nlinks; i++) {
+        uint8_t **f = &blk->links[i].jmp_field;
+        *f += *f >= cold->start && *f < cold->end ? cold_dst - cold->start : dst - b->start;
+    }
     blk->code = exec_addr(j, dst);
     blk->code_size = (uint32_t)size;
+    blk->cold_code = exec_addr(j, cold_dst);
+    blk->cold_size = (uint32_t)cold_size;
     j->used = (j->used + size + 15) & ~(size_t)15;
+    j->cold_used += cold_size;
 }
 
 /* Chain a new block's direct exits to the blocks already there; the
@@ -340,18 +398,23 @@ struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32
         memset(blk, 0, sizeof *blk);
         blk->pa = pa;
         blk->flags = flags;
-        uint8_t *at = j->rw + j->used;
-        struct x64_buf b;
-        x64_buf_init(&b, j->scratch, j->scratch_size, (intptr_t)exec_addr(j, at) - (intptr_t)j->scratch);
-        if (!emit(j, blk, &b, arg) || b.overflow)
+        struct x64_buf b, cold;
+        begin_translation(j, &b, &cold);
+        if (!emit(j, blk, &b, arg) || b.overflow || cold.overflow) {
+            j->cold = NULL;
             return NULL; /* cannot happen with SCRATCH_SIZE; the interpreter steps */
-        if ((size_t)(b.p - b.start) > j->size - j->used) {
+        }
+        if (!translation_fits(j, &b, &cold)) {
+            j->cold = NULL;
             jit_flush(j); /* full: the addresses baked in are void, translate again */
             continue;
         }
-        install(j, blk, &b);
-        if (j->m->perfmap)
+        install(j, blk, &b, &cold);
+        if (j->m->perfmap) {
             perfmap_block(j->m, blk->code, blk->code_size, vpc, pa, blk->trace != NULL);
+            if (blk->cold_size)
+                perfmap_block(j->m, blk->cold_code, blk->cold_size, vpc, pa, blk->trace != NULL);
+        }
         j->nblocks++;
         blk->valid = true;
         size_t hb = hash_of(pa, flags);
@@ -384,6 +447,7 @@ static bool emit_block(struct jit *j, struct jit_block *blk, struct x64_buf *b, 
     /* it jumps back to its own start, a head it has only now found: again,
      * counting (and with -d out_asm, logged twice) */
     b->p = b->start;
+    j->cold->p = j->cold->start;
     blk->nlinks = 0;
     blk->counted = true;
     return jit_translate(j, blk, src->guest, src->vpc, b);
@@ -482,17 +546,17 @@ const uint8_t *jit_translate_prefix(struct hart *h, const struct jit_block *like
     tmp.flags = cpu_code_flags(h);
     tmp.trace = like->trace;
     tmp.pa2 = like->pa2;
-    struct x64_buf b;
-    x64_buf_init(&b, j->scratch, j->scratch_size,
-                 (intptr_t)exec_addr(j, j->rw + j->used) - (intptr_t)j->scratch);
+    struct x64_buf b, cold;
+    begin_translation(j, &b, &cold);
     j->max_insns = max;
     bool ok = tmp.trace ? jit_translate_trace(j, &tmp, &b)
               : tmp.pa2 ? jit_translate_straddler(j, &tmp, jit_straddler_bits(j, pa, tmp.pa2), h->pc, &b)
                         : jit_translate(j, &tmp, host, h->pc, &b);
     j->max_insns = 0;
-    if (!ok || (size_t)(b.p - b.start) > j->size - j->used)
+    j->cold = NULL;
+    if (!ok || !translation_fits(j, &b, &cold))
         return NULL;
-    install(j, &tmp, &b);
+    install(j, &tmp, &b, &cold);
     return tmp.code;
 }
 
@@ -741,7 +805,9 @@ void jit_create(struct machine *m, uint64_t size)
     j->page_extra = calloc(m->ram_size >> 12, sizeof *j->page_extra);
     j->scratch_size = SCRATCH_SIZE;
     j->scratch = malloc(j->scratch_size);
-    if (!j->blocks || !j->hash || !j->page_blocks || !j->page_extra || !j->scratch)
+    j->cold_scratch = malloc(j->scratch_size);
+    if (!j->blocks || !j->hash || !j->page_blocks || !j->page_extra || !j->scratch ||
+        !j->cold_scratch)
         die_jit("out of memory");
     j->have_fma = host_has_fma() && !getenv("DBT_NO_FMA");
     const char *bug = getenv("DBT_JIT_SELFTEST_BUG");
@@ -768,7 +834,8 @@ void jit_create(struct machine *m, uint64_t size)
     cache_write_begin(j, j->rw, n);
     memcpy(j->rw, b.start, n);
     cache_write_end(j, j->rw, n);
-    j->stubs_end = j->used = (n + 63) & ~(size_t)63;
+    j->stubs_end = (n + 63) & ~(size_t)63;
+    regions_init(j);
     if (m->perfmap)
         perfmap_stub(m, exec_addr(j, j->rw), n, "dbt: trampolines (enter, exits, second probe)");
 }
@@ -795,8 +862,13 @@ void jit_print_stats(struct jit *j, FILE *out)
     JIT_STATS(X)
 #undef X
     trace_print_stats(j, out);
-    fprintf(out, "dbt: jit: %-44s %zu of %zu KiB%s\n", "code cache used", j->used >> 10,
-            j->size >> 10, j->wx_toggle ? " (W^X by mprotect)" : " (W^X, two mappings)");
+    fprintf(out, "dbt: jit: %-44s %zu of %zu KiB%s\n", "code cache used",
+            (j->used + j->cold_used - j->cold_start) >> 10, j->size >> 10,
+            j->wx_toggle ? " (W^X by mprotect)" : " (W^X, two mappings)");
+    fprintf(out, "dbt: jit: %-44s %zu of %zu KiB\n", "code cache used: main paths",
+            (j->used - j->stubs_end) >> 10, (j->cold_start - j->stubs_end) >> 10);
+    fprintf(out, "dbt: jit: %-44s %zu of %zu KiB\n", "code cache used: out of line",
+            (j->cold_used - j->cold_start) >> 10, (j->size - j->cold_start) >> 10);
     uint64_t probes[NUM_PROBES] = {0};
     for (int i = 0; i < m->nharts; i++)
         for (int k = 0; k < NUM_PROBES; k++)

@@ -248,7 +248,9 @@ struct cont {
 struct tr {
     struct jit *j;
     struct jit_block *blk;
-    struct x64_buf *b;
+    struct x64_buf *b;     /* where code goes now: hot, then (stubs) cold */
+    struct x64_buf *hot;   /* the main path */
+    struct x64_buf *cold;  /* out-of-line code (jit.c: another region), or NULL */
     const struct trace_info *ti; /* translating a trace, else NULL */
     uint32_t flags;        /* code flags */
     struct sync s;         /* the body's bookkeeping */
@@ -340,6 +342,21 @@ static void trace_count(struct tr *t, size_t offset, uint32_t n)
     uintptr_t counter = (uintptr_t)&t->ti->stats + offset;
     x64_mov_ri(t->b, RAX, (uint64_t)counter);
     x64_alu_mi(t->b, true, ALU_ADD, x64_at(RAX, 0), (int32_t)n);
+}
+
+/* The address code written at p (in the main path's buffer or the
+ * out-of-line one) will run from. */
+static const uint8_t *exec_of(const struct tr *t, const uint8_t *p)
+{
+    bool cold = t->cold && !(p >= t->hot->start && p <= t->hot->end) &&
+                p >= t->cold->start && p <= t->cold->end;
+    return p + (cold ? t->cold : t->hot)->exec_delta;
+}
+
+/* Point the rel32 field f (either buffer) at the current position of t->b. */
+static void patch_to_here(struct tr *t, uint8_t *f)
+{
+    x64_patch_rel32_at(f, (uintptr_t)exec_of(t, f), (uintptr_t)exec_of(t, x64_here(t->b)));
 }
 
 /* Leave the block with h->pc and instret at instruction (off, idx). */
@@ -802,7 +819,7 @@ static void emit_back_edge(struct tr *t, struct sync s, const struct regcache *r
 {
     emit_reconcile(t, rc, &t->head_rc, &t->fc, &t->head_fc);
     emit_iteration_end(t, &s, count);
-    x64_jcc_to(t->b, CC_B, t->loop_head + t->b->exec_delta);
+    x64_jcc_to(t->b, CC_B, exec_of(t, t->loop_head));
     emit_budget_exit(t, &t->head_rc, &t->head_fc);
 }
 
@@ -1583,7 +1600,7 @@ static void emit_refill_stub(struct tr *t, const struct stub *st)
         x64_mov_mi(b, 1, HART(jit_lslots_filled), 1);
         x64_alu_rr(b, true, ALU_ADD, RSI, RAX);
     }
-    x64_jmp_to(b, st->resume + b->exec_delta);
+    x64_jmp_to(b, exec_of(t, st->resume));
 }
 
 /* A memory access's slow path: from the probe's jne, or from its refill. */
@@ -1722,7 +1739,7 @@ static void emit_memory_stub(struct tr *t, const struct stub *st)
     x64_alu_ri(b, false, ALU_CMP, RAX, HELPER_OK);
     uint8_t *not_ok = x64_jcc_rel32(b, CC_NE);
     emit_reload(t, &st->after);
-    x64_jmp_to(b, st->resume + b->exec_delta);
+    x64_jmp_to(b, exec_of(t, st->resume));
     x64_patch_rel32(not_ok, x64_here(b));
     uint8_t *leave = x64_jcc_rel32(b, CC_A);
     emit_trap_exit(t, st->at, st->off, st->idx);
@@ -2104,7 +2121,7 @@ static void emit_fp_stub(struct tr *t, const struct stub *st)
         /* mov rax, canonical NaN ; movq xmm0, rax ; jmp back */
         x64_mov_ri(b, RAX, st->info ? CANONICAL_NAN_S : CANONICAL_NAN_D);
         x64_movq_xr(b, st->rs2, RAX);
-        x64_jmp_to(b, st->resume + b->exec_delta);
+        x64_jmp_to(b, exec_of(t, st->resume));
         return;
     }
     /* the fallback: fpu.c does the whole instruction (it never needs the pc
@@ -2116,7 +2133,7 @@ static void emit_fp_stub(struct tr *t, const struct stub *st)
     x64_test_rr(b, false, RAX, RAX);
     uint8_t *trap = x64_jcc_rel32(b, CC_E);
     emit_reload(t, &st->after);
-    x64_jmp_to(b, st->resume + b->exec_delta);
+    x64_jmp_to(b, exec_of(t, st->resume));
     x64_patch_rel32(trap, x64_here(b));
     emit_trap_exit(t, st->at, st->off, st->idx);
 }
@@ -2496,7 +2513,7 @@ static void emit_join(struct tr *t, const struct cont *c)
         x64_alu_ri(t->b, true, ALU_ADD, R13, instret);
     trace_count(t, offsetof(struct trace_stats, insns), (uint32_t)((int32_t)t->idx - (int32_t)c->join_idx));
     sync_pc(t, &t->s, c->join_s.pc_off);
-    x64_jmp_to(t->b, c->join_at + t->b->exec_delta);
+    x64_jmp_to(t->b, exec_of(t, c->join_at));
 }
 
 static bool cont_room(const struct tr *t, const struct cont *c);
@@ -2599,7 +2616,7 @@ static bool emit_to_cont(struct tr *t, struct sync s, const struct regcache *rc,
         return true;
     }
     x64_alu_rm(t->b, true, ALU_CMP, R13, HART(insn_limit));
-    x64_jcc_to(t->b, CC_B, c->label + t->b->exec_delta);
+    x64_jcc_to(t->b, CC_B, exec_of(t, c->label));
     emit_budget_exit(t, &t->head_rc, &t->head_fc);
     return true;
 }
@@ -2640,12 +2657,17 @@ static void emit_hot_exit(struct tr *t)
     x64_jmp_to(t->b, t->j->exit_hot);
 }
 
+/* The stubs (and a loop trace's continuations, which start in side exits)
+ * go out of line: to t->cold when jit.c gave one (see jit.c, "Main paths
+ * and out-of-line code"), else after the main path. */
 static void emit_stubs(struct tr *t)
 {
     uint8_t *loop_head = t->loop_head;
+    if (t->cold)
+        t->b = t->cold;
     for (int i = 0; i < t->nstubs; i++) {
         const struct stub *st = &t->stubs[i];
-        x64_patch_rel32(st->from, x64_here(t->b));
+        patch_to_here(t, st->from);
         /* the first iteration's exits leave: the loop is entered only by
          * finishing that iteration (see jit_translate_trace) */
         t->loop_head = st->peeled ? NULL : loop_head;
@@ -2661,10 +2683,18 @@ static void emit_stubs(struct tr *t)
         }
     }
     t->loop_head = loop_head;
+    t->b = t->hot;
 }
 
-/* -d out_asm: a translation's host code, disassembled by one objdump (one
- * per part of it made a boot's log take minutes): its lines, each
+/* Did the main path and its out-of-line code fit their buffers? */
+static bool fitted(const struct tr *t)
+{
+    return !t->hot->overflow && !(t->cold && t->cold->overflow);
+}
+
+/* -d out_asm: a translation's host code, disassembled by one objdump for
+ * its main path and one for its out-of-line code (one per part of it made
+ * a boot's log take minutes): its lines, each
  * "    0xADDR:  instruction", with their addresses.  None when the host
  * has no objdump. */
 struct listing {
@@ -2693,9 +2723,10 @@ static void listing_add(struct listing *l, uint64_t addr, const char *line)
     }
 }
 
-static void disassemble(const struct tr *t, struct listing *l)
+/* Disassemble n bytes at p, which run from exec, into l. */
+static void disassemble_run(const struct tr *t, struct listing *l, const uint8_t *p, size_t n,
+                            const uint8_t *exec)
 {
-    const uint8_t *lo = t->b->start, *hi = t->b->p;
     /* mkstemp: O_EXCL, 0600, a random name; unlinked at once, objdump reads
      * it through /dev/fd, so not even SIGKILL leaves it behind. */
     char path[] = "/tmp/dbt-out-asm-XXXXXX";
@@ -2703,21 +2734,31 @@ static void disassemble(const struct tr *t, struct listing *l)
     if (fd < 0)
         return;
     unlink(path);
-    if (hi > lo && pwrite(fd, lo, (size_t)(hi - lo), 0) == hi - lo) {
+    if (n && pwrite(fd, p, n, 0) == (ssize_t)n) {
         char cmd[256];
         snprintf(cmd, sizeof cmd,
                  "objdump -D -b binary -mi386:x86-64 --adjust-vma=%#llx /dev/fd/%d 2>/dev/null | "
                  "sed -n 's/^ *\\([0-9a-f]*\\):\\t[0-9a-f ]*\\t/    0x\\1:  /p'",
-                 (unsigned long long)(uintptr_t)(lo + t->b->exec_delta), fd);
+                 (unsigned long long)(uintptr_t)exec, fd);
         fflush(t->j->m->logf);
-        FILE *p = popen(cmd, "r");
+        FILE *f = popen(cmd, "r");
         char line[256];
-        while (p && fgets(line, sizeof line, p))
+        while (f && fgets(line, sizeof line, f))
             listing_add(l, strtoull(line + 6, NULL, 16), line);
-        if (p)
-            pclose(p);
+        if (f)
+            pclose(f);
     }
     close(fd);
+}
+
+/* The main path, then the out-of-line code (each with the addresses it
+ * runs at, so jumps between them show their real targets). */
+static void disassemble(const struct tr *t, struct listing *l)
+{
+    const struct x64_buf *hot = t->hot, *cold = t->cold;
+    disassemble_run(t, l, hot->start, (size_t)(hot->p - hot->start), exec_of(t, hot->start));
+    if (cold)
+        disassemble_run(t, l, cold->start, (size_t)(cold->p - cold->start), exec_of(t, cold->start));
 }
 
 static void listing_free(struct listing *l)
@@ -2736,8 +2777,8 @@ static void log_host_code(FILE *log, const struct listing *l, const struct tr *t
         fprintf(log, "    (%zu bytes)\n", (size_t)(hi > lo ? hi - lo : 0));
         return;
     }
-    uint64_t from = (uint64_t)(uintptr_t)(lo + t->b->exec_delta);
-    uint64_t to = (uint64_t)(uintptr_t)(hi + t->b->exec_delta);
+    uint64_t from = (uint64_t)(uintptr_t)exec_of(t, lo);
+    uint64_t to = (uint64_t)(uintptr_t)exec_of(t, hi);
     for (size_t i = 0; i < l->n; i++)
         if (l->addr[i] >= from && l->addr[i] < to)
             fputs(l->line[i], log);
@@ -2752,10 +2793,14 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
     FILE *log = m->logf;
     const char *kind = t->ti ? (t->ti->loop ? "trace (loop)" : "trace")
                        : t->blk->pa2 ? "block (straddling two pages)" : "block";
-    fprintf(log, "----------------\nOUT: %s pa 0x%llx va 0x%llx, %d guest instructions, %zu host bytes at %p\n",
+    size_t cold_size = t->cold ? (size_t)(t->cold->p - t->cold->start) : 0;
+    fprintf(log, "----------------\nOUT: %s pa 0x%llx va 0x%llx, %d guest instructions, %zu host bytes at %p",
             kind, (unsigned long long)t->blk->pa, (unsigned long long)vpc,
             t->loop_log ? t->loop_log : n,
-            (size_t)(t->b->p - t->b->start), (void *)(t->b->start + t->b->exec_delta));
+            (size_t)(t->hot->p - t->hot->start) + cold_size, (const void *)exec_of(t, t->hot->start));
+    if (cold_size)
+        fprintf(log, " (%zu of them out of line at %p)", cold_size, (const void *)exec_of(t, t->cold->start));
+    fputc('\n', log);
     struct listing l = {0};
     disassemble(t, &l);
     fprintf(log, "  -- prologue: the budget check%s\n",
@@ -2778,14 +2823,20 @@ static void log_out_asm(struct tr *t, uint64_t vpc, int n)
         log_host_code(log, &l, t, t->insn_start[i], hi);
     }
     /* what follows the body, continuations (in the order emitted) among it */
-    const uint8_t *at = t->insn_start[n];
+    const uint8_t *at = t->insn_start[n], *end = t->hot->p;
+    if (t->cold) { /* the out-of-line code: its own region of the cache */
+        if (end > at)
+            log_host_code(log, &l, t, at, end);
+        at = t->cold->start;
+        end = t->cold->p;
+    }
     for (;;) {
         const struct cont *next = NULL;
         for (int i = 0; i < t->nconts; i++)
             if (t->conts[i].label && t->conts[i].label >= at && (!next || t->conts[i].label < next->label))
                 next = &t->conts[i];
         fprintf(log, "  -- exits and slow paths\n");
-        log_host_code(log, &l, t, at, next ? next->label : t->b->p);
+        log_host_code(log, &l, t, at, next ? next->label : end);
         if (!next)
             break;
         fprintf(log, "  -- continuation at 0x%016llx (%d guest instructions, from a side exit; "
@@ -2847,7 +2898,8 @@ static struct tr *tr_begin(struct jit *j, struct jit_block *blk, struct x64_buf 
     memset(t, 0, offsetof(struct tr, conts));
     t->j = j;
     t->blk = blk;
-    t->b = b;
+    t->b = t->hot = b;
+    t->cold = j->cold;
     t->flags = blk->flags;
     t->stats = j->m->stats;
     t->pa_base = blk->pa;
@@ -2942,9 +2994,9 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     emit_stubs(t);
     blk->ninsns = (uint16_t)n;
     blk->guest_bytes = (uint16_t)t->off;
-    if ((j->m->log & LOG_OUT_ASM) && !b->overflow)
+    if ((j->m->log & LOG_OUT_ASM) && fitted(t))
         log_out_asm(t, vpc, n);
-    return !b->overflow;
+    return fitted(t);
 }
 
 /* -- Traces -----------------------------------------------------------------------
@@ -3042,9 +3094,9 @@ bool jit_translate_straddler(struct jit *j, struct jit_block *blk, uint32_t raw,
     emit_stubs(t);
     blk->ninsns = 1;
     blk->guest_bytes = 0; /* not one run of bytes: see jit_straddler_bits */
-    if ((j->m->log & LOG_OUT_ASM) && !b->overflow)
+    if ((j->m->log & LOG_OUT_ASM) && fitted(t))
         log_out_asm(t, vpc, 1);
-    return !b->overflow;
+    return fitted(t);
 }
 
 /* Does an FP instruction write an integer register (its rd)? */
@@ -3378,9 +3430,9 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
     blk->ninsns = (uint16_t)n;
     blk->guest_bytes = 0;
     j->stats.translated_insns += (uint64_t)n;
-    if ((j->m->log & LOG_OUT_ASM) && !b->overflow)
+    if ((j->m->log & LOG_OUT_ASM) && fitted(t))
         log_out_asm(t, ti->head_vpc, t->nlog);
-    return !b->overflow && n > 0;
+    return fitted(t) && n > 0;
 }
 
 /* -- Trampolines ---------------------------------------------------------------- */

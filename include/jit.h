@@ -78,7 +78,9 @@ struct jit_block {
     uint16_t ninsns;           /* guest instructions */
     uint16_t guest_bytes;
     uint8_t *code;             /* exec address of the entry */
-    uint32_t code_size;
+    uint32_t code_size;        /* its main path, from code on */
+    uint8_t *cold_code;        /* exec address of its out-of-line code (stubs) */
+    uint32_t cold_size;
     bool valid;
     bool counted;              /* a candidate trace head: its prologue counts */
     uint8_t trace_tries;       /* traces recorded from here that failed or died */
@@ -174,7 +176,8 @@ struct jit {
     uint8_t *rw;               /* the cache, writable view */
     intptr_t exec_delta;       /* exec address = rw address + exec_delta */
     bool wx_toggle;            /* no second mapping: mprotect around writes */
-    size_t size, used;
+    size_t size, used;         /* main paths: [stubs_end, cold_start) */
+    size_t cold_start, cold_used; /* out-of-line code: [cold_start, size) */
     uint8_t *enter;            /* exec: jit_enter(h, code) trampoline */
     uint8_t *epilogue;         /* exec: return eax to jit_run */
     uint8_t *probe_second;     /* exec: a jump cache probe's second try */
@@ -198,8 +201,11 @@ struct jit {
     struct trace_stats *tstats;/* -stats: the counts of traces since freed */
     unsigned next_lslot[2];    /* the probe slot the next load / store site takes */
 
-    uint8_t *scratch;          /* translation buffer */
+    uint8_t *scratch;          /* translation buffer: main paths */
+    uint8_t *cold_scratch;     /* translation buffer: out-of-line code */
     size_t scratch_size;
+    struct x64_buf *cold;      /* during a translation: where its out-of-line
+                                  code goes (jit_x64.c), else NULL */
     bool have_fma;             /* host has FMA3 (cpuid) */
     int max_insns;             /* -check's bisection: shorter blocks, else 0 */
     enum { SELFTEST_NONE, SELFTEST_ALL, SELFTEST_TRACES } selftest_bug;
