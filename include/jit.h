@@ -79,7 +79,7 @@ struct jit_block {
     uint16_t guest_bytes;
     uint8_t *code;             /* exec address of the entry */
     uint32_t code_size;        /* its main path, from code on */
-    uint8_t *cold_code;        /* exec address of its out-of-line code (stubs) */
+    uint8_t *cold_code;        /* exec address of its slow paths (jit.c) */
     uint32_t cold_size;
     bool valid;
     bool counted;              /* a candidate trace head: its prologue counts */
