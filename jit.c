@@ -358,7 +358,6 @@ static uint8_t *copy_in(struct jit *j, size_t at, const struct x64_buf *b)
 static void install(struct jit *j, struct jit_block *blk, const struct x64_buf *b,
                     const struct x64_buf *cold)
 {
-    j->cold = NULL;
     size_t size = (size_t)(b->p - b->start), cold_size = (size_t)(cold->p - cold->start);
     uint8_t *dst = copy_in(j, j->used, b), *cold_dst = copy_in(j, j->cold_used, cold);
     for (int i = 0; i < blk->nlinks; i++) {
@@ -403,12 +402,11 @@ struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32
         blk->flags = flags;
         struct x64_buf b, cold;
         begin_translation(j, &b, &cold);
-        if (!emit(j, blk, &b, arg) || b.overflow || cold.overflow) {
-            j->cold = NULL;
+        bool emitted = emit(j, blk, &b, arg);
+        j->cold = NULL;
+        if (!emitted || b.overflow || cold.overflow)
             return NULL; /* cannot happen with SCRATCH_SIZE; the interpreter steps */
-        }
         if (!translation_fits(j, &b, &cold)) {
-            j->cold = NULL;
             jit_flush(j); /* full: the addresses baked in are void, translate again */
             continue;
         }

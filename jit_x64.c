@@ -248,7 +248,7 @@ struct cont {
 struct tr {
     struct jit *j;
     struct jit_block *blk;
-    struct x64_buf *b;     /* where code goes now: hot, then (stubs) cold */
+    struct x64_buf *b;     /* where code goes now: hot, or for a slow path's stub cold */
     struct x64_buf *hot;   /* the main path */
     struct x64_buf *cold;  /* out-of-line code (jit.c: another region), or NULL */
     const struct trace_info *ti; /* translating a trace, else NULL */
