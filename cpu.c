@@ -1083,6 +1083,8 @@ void cpu_log_block_start(struct hart *h)
 {
     struct machine *m = h->m;
     log_check(m);
+    if (!log_wants_pc(m, h->pc))
+        return;
     if ((m->log & LOG_IN_ASM) && first_time_seen(h, h->pc))
         log_in_asm(h);
     if (m->log & LOG_EXEC)

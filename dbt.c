@@ -53,6 +53,8 @@ struct options {
     int nnamed;
     bool snapshot;
     unsigned log;
+    struct pc_range dfilter[MAX_DFILTER]; /* -dfilter */
+    int ndfilter;
     bool icount, icount_sleep, stats, perfmap;
     int icount_shift;
     enum engine engine;
@@ -543,6 +545,9 @@ static void usage(FILE *out)
         "                     mmu (walks, TLB fills, sfence.vma, satp); cpu (registers\n"
         "                     at each block start; runs the interpreter, not the JIT);\n"
         "                     syscall (Linux system calls, strace-style); sbi\n"
+        "  -dfilter RANGE[,RANGE...]  in_asm, out_asm, exec and cpu log only blocks\n"
+        "                     and traces starting in a range: 0x1000..0x1fff, or\n"
+        "                     0x1000+0x100 (from), 0x1000-0x100 (up to), 0x1000\n"
         "  -D FILE            write the log to FILE instead of stderr (at most 1 GiB,\n"
         "                     or DBT_LOG_MAX bytes)\n"
         "  -icount [shift=N][,sleep=on|off]\n"
@@ -736,6 +741,45 @@ static unsigned parse_log(const char *s)
     }
     free(copy);
     return mask;
+}
+
+/* -dfilter RANGE[,RANGE...], as QEMU reads them: A..B (A to B, both
+ * included), A+N (N bytes from A) or A-N (N bytes up to and including A);
+ * also a bare A, the block or trace starting there. */
+static void parse_dfilter(const char *s, struct options *o)
+{
+    char *copy = strdup(s), *save = NULL;
+    if (!copy)
+        die("out of memory");
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (o->ndfilter == MAX_DFILTER)
+            die("-dfilter %s: at most %d ranges", s, MAX_DFILTER);
+        char *end;
+        errno = 0;
+        uint64_t a = strtoull(t, &end, 0), b;
+        bool ok = end != t && errno == 0;
+        if (ok && !strncmp(end, "..", 2)) {
+            char *rest = end + 2;
+            b = strtoull(rest, &end, 0);
+            ok = end != rest && errno == 0 && b >= a;
+        } else if (ok && (*end == '+' || *end == '-')) {
+            char op = *end, *rest = end + 1;
+            uint64_t len = strtoull(rest, &end, 0);
+            ok = end != rest && errno == 0 && len > 0 &&
+                 (op == '+' ? a + (len - 1) >= a : a >= len - 1);
+            if (op == '+')
+                b = a + (len - 1);
+            else
+                b = a, a = a - (len - 1);
+        } else {
+            b = a; /* one address: the block or trace that starts there */
+        }
+        if (!ok || *end)
+            die("-dfilter %s: '%s' is not a range (say 0x1000..0x1fff, 0x1000+0x100 or 0x1000-0x100)",
+                s, t);
+        o->dfilter[o->ndfilter++] = (struct pc_range){a, b};
+    }
+    free(copy);
 }
 
 /* -drive file=IMG[,format=raw][,if=virtio|none][,id=ID][,readonly=on|off]
@@ -944,7 +988,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 
         /* Options with an argument. */
         static const char *const with_arg[] = {"-kernel", "-initrd", "-append", "-bios", "-m",
-                                               "-smp", "-drive", "-d", "-D", "-dumpdtb",
+                                               "-smp", "-drive", "-d", "-D", "-dfilter", "-dumpdtb",
                                                "-M", "-machine", "-jit-cache", "-action",
                                                "-device", "-trace-threshold", "-record",
                                                "-replay", "-gdb", "-monitor", NULL};
@@ -965,6 +1009,7 @@ static void parse_args(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "-device")) parse_device(v, o);
         else if (!strcmp(a, "-d")) o->log = parse_log(v);
         else if (!strcmp(a, "-D")) o->logfile = v;
+        else if (!strcmp(a, "-dfilter")) parse_dfilter(v, o);
         else if (!strcmp(a, "-dumpdtb")) o->dumpdtb = v;
         else if (!strcmp(a, "-action")) parse_action(v, o);
         else if (!strcmp(a, "-trace-threshold")) {
@@ -1063,6 +1108,8 @@ int main(int argc, char **argv)
     if (o.logfile)
         m.logf = open_log(o.logfile);
     m.log = o.log;
+    memcpy(m.dfilter, o.dfilter, sizeof m.dfilter);
+    m.ndfilter = o.ndfilter;
     m.icount = o.icount;
     m.icount_shift = o.icount_shift;
     m.icount_sleep = o.icount_sleep;

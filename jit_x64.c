@@ -3001,7 +3001,7 @@ bool jit_translate(struct jit *j, struct jit_block *blk, const uint8_t *guest,
     emit_stubs(t);
     blk->ninsns = (uint16_t)n;
     blk->guest_bytes = (uint16_t)t->off;
-    if ((j->m->log & LOG_OUT_ASM) && fitted(t))
+    if ((j->m->log & LOG_OUT_ASM) && fitted(t) && log_wants_pc(j->m, vpc))
         log_out_asm(t, vpc, n);
     return fitted(t);
 }
@@ -3101,7 +3101,7 @@ bool jit_translate_straddler(struct jit *j, struct jit_block *blk, uint32_t raw,
     emit_stubs(t);
     blk->ninsns = 1;
     blk->guest_bytes = 0; /* not one run of bytes: see jit_straddler_bits */
-    if ((j->m->log & LOG_OUT_ASM) && fitted(t))
+    if ((j->m->log & LOG_OUT_ASM) && fitted(t) && log_wants_pc(j->m, vpc))
         log_out_asm(t, vpc, 1);
     return fitted(t);
 }
@@ -3437,7 +3437,7 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
     blk->ninsns = (uint16_t)n;
     blk->guest_bytes = 0;
     j->stats.translated_insns += (uint64_t)n;
-    if ((j->m->log & LOG_OUT_ASM) && fitted(t))
+    if ((j->m->log & LOG_OUT_ASM) && fitted(t) && log_wants_pc(j->m, ti->head_vpc))
         log_out_asm(t, ti->head_vpc, t->nlog);
     return fitted(t) && n > 0;
 }

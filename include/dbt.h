@@ -28,6 +28,13 @@ enum log_mask {
     LOG_CPU = 1 << 7,     /* registers at each block start (interpreter) */
 };
 
+/* -dfilter: the logs of in_asm, out_asm, exec and cpu show only blocks and
+ * traces that start in one of these ranges of guest pcs (inclusive). */
+#define MAX_DFILTER 16
+struct pc_range {
+    uint64_t lo, hi;
+};
+
 struct devices; /* devices.h */
 struct gdbstub; /* gdbstub.h */
 struct monitor; /* monitor.h */
@@ -113,6 +120,8 @@ struct machine {
 
     unsigned log;      /* enum log_mask */
     FILE *logf;        /* stderr or -D FILE */
+    struct pc_range dfilter[MAX_DFILTER]; /* -dfilter; none: log every pc */
+    int ndfilter;
     uint64_t *seen_blocks; /* -d in_asm: block starts already shown */
     size_t seen_capacity, seen_count;
     struct syscall_log *syscalls; /* -d syscall: calls under way */
@@ -151,5 +160,16 @@ void machine_reset(struct machine *m);
 /* The guest is beyond help (kernel panic, a hart stuck in a trap loop):
  * print "dbt: <what>" once, then act as -action panic= says. */
 void machine_guest_panic(struct machine *m, const char *what);
+
+/* -dfilter: does the block or trace starting at pc go into the logs? */
+static inline bool log_wants_pc(const struct machine *m, uint64_t pc)
+{
+    if (m->ndfilter == 0)
+        return true;
+    for (int i = 0; i < m->ndfilter; i++)
+        if (pc >= m->dfilter[i].lo && pc <= m->dfilter[i].hi)
+            return true;
+    return false;
+}
 
 #endif

@@ -49,7 +49,7 @@ printf '    .text\n    .globl _start\n_start:\n    li a0, 1\n1:  addi a0, a0, 1\
     >"$tmp/loop.S"
 rv_link "$tmp/loop.S" "$tmp/loop.elf"
 
-echo "1..22"
+echo "1..27"
 n=0
 check() { # check DESCRIPTION PATTERN FILE
     n=$((n + 1))
@@ -82,6 +82,32 @@ n=$((n + 1))
 if [ $status = 2 ] && grep -q '^dbt: -d bogus: unknown log item' "$tmp/err3"; then
     echo "ok $n - an unknown log item is a clear error"
 else echo "not ok $n - status $status: $(cat "$tmp/err3")"; fi
+
+# -dfilter: one block of the handler alone (0x8000002c, after its csrr),
+# by each of QEMU's three spellings of a range
+for range in 0x8000002c..0x8000002f 0x8000002c+4 0x8000002f-4; do
+    timeout 20 $DBT -bios none -d in_asm,exec -dfilter $range -D "$tmp/filtered" "$tmp/t.elf" \
+        >/dev/null 2>&1
+    n=$((n + 1))
+    if grep -q '^exec: hart 0 pc 0x8000002c priv M$' "$tmp/filtered" &&
+       grep -q '^0x000000008000002c: ' "$tmp/filtered" &&
+       ! grep '^exec:' "$tmp/filtered" | grep -vq ' pc 0x8000002c ' &&
+       [ "$(grep -c '^IN:' "$tmp/filtered")" = 1 ]; then
+        echo "ok $n - -dfilter $range logs the block at 0x8000002c and no other"
+    else echo "not ok $n - -dfilter $range:"; sed 's/^/# /' "$tmp/filtered" | head -20; fi
+done
+timeout 20 $DBT -bios none -d out_asm -dfilter 0x8000002c+4 -D "$tmp/out_filtered" "$tmp/t.elf" \
+    >/dev/null 2>&1
+n=$((n + 1))
+if [ "$(grep '^OUT:' "$tmp/out_filtered" | sed 's/,.*//' | sort -u)" = "OUT: block pa 0x8000002c va 0x8000002c" ]; then
+    echo "ok $n - -dfilter keeps out_asm to the blocks in its range"
+else echo "not ok $n - out_asm blocks: $(grep '^OUT:' "$tmp/out_filtered" | head -5)"; fi
+timeout 20 $DBT -bios none -d in_asm -dfilter 0x80000030..0x80000010 "$tmp/t.elf" >/dev/null 2>"$tmp/err4"
+status=$?
+n=$((n + 1))
+if [ $status = 2 ] && grep -q "^dbt: -dfilter 0x80000030..0x80000010: '0x80000030..0x80000010' is not a range" "$tmp/err4"; then
+    echo "ok $n - a range that ends before it starts is a clear error"
+else echo "not ok $n - status $status: $(cat "$tmp/err4")"; fi
 
 # out_asm: each block's guest instructions, each with the x86-64 it became
 timeout 20 $DBT -bios none -d out_asm -D "$tmp/out_asm" "$tmp/t.elf" >/dev/null 2>&1
