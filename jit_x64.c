@@ -413,11 +413,11 @@ static void rc_init(struct regcache *rc)
 /* How many path instructions from the one being translated until x[r]
  * (or f[r], `fp`) is next read: 0 if this one reads it, NEVER_USED if it
  * is written first or not used again (a loop's path goes round). */
-static int next_read(const struct tr *t, bool fp, unsigned r)
+static int next_read_from(const struct tr *t, bool fp, unsigned r, int first)
 {
     int n = t->ti->n;
     uint32_t bit = 1u << r;
-    for (int k = 0; k < (t->wraps ? n : n - t->pos); k++) {
+    for (int k = first; k < (t->wraps ? n : n - t->pos); k++) {
         const struct insn_uses *u = &t->uses[(t->pos + k) % n];
         if ((fp ? u->fr : u->xr) & bit)
             return k;
@@ -425,6 +425,11 @@ static int next_read(const struct tr *t, bool fp, unsigned r)
             return NEVER_USED;
     }
     return NEVER_USED;
+}
+
+static int next_read(const struct tr *t, bool fp, unsigned r)
+{
+    return next_read_from(t, fp, r, 0);
 }
 
 /* A slot for a new guest register: the first free one (guest_of 0, else
@@ -491,6 +496,34 @@ static int rc_slot(struct tr *t, unsigned r, bool load)
 static int reg_src(struct tr *t, unsigned r)
 {
     return rc_slot(t, r, true);
+}
+
+/* Should the instruction being translated read x[r] (r != 0) straight from
+ * the hart, as an x86 memory operand (add r9d, [rbx - 0x10]), rather than
+ * load it into a host register?  Only in a trace, which knows its future,
+ * and only when x[r] is not cached (then the hart's copy is current) and
+ * caching it would not pay: this instruction overwrites it, it is not
+ * read again, or no slot is free and the one to evict is read again no
+ * later than x[r] is (Belady).  md5's rounds read 10 registers in turn;
+ * loading each evicted another, dirty, that was read again soon: a store
+ * and a load for nothing. */
+static bool read_from_memory(const struct tr *t, unsigned r)
+{
+    const struct regcache *rc = &t->rc;
+    if (r == 0 || t->pos < 0 || !t->ti || rc->slot_of[r] >= 0)
+        return false;
+    if (t->uses[t->pos].xw & (1u << r))
+        return true;
+    int mine = next_read_from(t, false, r, 1);
+    if (mine == NEVER_USED)
+        return true;
+    int later = -1; /* the slot whose register is read again last */
+    for (int i = 0; i < NCACHE; i++) {
+        if (!rc->guest_of[i])
+            return false;
+        later = next_read(t, false, rc->guest_of[i]) > later ? next_read(t, false, rc->guest_of[i]) : later;
+    }
+    return later <= mine;
 }
 
 /* x[r] changes: what was known about its value is void. */
@@ -673,6 +706,8 @@ static void load_x(struct tr *t, int reg, unsigned r)
 {
     if (r == 0)
         x64_mov_ri(t->b, reg, 0);
+    else if (read_from_memory(t, r))
+        x64_mov_rm(t->b, true, reg, XREG(r));
     else
         x64_mov_rr(t->b, true, reg, reg_src(t, r));
 }
@@ -688,6 +723,11 @@ static void store_x(struct tr *t, unsigned rd, int reg)
  *     mov rd_host, rs1_host        (nothing when rd == rs1) */
 static int dst_from(struct tr *t, unsigned rd, unsigned rs1)
 {
+    if (read_from_memory(t, rs1)) { /* mov rd_host, [x(rs1)] */
+        int dst = reg_dst(t, rd);
+        x64_mov_rm(t->b, true, dst, XREG(rs1));
+        return dst;
+    }
     int src = rs1 ? reg_src(t, rs1) : -1;
     int dst = reg_dst(t, rd);
     if (src < 0)
@@ -968,15 +1008,21 @@ static void jit_alu_reg(struct tr *t, bool word)
     if (in->rd == in->rs2 && in->rd != in->rs1) {
         /* rd_host is also the second source: compute in rax */
         load_x(t, RAX, in->rs1);
-        x64_alu_rr(t->b, !word, op, RAX, reg_src(t, in->rs2));
+        if (read_from_memory(t, in->rs2))
+            x64_alu_rm(t->b, !word, op, RAX, XREG(in->rs2));
+        else
+            x64_alu_rr(t->b, !word, op, RAX, reg_src(t, in->rs2));
         if (word)
             x64_movsxd_rr(t->b, RAX, RAX);
         store_x(t, in->rd, RAX);
         return;
     }
-    int src2 = in->rs2 ? reg_src(t, in->rs2) : -1;
+    bool src2_in_memory = read_from_memory(t, in->rs2);
+    int src2 = in->rs2 && !src2_in_memory ? reg_src(t, in->rs2) : -1;
     int d = dst_from(t, in->rd, in->rs1);
-    if (src2 >= 0)
+    if (src2_in_memory)
+        x64_alu_rm(t->b, !word, op, d, XREG(in->rs2));
+    else if (src2 >= 0)
         x64_alu_rr(t->b, !word, op, d, src2);
     else
         x64_alu_ri(t->b, !word, op, d, 0);
@@ -1030,6 +1076,8 @@ static void jit_set_less(struct tr *t, bool with_imm, bool is_unsigned)
     load_x(t, RAX, in->rs1);
     if (with_imm)
         x64_alu_ri(t->b, true, ALU_CMP, RAX, (int32_t)in->imm);
+    else if (read_from_memory(t, in->rs2))
+        x64_alu_rm(t->b, true, ALU_CMP, RAX, XREG(in->rs2));
     else if (in->rs2)
         x64_alu_rr(t->b, true, ALU_CMP, RAX, reg_src(t, in->rs2));
     else
@@ -1226,11 +1274,13 @@ static bool jit_branch(struct tr *t)
     };
     const struct insn *in = t->in;
     int a = RAX;
-    if (in->rs1)
+    if (in->rs1 && !read_from_memory(t, in->rs1))
         a = reg_src(t, in->rs1);
     else
-        x64_mov_ri(t->b, RAX, 0);
-    if (in->rs2)
+        load_x(t, RAX, in->rs1);
+    if (read_from_memory(t, in->rs2))
+        x64_alu_rm(t->b, true, ALU_CMP, a, XREG(in->rs2));
+    else if (in->rs2)
         x64_alu_rr(t->b, true, ALU_CMP, a, reg_src(t, in->rs2));
     else
         x64_alu_ri(t->b, true, ALU_CMP, a, 0);
@@ -1288,7 +1338,11 @@ static void emit_address(struct tr *t)
         x64_mov_ri(t->b, RSI, (uint64_t)(t->known_val[in->rs1] + in->imm));
     else if ((t->known_pcrel & bit) && pcrel == (int32_t)pcrel)
         x64_lea(t->b, true, RSI, x64_at(R12, (int32_t)pcrel));
-    else
+    else if (read_from_memory(t, in->rs1)) {
+        x64_mov_rm(t->b, true, RSI, XREG(in->rs1));
+        if (in->imm)
+            x64_lea(t->b, true, RSI, x64_at(RSI, (int32_t)in->imm));
+    } else
         x64_lea(t->b, true, RSI, x64_at(reg_src(t, in->rs1), (int32_t)in->imm));
 }
 
@@ -1700,6 +1754,8 @@ static void jit_store(struct tr *t, int size, bool fp)
         x64_movd_rx(b, RDX, copy);
     else if (fp)
         x64_mov_rm(b, true, RDX, FREG(in->rs2));
+    else if (read_from_memory(t, in->rs2))
+        x64_mov_rm(b, true, RDX, XREG(in->rs2));
     else if (in->rs2)
         value = reg_src(t, in->rs2);
     else
