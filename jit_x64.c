@@ -80,6 +80,7 @@
 #define FREG(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r)) - JIT_HART_BIAS)
 #define FREG_HI(r) x64_at(RBX, (int32_t)(offsetof(struct hart, f) + 8 * (r) + 4) - JIT_HART_BIAS)
 #define PROBE(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_probe) + 8 * (i)) - JIT_HART_BIAS)
+#define WINDOW(k) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_window) + 8 * (k)) - JIT_HART_BIAS)
 #define PSLOT(i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_pslot) + 8 * (i)) - JIT_HART_BIAS)
 #define LSLOT(w, k, i) x64_at(RBX, (int32_t)(offsetof(struct hart, jit_lslot) + \
     16 * (JIT_LSLOTS * (w) + (k)) + 8 * (i)) - JIT_HART_BIAS)
@@ -208,6 +209,7 @@ struct stub {
     int rs2;               /* store: the source register; NaN fix: the xmm register */
     bool pslot_fill;       /* the fast path fills the probe slot */
     bool pslot_live;       /* the body after it trusts the slot: reload rdi */
+    bool leaves;           /* a load window's first load: after C, leave the trace */
     int lslot, ways;       /* refill: the slot(s), 0 ways for none; size in `info` */
     bool write;            /* refill: for a store */
     struct stub *slow;     /* refill: the slow path it falls back to */
@@ -296,6 +298,13 @@ struct tr {
     struct site_lslot {           /* a loop trace: each access site's probe slot */
         uint8_t k, ways;          /* ways 0: none taken yet */
     } site_lslot[MAX_TR_INSNS];
+    int win_end[JIT_WINDOWS];     /* each load window's last load ("Load windows"), */
+    uint8_t win_base[JIT_WINDOWS];/* and its pointer; -1 / 0: none open */
+    struct win_load {             /* a load of the path in an open window: */
+        bool member;
+        uint8_t k;                /* its window, */
+        int32_t disp;             /* host address: [window k] + disp */
+    } win[MAX_TR_INSNS];
     /* the big arrays last: a translation clears only what is above */
     struct cont conts[MAX_CONTS];
     struct insn_uses {            /* a trace's registers, by path instruction */
@@ -1005,8 +1014,25 @@ static void jit_alu_reg(struct tr *t, bool word)
             x64_movsxd_rr(t->b, d, d);
         return;
     }
+    if (in->rd == in->rs2 && in->rd != in->rs1 && op != ALU_SUB) {
+        /* rd = rs1 op rd, commutative: rd_host op= rs1 */
+        bool src1_in_memory = read_from_memory(t, in->rs1);
+        int src1 = in->rs1 && !src1_in_memory ? reg_src(t, in->rs1) : -1;
+        int d = reg_src(t, in->rd);
+        forget_value(t, in->rd);
+        t->rc.dirty |= 1u << in->rd;
+        if (src1_in_memory)
+            x64_alu_rm(t->b, !word, op, d, XREG(in->rs1));
+        else if (src1 >= 0)
+            x64_alu_rr(t->b, !word, op, d, src1);
+        else
+            x64_alu_ri(t->b, !word, op, d, 0);
+        if (word)
+            x64_movsxd_rr(t->b, d, d);
+        return;
+    }
     if (in->rd == in->rs2 && in->rd != in->rs1) {
-        /* rd_host is also the second source: compute in rax */
+        /* sub rd, rs1, rd: rd_host is also the second source: compute in rax */
         load_x(t, RAX, in->rs1);
         if (read_from_memory(t, in->rs2))
             x64_alu_rm(t->b, !word, op, RAX, XREG(in->rs2));
@@ -1709,34 +1735,172 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
     return slow;
 }
 
+/* -- Load windows of loop traces -----------------------------------------------
+ * A loop that walks memory with a stepped pointer loads several words
+ * near it each iteration (md5's message words: 0(a6), 4(a6), a6 += 16,
+ * -8(a6), -4(a6)).  The first of them opens a window: it checks that
+ * the bytes all of them will read lie in one page, probes as usual, and
+ * keeps its host address in one of the hart's window slots:
+ *     lea eax, [rsi + lo] ; and eax, 0xfff ; cmp eax, 4096 - span ; ja out
+ *     <the probe> ; mov [window k], rsi
+ * The others then load with no probe at all:
+ *     mov rsi, [window k] ; movsxd r9, [rsi + disp]
+ * disp is known when translating: the pointer only moves by addi between
+ * them.  The check fails when the window straddles a page boundary (once
+ * in 4096 / step iterations), and the first load's probe fails on a TLB
+ * miss or MMIO: either way the first load goes to C, and the trace leaves
+ * after it, since the others trust the slot.  Nothing inside a trace can
+ * change a mapping, so the slot stays right until the window's last load.
+ * Only pointers the loop steps (addi r, r, imm) open windows: a pointer
+ * the loop keeps, left on a page boundary by where the stack or heap
+ * happened to be, would leave at every iteration.  Only loads: the first
+ * load's read tag says nothing of stores, and a store window could not
+ * run under -check (which sends every store to C). */
+
+#define WINDOW_MAX_SPAN 256
+
+static int load_size(enum op op)
+{
+    switch (op) {
+    case OP_LB: case OP_LBU: return 1;
+    case OP_LH: case OP_LHU: return 2;
+    case OP_LW: case OP_LWU: case OP_FLW: return 4;
+    case OP_LD: case OP_FLD: return 8;
+    default: return 0;
+    }
+}
+
+/* The window path instruction t->pos loads in, or -1. */
+static int window_of(const struct tr *t)
+{
+    if (t->pos < 0 || !t->win[t->pos].member)
+        return -1;
+    int k = t->win[t->pos].k;
+    return t->win_base[k] == t->in->rs1 && t->pos <= t->win_end[k] ? k : -1;
+}
+
+/* At the load at path instruction t->pos, of `size` bytes through x[r]:
+ * mark the later loads a window opened here would cover, as window k's,
+ * and give the bytes they read, [lo, hi] from this load's address.
+ * Returns the last of them, or -1 if none. */
+static int plan_window(struct tr *t, int k, int size, int32_t *lo, int32_t *hi)
+{
+    const struct trace_info *ti = t->ti;
+    unsigned r = t->in->rs1;
+    int64_t moved = 0; /* x[r] now minus x[r] at the first load */
+    int last = -1;
+    *lo = 0;
+    *hi = size - 1;
+    for (int i = t->pos + 1; i < ti->n; i++) {
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        enum op op = (enum op)in.op;
+        if (!is_load_store(op) && !loop_safe(op))
+            break; /* a helper's territory: it is not worth the trouble */
+        int n = load_size(op);
+        int64_t disp = moved + in.imm - t->in->imm;
+        int64_t lo2 = disp < *lo ? disp : *lo, hi2 = disp + n - 1 > *hi ? disp + n - 1 : *hi;
+        if (n && in.rs1 == r && n <= size && disp % n == 0 && hi2 - lo2 < WINDOW_MAX_SPAN) {
+            t->win[i] = (struct win_load){true, (uint8_t)k, (int32_t)disp};
+            *lo = (int32_t)lo2;
+            *hi = (int32_t)hi2;
+            last = i;
+        }
+        if (int_dest_of(&in) == r) {
+            if (op != OP_ADDI || in.rs1 != r)
+                break;
+            moved += in.imm;
+        }
+    }
+    return last;
+}
+
+/* Does the load being translated open a window, and which?  In a loop
+ * trace, through a pointer the loop steps, with a window slot free. */
+static int opens_window(struct tr *t, int size, int32_t *lo, int32_t *hi)
+{
+    unsigned r = t->in->rs1;
+    uint32_t bit = 1u << r;
+    if (!t->lslots_on || t->pos < 0 || r == 0)
+        return -1;
+    if (!(written_regs(t) & bit) || ((t->computed | t->loaded) & bit) ||
+        ((t->known_const | t->known_pcrel) & bit))
+        return -1;
+    int k = 0;
+    while (k < JIT_WINDOWS && t->win_base[k] && t->pos <= t->win_end[k])
+        k++;
+    if (k == JIT_WINDOWS)
+        return -1;
+    int last = plan_window(t, k, size, lo, hi);
+    if (last < 0)
+        return -1;
+    t->win_base[k] = (uint8_t)r;
+    t->win_end[k] = last;
+    t->j->stats.trace_windows++;
+    return k;
+}
+
+/* A window's check, before its first load's probe (rsi the guest
+ * address, as the slow path wants it); returns the rel32 field of the
+ * jump out.  (The host address has the same offset in its page.) */
+static uint8_t *emit_window_check(struct tr *t, int32_t lo, int32_t hi)
+{
+    struct x64_buf *b = t->b;
+    x64_lea(b, false, RAX, x64_at(RSI, lo));
+    x64_alu_ri(b, false, ALU_AND, RAX, 0xfff);
+    x64_alu_ri(b, false, ALU_CMP, RAX, 4096 - (hi - lo + 1));
+    return x64_jcc_rel32(b, CC_A);
+}
+
 static void jit_load(struct tr *t, int size, bool sign, bool fp)
 {
     const struct insn *in = t->in;
     struct x64_buf *b = t->b;
-    emit_address(t);
-    uint8_t *slow = emit_tlb_probe(t, size, false);
+    int window = window_of(t);
+    bool member = window >= 0;
+    int32_t lo, hi;
+    int opened = member ? -1 : opens_window(t, size, &lo, &hi);
+    bool opens = opened >= 0;
+    uint8_t *slow = NULL, *out = NULL;
+    struct x64_mem at = x64_at(RSI, 0); /* the host address */
+    if (member) { /* mov rsi, [window k] ; the load from [rsi + disp] */
+        x64_mov_rm(b, true, RSI, WINDOW(window));
+        at = x64_at(RSI, t->win[t->pos].disp);
+        t->refill = NULL;
+    } else {
+        emit_address(t);
+        if (opens)
+            out = emit_window_check(t, lo, hi);
+        slow = emit_tlb_probe(t, size, false);
+        if (opens) /* mov [window k], rsi */
+            x64_mov_mr(b, true, WINDOW(opened), RSI);
+    }
     bool filled = t->pslot_filled;
     struct regcache at_branch = t->rc;
     struct fcache fc_at_branch = t->fc;
     if (fp && size == 8 && t->fc_on) { /* movsd xk, [rsi]: kept there, dirty */
         int x = fc_slot(t, in->rd);
-        x64_movsd_rm(b, x, x64_at(RSI, 0));
+        x64_movsd_rm(b, x, at);
         t->fc.dirty |= 1u << in->rd;
     } else if (fp) {
-        x64_load(b, RCX, x64_at(RSI, 0), size, false);
+        x64_load(b, RCX, at, size, false);
         x64_mov_mr(b, size == 8, FREG(in->rd), RCX);
         if (size == 4)
             x64_mov_mi(b, 4, FREG_HI(in->rd), -1); /* NaN-box */
         fc_forget(t, in->rd);
     } else if (in->rd) {
-        x64_load(b, reg_dst(t, in->rd), x64_at(RSI, 0), size, sign);
+        x64_load(b, reg_dst(t, in->rd), at, size, sign);
     }
-    struct stub *st = memory_slow_stub(t, STUB_LOAD, slow);
-    st->pslot_fill = filled;
-    st->before = at_branch;
-    st->before_fc = fc_at_branch;
-    st->resume = x64_here(b);
-    st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
+    for (int k = 0; !member && k < (opens ? 2 : 1); k++) {
+        /* the slow path; a window's first load has a second way there */
+        struct stub *st = k ? new_stub(t, STUB_LOAD, out) : memory_slow_stub(t, STUB_LOAD, slow);
+        st->pslot_fill = filled;
+        st->leaves = opens;
+        st->before = at_branch;
+        st->before_fc = fc_at_branch;
+        st->resume = x64_here(b);
+        st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
+    }
     if (fp)
         fs_dirty(t);
 }
@@ -1794,13 +1958,20 @@ static void emit_memory_stub(struct tr *t, const struct stub *st)
     }
     x64_alu_ri(b, false, ALU_CMP, RAX, HELPER_OK);
     uint8_t *not_ok = x64_jcc_rel32(b, CC_NE);
-    emit_reload(t, &st->after);
-    x64_jmp_to(b, exec_of(t, st->resume));
+    uint8_t *leave = NULL;
+    if (st->leaves) { /* a load window's first load: the others trust rdi */
+        leave = x64_jmp_rel32(b);
+    } else {
+        emit_reload(t, &st->after);
+        x64_jmp_to(b, exec_of(t, st->resume));
+    }
     x64_patch_rel32(not_ok, x64_here(b));
-    uint8_t *leave = x64_jcc_rel32(b, CC_A);
+    uint8_t *leave_too = x64_jcc_rel32(b, CC_A);
     emit_trap_exit(t, st->at, st->off, st->idx);
     /* code changed under us: go on at the next instruction, freshly found */
-    x64_patch_rel32(leave, x64_here(b));
+    x64_patch_rel32(leave_too, x64_here(b));
+    if (leave)
+        x64_patch_rel32(leave, x64_here(b));
     struct sync s = st->at;
     sync_pc(t, &s, st->off + st->len);
     emit_exit_dispatch(t, s, NULL, st->idx + 1);
@@ -3336,6 +3507,10 @@ static int emit_trace_path(struct tr *t)
     int64_t checked[TRACE_MAX_PAGES + 1] = {vpage_of(t->blk, 0)};
     int nchecked = 1, stubs0 = t->nstubs;
     int n = 0;
+    /* the peeled iteration's windows are not the loop's */
+    memset(t->win_base, 0, sizeof t->win_base);
+    for (int i = 0; i < ti->n; i++)
+        t->win[i].member = false;
     for (; n < ti->n; n++) {
         const struct trace_insn *ri = &ti->insn[n];
         if (t->nstubs - stubs0 > MAX_STUBS / 2 - 8 || (size_t)(b->end - b->p) < ROOM_PER_INSN * 2 ||

@@ -165,6 +165,7 @@ struct jit_cache_entry;
 struct jit_link;
 
 #define JIT_LSLOTS 128
+#define JIT_WINDOWS 8
 
 /* What generated code counts under -stats, in h->jit_probe. */
 enum jit_probe_count {
@@ -271,6 +272,8 @@ struct hart {
      * keeps that mapping: every TLB flush empties them (mmu_lslots_clear). */
     uint64_t jit_lslot[2][JIT_LSLOTS][2];
     uint8_t jit_lslots_filled;   /* a refill ran since they were last emptied */
+    uint64_t jit_window[JIT_WINDOWS]; /* loop traces' load windows: host address
+                                         of each one's first load (jit_x64.c) */
 
     _Alignas(64) struct tlb_entry tlb[TLB_CTXS][TLB_SIZE]; /* no entry spans two cache lines */
     /* -check withholds every write tag (so stores are logged); this says

@@ -24,7 +24,7 @@ for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith straddle traces; do
     fi
 done
 
-echo "1..22"
+echo "1..24"
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
@@ -198,6 +198,70 @@ if ! grep -q "trace:   0x$head " "$tmp/s_off" && grep -q "^dbt: jit: traces form
 else
     cat "$tmp/s_off" "$tmp/s_on" >"$tmp/s_both"
     fail "S-mode traces and -trace-kernel (head 0x$head)" "$tmp/s_both"
+fi
+
+# Load windows: a loop stepping a pointer 16 bytes at a time loads four
+# words around it; the first load probes, the others trust its window.
+# The walk starts 8 bytes into a page, so at each page boundary a window
+# straddles two pages (its first load goes to C and the trace leaves), and
+# the first round meets every page cold in the TLB.  -check runs both
+# executors in lockstep; the sum's low byte is the exit status, which must
+# be the interpreter's.
+loop_elf window "    la      a0, buffer
+    li      t0, 3072
+    li      t1, 0x9e3779b9
+    li      t2, 0
+1:  sw      t2, 0(a0)
+    add     t2, t2, t1
+    addi    a0, a0, 4
+    addi    t0, t0, -1
+    bnez    t0, 1b
+    li      s0, 30
+    li      s1, 0
+2:  la      a0, buffer + 8
+    li      t0, 767
+    .globl loop_head
+loop_head:
+    lw      t1, 0(a0)
+    lw      t2, 4(a0)
+    addi    a0, a0, 16
+    lw      t3, -8(a0)
+    lw      t4, -4(a0)
+    add     s1, s1, t1
+    xor     s1, s1, t2
+    add     s1, s1, t3
+    sub     s1, s1, t4
+    slli    t5, s1, 7
+    add     s1, s1, t5
+    addi    t0, t0, -1
+    bnez    t0, loop_head
+    addi    s0, s0, -1
+    bnez    s0, 2b
+    andi    s1, s1, 0x7f
+    slli    s1, s1, 1
+    ori     s1, s1, 1
+    la      t1, tohost
+    sd      s1, 0(t1)
+3:  j       3b
+    .data
+    .balign 4096
+buffer: .zero 12288"
+$DBT -interp -bios none "$tmp/window.elf" >/dev/null 2>&1
+want=$?
+loop_stats window win -check
+got=$?
+windows=$(sed -n 's/^dbt: jit: load windows in traces.* \([0-9][0-9]*\)$/\1/p' "$tmp/win")
+if [ "$got" = "$want" ] && [ "$want" -gt 0 ] && [ "${windows:-0}" -ge 1 ]; then
+    pass "load windows: -check agrees across page boundaries and TLB misses (sum $want, $windows windows)"
+else
+    fail "load windows: status $got, the interpreter's $want, ${windows:-no} windows" "$tmp/win"
+fi
+loop_stats window win_fast
+got=$?
+if [ "$got" = "$want" ] && grep -q "trace:   0x$head (pa 0x$head) loop, 13 insns: " "$tmp/win_fast"; then
+    pass "load windows: the loop trace's sum is the interpreter's (status $got)"
+else
+    fail "load windows without -check: status $got, want $want" "$tmp/win_fast"
 fi
 
 # A loop trace's first iteration is translated apart from the loop (peeled);
