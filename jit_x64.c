@@ -192,6 +192,8 @@ enum stub_kind {
     STUB_HOT,       /* a counted block's countdown ran out */
     STUB_JALR_MISS, /* a trace's indirect jump went elsewhere (target in rdx) */
     STUB_REFILL,    /* a probe slot, or a reused probe, missed: probe the TLB */
+    STUB_WINDOW_OFF,  /* a load window straddles two pages: none this time */
+    STUB_WINDOW_MISS, /* a load in a window that is off: probe the TLB */
 };
 
 /* An out-of-line path, emitted after the body. */
@@ -209,7 +211,10 @@ struct stub {
     int rs2;               /* store: the source register; NaN fix: the xmm register */
     bool pslot_fill;       /* the fast path fills the probe slot */
     bool pslot_live;       /* the body after it trusts the slot: reload rdi */
-    bool leaves;           /* a load window's first load: after C, leave the trace */
+    int window;            /* load windows: window k + 1 (0: none); */
+    int32_t disp;          /* WINDOW_MISS: the load's host address is [rsi + disp], */
+    uint8_t base;          /* at x[base] + imm */
+    int32_t imm;
     int lslot, ways;       /* refill: the slot(s), 0 ways for none; size in `info` */
     bool write;            /* refill: for a store */
     struct stub *slow;     /* refill: the slow path it falls back to */
@@ -298,6 +303,7 @@ struct tr {
     struct site_lslot {           /* a loop trace: each access site's probe slot */
         uint8_t k, ways;          /* ways 0: none taken yet */
     } site_lslot[MAX_TR_INSNS];
+    bool opening_window;          /* the load being translated opens a window */
     int win_end[JIT_WINDOWS];     /* each load window's last load ("Load windows"), */
     uint8_t win_base[JIT_WINDOWS];/* and its pointer; -1 / 0: none open */
     struct win_load {             /* a load of the path in an open window: */
@@ -1720,7 +1726,7 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
     struct x64_mem entry;
     uint8_t *slow = emit_tlb_lookup(t, R14, mask, tag, &entry);
     struct x64_mem addend = entry_field(entry, offsetof(struct tlb_entry, addend));
-    if (!r || !base_used_again(t, r)) {
+    if (!r || !base_used_again(t, r) || t->opening_window) {
         x64_alu_rm(b, true, ALU_ADD, RSI, addend);
         return slow;
     }
@@ -1735,27 +1741,27 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
     return slow;
 }
 
-/* -- Load windows of loop traces -----------------------------------------------
- * A loop that walks memory with a stepped pointer loads several words
- * near it each iteration (md5's message words: 0(a6), 4(a6), a6 += 16,
- * -8(a6), -4(a6)).  The first of them opens a window: it checks that
- * the bytes all of them will read lie in one page, probes as usual, and
- * keeps its host address in one of the hart's window slots:
- *     lea eax, [rsi + lo] ; and eax, 0xfff ; cmp eax, 4096 - span ; ja out
- *     <the probe> ; mov [window k], rsi
- * The others then load with no probe at all:
- *     mov rsi, [window k] ; movsxd r9, [rsi + disp]
- * disp is known when translating: the pointer only moves by addi between
- * them.  The check fails when the window straddles a page boundary (once
- * in 4096 / step iterations), and the first load's probe fails on a TLB
- * miss or MMIO: either way the first load goes to C, and the trace leaves
- * after it, since the others trust the slot.  Nothing inside a trace can
- * change a mapping, so the slot stays right until the window's last load.
- * Only pointers the loop steps (addi r, r, imm) open windows: a pointer
- * the loop keeps, left on a page boundary by where the stack or heap
- * happened to be, would leave at every iteration.  Only loads: the first
- * load's read tag says nothing of stores, and a store window could not
- * run under -check (which sends every store to C). */
+/* -- Load windows -------------------------------------------------------------
+ * A trace often loads several words near one pointer before the pointer
+ * changes: a stack frame's saved registers, a struct's fields, md5's
+ * message words (0(a6), 4(a6), a6 += 16, -8(a6), -4(a6): the pointer
+ * moves only by addi, by amounts known when translating).  The first such
+ * load opens a window: it probes as usual and, if the bytes all of them
+ * read lie in its page, keeps its host address in one of the hart's
+ * window slots, else 0:
+ *     <probe> ; lea eax, [rsi + lo] ; and eax, 0xfff ; cmp eax, 4096 - span
+ *     ja off ; mov [window k], rsi                 (off: mov [window k], 0)
+ * The others load from it with no probe:
+ *     mov rsi, [window k] ; test rsi, rsi ; jz miss ; movsxd r9, [rsi + disp]
+ * `miss`, out of line, probes the TLB for the load's own address (a
+ * window across a page boundary, or whose first load went to C).  The
+ * first load's slow path empties the slot.  A slot is read only along the
+ * straight line after its first load in the same run (no continuation
+ * joins in between, no helper on the way: nothing there changes a
+ * mapping), so it is never stale.  Windows are for loads only: the first
+ * load's read tag says nothing of stores.  A window opens only for two
+ * loads or more after the first, which the probe reuse or the slot probes
+ * would otherwise do at 7 instructions each. */
 
 #define WINDOW_MAX_SPAN 256
 
@@ -1768,6 +1774,15 @@ static int load_size(enum op op)
     case OP_LD: case OP_FLD: return 8;
     default: return 0;
     }
+}
+
+/* Does a continuation of the trace join the path at instruction i? */
+static bool joined_at(const struct tr *t, int i)
+{
+    for (int c = 0; !t->wraps && c < t->nconts; c++)
+        if (t->conts[c].join == i)
+            return true;
+    return false;
 }
 
 /* The window path instruction t->pos loads in, or -1. */
@@ -1791,7 +1806,8 @@ static int plan_window(struct tr *t, int k, int size, int32_t *lo, int32_t *hi)
     int last = -1;
     *lo = 0;
     *hi = size - 1;
-    for (int i = t->pos + 1; i < ti->n; i++) {
+    int members = 0;
+    for (int i = t->pos + 1; i < ti->n && !joined_at(t, i); i++) {
         struct insn in;
         cpu_decode(ti->insn[i].raw, &in);
         enum op op = (enum op)in.op;
@@ -1805,6 +1821,7 @@ static int plan_window(struct tr *t, int k, int size, int32_t *lo, int32_t *hi)
             *lo = (int32_t)lo2;
             *hi = (int32_t)hi2;
             last = i;
+            members++;
         }
         if (int_dest_of(&in) == r) {
             if (op != OP_ADDI || in.rs1 != r)
@@ -1812,19 +1829,22 @@ static int plan_window(struct tr *t, int k, int size, int32_t *lo, int32_t *hi)
             moved += in.imm;
         }
     }
+    if (members < 2) { /* not worth a window */
+        for (int i = t->pos + 1; i <= last; i++)
+            if (t->win[i].member && t->win[i].k == k)
+                t->win[i].member = false;
+        return -1;
+    }
     return last;
 }
 
-/* Does the load being translated open a window, and which?  In a loop
- * trace, through a pointer the loop steps, with a window slot free. */
+/* Does the load being translated open a window, and which?  In a trace,
+ * through a register whose value is not known, with a window slot free. */
 static int opens_window(struct tr *t, int size, int32_t *lo, int32_t *hi)
 {
     unsigned r = t->in->rs1;
     uint32_t bit = 1u << r;
-    if (!t->lslots_on || t->pos < 0 || r == 0)
-        return -1;
-    if (!(written_regs(t) & bit) || ((t->computed | t->loaded) & bit) ||
-        ((t->known_const | t->known_pcrel) & bit))
+    if (t->pos < 0 || r == 0 || ((t->known_const | t->known_pcrel) & bit))
         return -1;
     int k = 0;
     while (k < JIT_WINDOWS && t->win_base[k] && t->pos <= t->win_end[k])
@@ -1840,16 +1860,59 @@ static int opens_window(struct tr *t, int size, int32_t *lo, int32_t *hi)
     return k;
 }
 
-/* A window's check, before its first load's probe (rsi the guest
- * address, as the slow path wants it); returns the rel32 field of the
- * jump out.  (The host address has the same offset in its page.) */
-static uint8_t *emit_window_check(struct tr *t, int32_t lo, int32_t hi)
+/* Window k, after its first load's probe (rsi the host address, whose
+ * offset in its page is the guest address's). */
+static void emit_window_open(struct tr *t, int k, int32_t lo, int32_t hi)
 {
     struct x64_buf *b = t->b;
     x64_lea(b, false, RAX, x64_at(RSI, lo));
     x64_alu_ri(b, false, ALU_AND, RAX, 0xfff);
     x64_alu_ri(b, false, ALU_CMP, RAX, 4096 - (hi - lo + 1));
-    return x64_jcc_rel32(b, CC_A);
+    struct stub *st = new_stub(t, STUB_WINDOW_OFF, x64_jcc_rel32(b, CC_A));
+    x64_mov_mr(b, true, WINDOW(k), RSI);
+    st->window = k + 1;
+    st->resume = x64_here(b);
+}
+
+/* A load in window k: rsi = [window k], or the TLB's probe out of line
+ * when the window is off (emit_window_miss).  The load is from [rsi + disp]. */
+static void emit_window_load(struct tr *t, int k, int32_t disp)
+{
+    struct x64_buf *b = t->b;
+    if (t->stats)
+        x64_alu_mi(b, true, ALU_ADD, PROBE(PROBE_WINDOW), 1);
+    x64_mov_rm(b, true, RSI, WINDOW(k));
+    x64_test_rr(b, true, RSI, RSI);
+    struct stub *st = new_stub(t, STUB_WINDOW_MISS, x64_jcc_rel32(b, CC_E));
+    st->resume = x64_here(b);
+    st->disp = disp;
+    st->base = t->in->rs1;
+    st->imm = (int32_t)t->in->imm;
+    st->info = (uint32_t)load_size((enum op)t->in->op);
+    t->refill = st; /* its TLB miss leads to the load's slow path */
+}
+
+/* The probe of a window's load, out of line: rsi = x[base] + imm from the
+ * registers at the branch, the TLB lookup (a miss: the slow path), then
+ * rsi = host address - disp, as the load wants it. */
+static void emit_window_miss(struct tr *t, const struct stub *st)
+{
+    struct x64_buf *b = t->b;
+    if (t->stats)
+        x64_alu_mi(b, true, ALU_ADD, PROBE(PROBE_WINDOW_MISS), 1);
+    int slot = st->before.slot_of[st->base];
+    if (slot >= 0) {
+        x64_lea(b, true, RSI, x64_at(cache_host[slot], st->imm));
+    } else {
+        x64_mov_rm(b, true, RSI, XREG(st->base));
+        x64_lea(b, true, RSI, x64_at(RSI, st->imm));
+    }
+    int32_t mask = (int32_t)(~0xfffU | (st->info - 1));
+    struct x64_mem entry;
+    st->slow->from = emit_tlb_lookup(t, R14, mask, offsetof(struct tlb_entry, tag_read), &entry);
+    x64_alu_rm(b, true, ALU_ADD, RSI, entry_field(entry, offsetof(struct tlb_entry, addend)));
+    x64_lea(b, true, RSI, x64_at(RSI, -st->disp));
+    x64_jmp_to(b, exec_of(t, st->resume));
 }
 
 static void jit_load(struct tr *t, int size, bool sign, bool fp)
@@ -1861,19 +1924,18 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     int32_t lo, hi;
     int opened = member ? -1 : opens_window(t, size, &lo, &hi);
     bool opens = opened >= 0;
-    uint8_t *slow = NULL, *out = NULL;
+    uint8_t *slow = NULL;
     struct x64_mem at = x64_at(RSI, 0); /* the host address */
-    if (member) { /* mov rsi, [window k] ; the load from [rsi + disp] */
-        x64_mov_rm(b, true, RSI, WINDOW(window));
+    if (member) { /* the load from [rsi + disp] */
+        emit_window_load(t, window, t->win[t->pos].disp);
         at = x64_at(RSI, t->win[t->pos].disp);
-        t->refill = NULL;
     } else {
         emit_address(t);
-        if (opens)
-            out = emit_window_check(t, lo, hi);
+        t->opening_window = opens; /* the window, not the probe reuse */
         slow = emit_tlb_probe(t, size, false);
-        if (opens) /* mov [window k], rsi */
-            x64_mov_mr(b, true, WINDOW(opened), RSI);
+        t->opening_window = false;
+        if (opens)
+            emit_window_open(t, opened, lo, hi);
     }
     bool filled = t->pslot_filled;
     struct regcache at_branch = t->rc;
@@ -1891,16 +1953,13 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     } else if (in->rd) {
         x64_load(b, reg_dst(t, in->rd), at, size, sign);
     }
-    for (int k = 0; !member && k < (opens ? 2 : 1); k++) {
-        /* the slow path; a window's first load has a second way there */
-        struct stub *st = k ? new_stub(t, STUB_LOAD, out) : memory_slow_stub(t, STUB_LOAD, slow);
-        st->pslot_fill = filled;
-        st->leaves = opens;
-        st->before = at_branch;
-        st->before_fc = fc_at_branch;
-        st->resume = x64_here(b);
-        st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
-    }
+    struct stub *st = memory_slow_stub(t, STUB_LOAD, slow);
+    st->pslot_fill = filled && !member;
+    st->window = opens ? opened + 1 : 0; /* its slow path turns the window off */
+    st->before = at_branch;
+    st->before_fc = fc_at_branch;
+    st->resume = x64_here(b);
+    st->info = (uint32_t)size | (sign ? 16u : 0u) | (fp ? 32u : 0u) | (uint32_t)in->rd << 8;
     if (fp)
         fs_dirty(t);
 }
@@ -1958,20 +2017,15 @@ static void emit_memory_stub(struct tr *t, const struct stub *st)
     }
     x64_alu_ri(b, false, ALU_CMP, RAX, HELPER_OK);
     uint8_t *not_ok = x64_jcc_rel32(b, CC_NE);
-    uint8_t *leave = NULL;
-    if (st->leaves) { /* a load window's first load: the others trust rdi */
-        leave = x64_jmp_rel32(b);
-    } else {
-        emit_reload(t, &st->after);
-        x64_jmp_to(b, exec_of(t, st->resume));
-    }
+    if (st->window) /* a window's first load went to C: the window is off */
+        x64_mov_mi(b, 8, WINDOW(st->window - 1), 0);
+    emit_reload(t, &st->after);
+    x64_jmp_to(b, exec_of(t, st->resume));
     x64_patch_rel32(not_ok, x64_here(b));
-    uint8_t *leave_too = x64_jcc_rel32(b, CC_A);
+    uint8_t *leave = x64_jcc_rel32(b, CC_A);
     emit_trap_exit(t, st->at, st->off, st->idx);
     /* code changed under us: go on at the next instruction, freshly found */
-    x64_patch_rel32(leave_too, x64_here(b));
-    if (leave)
-        x64_patch_rel32(leave, x64_here(b));
+    x64_patch_rel32(leave, x64_here(b));
     struct sync s = st->at;
     sync_pc(t, &s, st->off + st->len);
     emit_exit_dispatch(t, s, NULL, st->idx + 1);
@@ -2915,6 +2969,11 @@ static void emit_stubs(struct tr *t)
         case STUB_JALR_MISS: emit_jalr_miss(t, st); break;
         case STUB_HOT: emit_hot_exit(t); break;
         case STUB_REFILL: emit_refill_stub(t, st); break;
+        case STUB_WINDOW_OFF:
+            x64_mov_mi(t->b, 8, WINDOW(st->window - 1), 0);
+            x64_jmp_to(t->b, exec_of(t, st->resume));
+            break;
+        case STUB_WINDOW_MISS: emit_window_miss(t, st); break;
         case STUB_FP_FALLBACK: case STUB_NAN: emit_fp_stub(t, st); break;
         }
     }

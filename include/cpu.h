@@ -172,6 +172,7 @@ enum jit_probe_count {
     PROBE_TLB, PROBE_TLB_MISS,       /* inline data TLB probes */
     PROBE_JCACHE, PROBE_JCACHE_MISS, /* inline jump cache probes */
     PROBE_LSLOT, PROBE_LSLOT_MISS,   /* loop traces' probe slots */
+    PROBE_WINDOW, PROBE_WINDOW_MISS, /* traces' loads in load windows */
     NUM_PROBES
 };
 
