@@ -1745,8 +1745,9 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
  * A trace often loads several words near one pointer before the pointer
  * changes: a stack frame's saved registers, a struct's fields, md5's
  * message words (0(a6), 4(a6), a6 += 16, -8(a6), -4(a6): the pointer
- * moves only by addi, by amounts known when translating).  The first such
- * load opens a window: it probes as usual and, if the bytes all of them
+ * moves only by addi, by amounts known when translating); and stores
+ * likewise (a frame's saved registers again).  The first such load opens
+ * a window: it probes as usual and, if the bytes all of them
  * read lie in its page, keeps its host address in one of the hart's
  * window slots, else 0:
  *     <probe> ; lea eax, [rsi + lo] ; and eax, 0xfff ; cmp eax, 4096 - span
@@ -1758,20 +1759,27 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
  * first load's slow path empties the slot.  A slot is read only along the
  * straight line after its first load in the same run (no continuation
  * joins in between, no helper on the way: nothing there changes a
- * mapping), so it is never stale.  Windows are for loads only: the first
- * load's read tag says nothing of stores.  A window opens only for two
- * loads or more after the first, which the probe reuse or the slot probes
- * would otherwise do at 7 instructions each. */
+ * mapping), so it is never stale.  Stores have windows of their own,
+ * opened by a store's probe of the write tag (a page with translated code
+ * has none, and under -check no page has one: there every store window
+ * is off, and its stores probe and go to C).  A window opens only for two
+ * accesses or more after the first, which the probe reuse or the slot
+ * probes would otherwise do at 7 instructions each. */
 
 #define WINDOW_MAX_SPAN 256
 
-static int load_size(enum op op)
+/* The bytes a load (`write`: a store) reads (writes); 0 for others. */
+static int access_size(enum op op, bool write)
 {
     switch (op) {
-    case OP_LB: case OP_LBU: return 1;
-    case OP_LH: case OP_LHU: return 2;
-    case OP_LW: case OP_LWU: case OP_FLW: return 4;
-    case OP_LD: case OP_FLD: return 8;
+    case OP_LB: case OP_LBU: return write ? 0 : 1;
+    case OP_LH: case OP_LHU: return write ? 0 : 2;
+    case OP_LW: case OP_LWU: case OP_FLW: return write ? 0 : 4;
+    case OP_LD: case OP_FLD: return write ? 0 : 8;
+    case OP_SB: return write ? 1 : 0;
+    case OP_SH: return write ? 2 : 0;
+    case OP_SW: case OP_FSW: return write ? 4 : 0;
+    case OP_SD: case OP_FSD: return write ? 8 : 0;
     default: return 0;
     }
 }
@@ -1785,7 +1793,7 @@ static bool joined_at(const struct tr *t, int i)
     return false;
 }
 
-/* The window path instruction t->pos loads in, or -1. */
+/* The window the access at path instruction t->pos is in, or -1. */
 static int window_of(const struct tr *t)
 {
     if (t->pos < 0 || !t->win[t->pos].member)
@@ -1794,11 +1802,12 @@ static int window_of(const struct tr *t)
     return t->win_base[k] == t->in->rs1 && t->pos <= t->win_end[k] ? k : -1;
 }
 
-/* At the load at path instruction t->pos, of `size` bytes through x[r]:
- * mark the later loads a window opened here would cover, as window k's,
- * and give the bytes they read, [lo, hi] from this load's address.
+/* At the load (`write`: store) at path instruction t->pos, of `size`
+ * bytes through x[r]: mark the later ones a window opened here would
+ * cover, as window k's, and give the bytes they read (write), [lo, hi]
+ * from this one's address.
  * Returns the last of them, or -1 if none. */
-static int plan_window(struct tr *t, int k, int size, int32_t *lo, int32_t *hi)
+static int plan_window(struct tr *t, int k, int size, bool write, int32_t *lo, int32_t *hi)
 {
     const struct trace_info *ti = t->ti;
     unsigned r = t->in->rs1;
@@ -1813,7 +1822,7 @@ static int plan_window(struct tr *t, int k, int size, int32_t *lo, int32_t *hi)
         enum op op = (enum op)in.op;
         if (!is_load_store(op) && !loop_safe(op))
             break; /* a helper's territory: it is not worth the trouble */
-        int n = load_size(op);
+        int n = access_size(op, write);
         int64_t disp = moved + in.imm - t->in->imm;
         int64_t lo2 = disp < *lo ? disp : *lo, hi2 = disp + n - 1 > *hi ? disp + n - 1 : *hi;
         if (n && in.rs1 == r && n <= size && disp % n == 0 && hi2 - lo2 < WINDOW_MAX_SPAN) {
@@ -1840,7 +1849,7 @@ static int plan_window(struct tr *t, int k, int size, int32_t *lo, int32_t *hi)
 
 /* Does the load being translated open a window, and which?  In a trace,
  * through a register whose value is not known, with a window slot free. */
-static int opens_window(struct tr *t, int size, int32_t *lo, int32_t *hi)
+static int opens_window(struct tr *t, int size, bool write, int32_t *lo, int32_t *hi)
 {
     unsigned r = t->in->rs1;
     uint32_t bit = 1u << r;
@@ -1851,7 +1860,7 @@ static int opens_window(struct tr *t, int size, int32_t *lo, int32_t *hi)
         k++;
     if (k == JIT_WINDOWS)
         return -1;
-    int last = plan_window(t, k, size, lo, hi);
+    int last = plan_window(t, k, size, write, lo, hi);
     if (last < 0)
         return -1;
     t->win_base[k] = (uint8_t)r;
@@ -1874,9 +1883,9 @@ static void emit_window_open(struct tr *t, int k, int32_t lo, int32_t hi)
     st->resume = x64_here(b);
 }
 
-/* A load in window k: rsi = [window k], or the TLB's probe out of line
- * when the window is off (emit_window_miss).  The load is from [rsi + disp]. */
-static void emit_window_load(struct tr *t, int k, int32_t disp)
+/* An access in window k: rsi = [window k], or the TLB's probe out of line
+ * when the window is off (emit_window_miss).  The access is at [rsi + disp]. */
+static void emit_window_access(struct tr *t, int k, int32_t disp, bool write)
 {
     struct x64_buf *b = t->b;
     if (t->stats)
@@ -1888,7 +1897,8 @@ static void emit_window_load(struct tr *t, int k, int32_t disp)
     st->disp = disp;
     st->base = t->in->rs1;
     st->imm = (int32_t)t->in->imm;
-    st->info = (uint32_t)load_size((enum op)t->in->op);
+    st->info = (uint32_t)access_size((enum op)t->in->op, write);
+    st->write = write;
     t->refill = st; /* its TLB miss leads to the load's slow path */
 }
 
@@ -1909,7 +1919,8 @@ static void emit_window_miss(struct tr *t, const struct stub *st)
     }
     int32_t mask = (int32_t)(~0xfffU | (st->info - 1));
     struct x64_mem entry;
-    st->slow->from = emit_tlb_lookup(t, R14, mask, offsetof(struct tlb_entry, tag_read), &entry);
+    size_t tag = st->write ? offsetof(struct tlb_entry, tag_write) : offsetof(struct tlb_entry, tag_read);
+    st->slow->from = emit_tlb_lookup(t, R14, mask, tag, &entry);
     x64_alu_rm(b, true, ALU_ADD, RSI, entry_field(entry, offsetof(struct tlb_entry, addend)));
     x64_lea(b, true, RSI, x64_at(RSI, -st->disp));
     x64_jmp_to(b, exec_of(t, st->resume));
@@ -1922,12 +1933,12 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     int window = window_of(t);
     bool member = window >= 0;
     int32_t lo, hi;
-    int opened = member ? -1 : opens_window(t, size, &lo, &hi);
+    int opened = member ? -1 : opens_window(t, size, false, &lo, &hi);
     bool opens = opened >= 0;
     uint8_t *slow = NULL;
     struct x64_mem at = x64_at(RSI, 0); /* the host address */
     if (member) { /* the load from [rsi + disp] */
-        emit_window_load(t, window, t->win[t->pos].disp);
+        emit_window_access(t, window, t->win[t->pos].disp, false);
         at = x64_at(RSI, t->win[t->pos].disp);
     } else {
         emit_address(t);
@@ -1983,11 +1994,26 @@ static void jit_store(struct tr *t, int size, bool fp)
         value = reg_src(t, in->rs2);
     else
         x64_mov_ri(b, RDX, 0);
-    emit_address(t);
-    uint8_t *slow = emit_tlb_probe(t, size, true);
-    x64_store(b, x64_at(RSI, 0), value, size);
+    int window = window_of(t);
+    int32_t lo, hi;
+    int opened = window >= 0 ? -1 : opens_window(t, size, true, &lo, &hi);
+    uint8_t *slow = NULL;
+    struct x64_mem at = x64_at(RSI, 0); /* the host address */
+    if (window >= 0) { /* the store to [rsi + disp] */
+        emit_window_access(t, window, t->win[t->pos].disp, true);
+        at = x64_at(RSI, t->win[t->pos].disp);
+    } else {
+        emit_address(t);
+        t->opening_window = opened >= 0; /* the window, not the probe reuse */
+        slow = emit_tlb_probe(t, size, true);
+        t->opening_window = false;
+        if (opened >= 0)
+            emit_window_open(t, opened, lo, hi);
+    }
+    x64_store(b, at, value, size);
     struct stub *st = memory_slow_stub(t, STUB_STORE, slow);
-    st->pslot_fill = t->pslot_filled;
+    st->pslot_fill = t->pslot_filled && window < 0;
+    st->window = opened + 1; /* its slow path turns the window off */
     st->resume = x64_here(b);
     st->info = (uint32_t)size;
     st->rs2 = in->rs2;

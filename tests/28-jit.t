@@ -200,8 +200,10 @@ else
     fail "S-mode traces and -trace-kernel (head 0x$head)" "$tmp/s_both"
 fi
 
-# Load windows: a loop stepping a pointer 16 bytes at a time loads four
-# words around it; the first load probes, the others use its window.
+# Load and store windows: a loop stepping two pointers 16 bytes at a time
+# loads four words around one and stores them around the other (in
+# another order); the first access of each probes, the others use its
+# window, which -check turns off for stores (they all go to C there).
 # The walk starts 8 bytes into a page, so at each page boundary a window
 # straddles two pages (it is off: the others probe the TLB themselves),
 # and the first round meets every page cold in the TLB (the first load
@@ -220,6 +222,7 @@ loop_elf window "    la      a0, buffer
     li      s0, 30
     li      s1, 0
 2:  la      a0, buffer + 8
+    la      a1, copy + 4088
     li      t0, 767
     .globl loop_head
 loop_head:
@@ -228,6 +231,11 @@ loop_head:
     addi    a0, a0, 16
     lw      t3, -8(a0)
     lw      t4, -4(a0)
+    sw      t4, 0(a1)
+    sw      t3, 4(a1)
+    addi    a1, a1, 16
+    sw      t2, -8(a1)
+    sw      t1, -4(a1)
     add     s1, s1, t1
     xor     s1, s1, t2
     add     s1, s1, t3
@@ -238,6 +246,15 @@ loop_head:
     bnez    t0, loop_head
     addi    s0, s0, -1
     bnez    s0, 2b
+    la      a1, copy + 4088
+    li      t0, 3068
+4:  lw      t1, 0(a1)
+    add     s1, s1, t1
+    slli    t5, s1, 5
+    xor     s1, s1, t5
+    addi    a1, a1, 4
+    addi    t0, t0, -1
+    bnez    t0, 4b
     andi    s1, s1, 0x7f
     slli    s1, s1, 1
     ori     s1, s1, 1
@@ -246,25 +263,26 @@ loop_head:
 3:  j       3b
     .data
     .balign 4096
-buffer: .zero 12288"
+buffer: .zero 12288
+copy:   .zero 16384"
 $DBT -interp -bios none "$tmp/window.elf" >/dev/null 2>&1
 want=$?
 loop_stats window win -check
 got=$?
 windows=$(sed -n 's/^dbt: jit: load windows in traces.* \([0-9][0-9]*\)$/\1/p' "$tmp/win")
 if [ "$got" = "$want" ] && [ "$want" -gt 0 ] && [ "${windows:-0}" -ge 1 ]; then
-    pass "load windows: -check agrees across page boundaries and TLB misses (sum $want, $windows windows)"
+    pass "load and store windows: -check agrees across page boundaries and TLB misses (sum $want, $windows windows)"
 else
-    fail "load windows: status $got, the interpreter's $want, ${windows:-no} windows" "$tmp/win"
+    fail "load and store windows: status $got, the interpreter's $want, ${windows:-no} windows" "$tmp/win"
 fi
 loop_stats window win_fast
 got=$?
 rate=$(sed -n 's/^dbt: jit: load window hit rate (no probe) *\([0-9.]*\)% of .*/\1/p' "$tmp/win_fast")
-if [ "$got" = "$want" ] && grep -q "trace:   0x$head (pa 0x$head) loop, 13 insns: " "$tmp/win_fast" &&
+if [ "$got" = "$want" ] && grep -q "trace:   0x$head (pa 0x$head) loop, 18 insns: " "$tmp/win_fast" &&
    awk -v r="${rate:-100}" 'BEGIN { exit !(r >= 90 && r < 100) }'; then
-    pass "load windows: the loop trace's sum is the interpreter's (status $got); $rate% of its loads used a window, the rest probed"
+    pass "load and store windows: the loop trace's sum is the interpreter's (status $got); $rate% of its loads used a window, the rest probed"
 else
-    fail "load windows without -check: status $got, want $want" "$tmp/win_fast"
+    fail "load and store windows without -check: status $got, want $want" "$tmp/win_fast"
 fi
 
 # A loop trace's first iteration is translated apart from the loop (peeled);
