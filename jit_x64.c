@@ -1855,6 +1855,8 @@ static int opens_window(struct tr *t, int size, bool write, int32_t *lo, int32_t
     uint32_t bit = 1u << r;
     if (t->pos < 0 || r == 0 || ((t->known_const | t->known_pcrel) & bit))
         return -1;
+    if (!write && int_dest_of(t->in) == r) /* ld a4, 0(a4): the others see another a4 */
+        return -1;
     int k = 0;
     while (k < JIT_WINDOWS && t->win_base[k] && t->pos <= t->win_end[k])
         k++;
