@@ -1006,6 +1006,21 @@ static void jit_alu_imm(struct tr *t, bool word)
     }
 }
 
+/* op d, x[r]: from the hart (in_memory), host register src, or 0 (x0);
+ * then the sign extension of a word op. */
+static void alu_from(struct tr *t, bool word, enum x64_alu op, int d, unsigned r,
+                     bool in_memory, int src)
+{
+    if (in_memory)
+        x64_alu_rm(t->b, !word, op, d, XREG(r));
+    else if (src >= 0)
+        x64_alu_rr(t->b, !word, op, d, src);
+    else
+        x64_alu_ri(t->b, !word, op, d, 0);
+    if (word)
+        x64_movsxd_rr(t->b, d, d);
+}
+
 /* add/sub/xor/or/and/addw/subw:  mov rax, [rs1] ; op rax, [rs2] ; mov [rd], rax */
 static void jit_alu_reg(struct tr *t, bool word)
 {
@@ -1027,14 +1042,7 @@ static void jit_alu_reg(struct tr *t, bool word)
         int d = reg_src(t, in->rd);
         forget_value(t, in->rd);
         t->rc.dirty |= 1u << in->rd;
-        if (src1_in_memory)
-            x64_alu_rm(t->b, !word, op, d, XREG(in->rs1));
-        else if (src1 >= 0)
-            x64_alu_rr(t->b, !word, op, d, src1);
-        else
-            x64_alu_ri(t->b, !word, op, d, 0);
-        if (word)
-            x64_movsxd_rr(t->b, d, d);
+        alu_from(t, word, op, d, in->rs1, src1_in_memory, src1);
         return;
     }
     if (in->rd == in->rs2 && in->rd != in->rs1) {
@@ -1052,14 +1060,7 @@ static void jit_alu_reg(struct tr *t, bool word)
     bool src2_in_memory = read_from_memory(t, in->rs2);
     int src2 = in->rs2 && !src2_in_memory ? reg_src(t, in->rs2) : -1;
     int d = dst_from(t, in->rd, in->rs1);
-    if (src2_in_memory)
-        x64_alu_rm(t->b, !word, op, d, XREG(in->rs2));
-    else if (src2 >= 0)
-        x64_alu_rr(t->b, !word, op, d, src2);
-    else
-        x64_alu_ri(t->b, !word, op, d, 0);
-    if (word)
-        x64_movsxd_rr(t->b, d, d);
+    alu_from(t, word, op, d, in->rs2, src2_in_memory, src2);
 }
 
 static enum x64_shift shift_of(enum op op)

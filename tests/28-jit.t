@@ -142,6 +142,13 @@ tohost='    la      t1, tohost
     li      t2, 1
     sd      t2, 0(t1)
 2:  j       2b'
+# the exit status is s1's low 7 bits (HTIF: tohost = status << 1 | 1)
+exit_s1='    andi    s1, s1, 0x7f
+    slli    s1, s1, 1
+    ori     s1, s1, 1
+    la      t1, tohost
+    sd      s1, 0(t1)
+3:  j       3b'
 # loop_elf NAME CODE: $tmp/NAME.elf from CODE (from _start on); head is
 # then the address of its loop_head, as -stats prints it
 loop_elf() {
@@ -149,6 +156,8 @@ loop_elf() {
     rv_link "$tmp/$1.S" "$tmp/$1.elf"
     head=$(riscv64-unknown-elf-nm "$tmp/$1.elf" | awk '$3 == "loop_head" { print $1 }' | sed 's/^0*//')
 }
+# interp_status NAME: the exit status of $tmp/NAME.elf under the interpreter
+interp_status() { $DBT -interp -bios none "$tmp/$1.elf" >/dev/null 2>&1; echo $?; }
 # loop_stats NAME OUT [OPTION...]: -stats of $tmp/NAME.elf, traced at 10 runs, into $tmp/OUT
 loop_stats() {
     elf=$1 out=$2
@@ -255,18 +264,12 @@ loop_head:
     addi    a1, a1, 4
     addi    t0, t0, -1
     bnez    t0, 4b
-    andi    s1, s1, 0x7f
-    slli    s1, s1, 1
-    ori     s1, s1, 1
-    la      t1, tohost
-    sd      s1, 0(t1)
-3:  j       3b
+$exit_s1
     .data
     .balign 4096
 buffer: .zero 12288
 copy:   .zero 16384"
-$DBT -interp -bios none "$tmp/window.elf" >/dev/null 2>&1
-want=$?
+want=$(interp_status window)
 loop_stats window win -check
 got=$?
 windows=$(sed -n 's/^dbt: jit: load windows in traces.* \([0-9][0-9]*\)$/\1/p' "$tmp/win")
@@ -304,19 +307,13 @@ loop_head:
     add     s1, s1, t5
     addi    s0, s0, -1
     bnez    s0, loop_head
-    andi    s1, s1, 0x7f
-    slli    s1, s1, 1
-    ori     s1, s1, 1
-    la      t1, tohost
-    sd      s1, 0(t1)
-3:  j       3b
+$exit_s1
     .data
     .balign 64
 node0:  .dword node1, 3, 5, 7
 node1:  .dword node2, 11, 13, 17
 node2:  .dword node0, 19, 23, 29"
-$DBT -interp -bios none "$tmp/chase.elf" >/dev/null 2>&1
-want=$?
+want=$(interp_status chase)
 loop_stats chase chase_check -check
 got=$?
 loop_stats chase chase_fast
