@@ -879,7 +879,7 @@ void jit_print_stats(struct jit *j, FILE *out)
                    probes[PROBE_JCACHE_MISS]);
     print_hit_rate(out, "probe slot hit rate (loop traces)", probes[PROBE_LSLOT],
                    probes[PROBE_LSLOT_MISS]);
-    print_hit_rate(out, "load window hit rate (no probe)", probes[PROBE_WINDOW],
+    print_hit_rate(out, "load/store window hit rate (no probe)", probes[PROBE_WINDOW],
                    probes[PROBE_WINDOW_MISS]);
     if (j->stats.lookups)
         fprintf(out, "dbt: jit: %-44s %.2f%%\n", "jump cache hit rate (lookups in C)",

@@ -192,8 +192,8 @@ enum stub_kind {
     STUB_HOT,       /* a counted block's countdown ran out */
     STUB_JALR_MISS, /* a trace's indirect jump went elsewhere (target in rdx) */
     STUB_REFILL,    /* a probe slot, or a reused probe, missed: probe the TLB */
-    STUB_WINDOW_OFF,  /* a load window straddles two pages: none this time */
-    STUB_WINDOW_MISS, /* a load in a window that is off: probe the TLB */
+    STUB_WINDOW_OFF,  /* a window straddles two pages: none this time */
+    STUB_WINDOW_MISS, /* an access in a window that is off: probe the TLB */
 };
 
 /* An out-of-line path, emitted after the body. */
@@ -211,8 +211,8 @@ struct stub {
     int rs2;               /* store: the source register; NaN fix: the xmm register */
     bool pslot_fill;       /* the fast path fills the probe slot */
     bool pslot_live;       /* the body after it trusts the slot: reload rdi */
-    int window;            /* load windows: window k + 1 (0: none); */
-    int32_t disp;          /* WINDOW_MISS: the load's host address is [rsi + disp], */
+    int window;            /* windows: window k + 1 (0: none); */
+    int32_t disp;          /* WINDOW_MISS: the access's host address is [rsi + disp], */
     uint8_t base;          /* at x[base] + imm */
     int32_t imm;
     int lslot, ways;       /* refill: the slot(s), 0 ways for none; size in `info` */
@@ -303,10 +303,10 @@ struct tr {
     struct site_lslot {           /* a loop trace: each access site's probe slot */
         uint8_t k, ways;          /* ways 0: none taken yet */
     } site_lslot[MAX_TR_INSNS];
-    bool opening_window;          /* the load being translated opens a window */
-    int win_end[JIT_WINDOWS];     /* each load window's last load ("Load windows"), */
-    uint8_t win_base[JIT_WINDOWS];/* and its pointer; -1 / 0: none open */
-    struct win_load {             /* a load of the path in an open window: */
+    bool opening_window;          /* the access being translated opens a window */
+    int win_end[JIT_WINDOWS];     /* each window's last access ("Load and store */
+    uint8_t win_base[JIT_WINDOWS];/* windows"), and its pointer; 0: none open */
+    struct win_access {           /* an access of the path in an open window: */
         bool member;
         uint8_t k;                /* its window, */
         int32_t disp;             /* host address: [window k] + disp */
@@ -532,11 +532,12 @@ static bool read_from_memory(const struct tr *t, unsigned r)
     int mine = next_read_from(t, false, r, 1);
     if (mine == NEVER_USED)
         return true;
-    int later = -1; /* the slot whose register is read again last */
+    int later = -1; /* when the register read again last is read */
     for (int i = 0; i < NCACHE; i++) {
         if (!rc->guest_of[i])
             return false;
-        later = next_read(t, false, rc->guest_of[i]) > later ? next_read(t, false, rc->guest_of[i]) : later;
+        int next = next_read(t, false, rc->guest_of[i]);
+        later = next > later ? next : later;
     }
     return later <= mine;
 }
@@ -1742,7 +1743,7 @@ static uint8_t *emit_tlb_probe(struct tr *t, int size, bool write)
     return slow;
 }
 
-/* -- Load windows -------------------------------------------------------------
+/* -- Load and store windows ---------------------------------------------------
  * A trace often loads several words near one pointer before the pointer
  * changes: a stack frame's saved registers, a struct's fields, md5's
  * message words (0(a6), 4(a6), a6 += 16, -8(a6), -4(a6): the pointer
@@ -1804,19 +1805,20 @@ static int window_of(const struct tr *t)
 }
 
 /* At the load (`write`: store) at path instruction t->pos, of `size`
- * bytes through x[r]: mark the later ones a window opened here would
- * cover, as window k's, and give the bytes they read (write), [lo, hi]
- * from this one's address.
- * Returns the last of them, or -1 if none. */
+ * bytes through x[r]: the later ones a window opened here would cover,
+ * marked as window k's if there are two or more (fewer are not worth a
+ * window), and the bytes they read (write), [lo, hi] from this one's
+ * address.  Returns the last of them, or -1 if no window. */
 static int plan_window(struct tr *t, int k, int size, bool write, int32_t *lo, int32_t *hi)
 {
     const struct trace_info *ti = t->ti;
     unsigned r = t->in->rs1;
-    int64_t moved = 0; /* x[r] now minus x[r] at the first load */
-    int last = -1;
+    int64_t moved = 0; /* x[r] now minus x[r] at the first access */
+    int at[MAX_TR_INSNS];
+    int32_t disp_at[MAX_TR_INSNS];
+    int members = 0;
     *lo = 0;
     *hi = size - 1;
-    int members = 0;
     for (int i = t->pos + 1; i < ti->n && !joined_at(t, i); i++) {
         struct insn in;
         cpu_decode(ti->insn[i].raw, &in);
@@ -1827,11 +1829,10 @@ static int plan_window(struct tr *t, int k, int size, bool write, int32_t *lo, i
         int64_t disp = moved + in.imm - t->in->imm;
         int64_t lo2 = disp < *lo ? disp : *lo, hi2 = disp + n - 1 > *hi ? disp + n - 1 : *hi;
         if (n && in.rs1 == r && n <= size && disp % n == 0 && hi2 - lo2 < WINDOW_MAX_SPAN) {
-            t->win[i] = (struct win_load){true, (uint8_t)k, (int32_t)disp};
+            at[members] = i;
+            disp_at[members++] = (int32_t)disp;
             *lo = (int32_t)lo2;
             *hi = (int32_t)hi2;
-            last = i;
-            members++;
         }
         if (int_dest_of(&in) == r) {
             if (op != OP_ADDI || in.rs1 != r)
@@ -1839,16 +1840,14 @@ static int plan_window(struct tr *t, int k, int size, bool write, int32_t *lo, i
             moved += in.imm;
         }
     }
-    if (members < 2) { /* not worth a window */
-        for (int i = t->pos + 1; i <= last; i++)
-            if (t->win[i].member && t->win[i].k == k)
-                t->win[i].member = false;
+    if (members < 2)
         return -1;
-    }
-    return last;
+    for (int m = 0; m < members; m++)
+        t->win[at[m]] = (struct win_access){true, (uint8_t)k, disp_at[m]};
+    return at[members - 1];
 }
 
-/* Does the load being translated open a window, and which?  In a trace,
+/* Does the access being translated open a window, and which?  In a trace,
  * through a register whose value is not known, with a window slot free. */
 static int opens_window(struct tr *t, int size, bool write, int32_t *lo, int32_t *hi)
 {
@@ -1872,7 +1871,7 @@ static int opens_window(struct tr *t, int size, bool write, int32_t *lo, int32_t
     return k;
 }
 
-/* Window k, after its first load's probe (rsi the host address, whose
+/* Window k, after its first access's probe (rsi the host address, whose
  * offset in its page is the guest address's). */
 static void emit_window_open(struct tr *t, int k, int32_t lo, int32_t hi)
 {
@@ -1902,12 +1901,12 @@ static void emit_window_access(struct tr *t, int k, int32_t disp, bool write)
     st->imm = (int32_t)t->in->imm;
     st->info = (uint32_t)access_size((enum op)t->in->op, write);
     st->write = write;
-    t->refill = st; /* its TLB miss leads to the load's slow path */
+    t->refill = st; /* its TLB miss leads to the access's slow path */
 }
 
-/* The probe of a window's load, out of line: rsi = x[base] + imm from the
- * registers at the branch, the TLB lookup (a miss: the slow path), then
- * rsi = host address - disp, as the load wants it. */
+/* The probe of an access in a window, out of line: rsi = x[base] + imm
+ * from the registers at the branch, the TLB lookup (a miss: the slow
+ * path), then rsi = host address - disp, as the access wants it. */
 static void emit_window_miss(struct tr *t, const struct stub *st)
 {
     struct x64_buf *b = t->b;
@@ -1929,28 +1928,40 @@ static void emit_window_miss(struct tr *t, const struct stub *st)
     x64_jmp_to(b, exec_of(t, st->resume));
 }
 
+/* The host address of the access being translated, as the memory operand
+ * *at: through its window (*member), or probed, maybe opening a window
+ * (*opened, else -1).  Returns the probe's jne to the slow path (NULL: none,
+ * or t->refill's leads there). */
+static uint8_t *emit_host_address(struct tr *t, int size, bool write, struct x64_mem *at,
+                                  bool *member, int *opened)
+{
+    int window = window_of(t);
+    int32_t lo, hi;
+    *member = window >= 0;
+    *opened = *member ? -1 : opens_window(t, size, write, &lo, &hi);
+    if (*member) { /* [rsi + disp] */
+        emit_window_access(t, window, t->win[t->pos].disp, write);
+        *at = x64_at(RSI, t->win[t->pos].disp);
+        return NULL;
+    }
+    emit_address(t);
+    t->opening_window = *opened >= 0; /* the window, not the probe reuse */
+    uint8_t *slow = emit_tlb_probe(t, size, write);
+    t->opening_window = false;
+    if (*opened >= 0)
+        emit_window_open(t, *opened, lo, hi);
+    *at = x64_at(RSI, 0);
+    return slow;
+}
+
 static void jit_load(struct tr *t, int size, bool sign, bool fp)
 {
     const struct insn *in = t->in;
     struct x64_buf *b = t->b;
-    int window = window_of(t);
-    bool member = window >= 0;
-    int32_t lo, hi;
-    int opened = member ? -1 : opens_window(t, size, false, &lo, &hi);
-    bool opens = opened >= 0;
-    uint8_t *slow = NULL;
-    struct x64_mem at = x64_at(RSI, 0); /* the host address */
-    if (member) { /* the load from [rsi + disp] */
-        emit_window_access(t, window, t->win[t->pos].disp, false);
-        at = x64_at(RSI, t->win[t->pos].disp);
-    } else {
-        emit_address(t);
-        t->opening_window = opens; /* the window, not the probe reuse */
-        slow = emit_tlb_probe(t, size, false);
-        t->opening_window = false;
-        if (opens)
-            emit_window_open(t, opened, lo, hi);
-    }
+    struct x64_mem at;
+    bool member;
+    int opened;
+    uint8_t *slow = emit_host_address(t, size, false, &at, &member, &opened);
     bool filled = t->pslot_filled;
     struct regcache at_branch = t->rc;
     struct fcache fc_at_branch = t->fc;
@@ -1969,7 +1980,7 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
     }
     struct stub *st = memory_slow_stub(t, STUB_LOAD, slow);
     st->pslot_fill = filled && !member;
-    st->window = opens ? opened + 1 : 0; /* its slow path turns the window off */
+    st->window = opened + 1; /* its slow path turns the window off */
     st->before = at_branch;
     st->before_fc = fc_at_branch;
     st->resume = x64_here(b);
@@ -1997,25 +2008,13 @@ static void jit_store(struct tr *t, int size, bool fp)
         value = reg_src(t, in->rs2);
     else
         x64_mov_ri(b, RDX, 0);
-    int window = window_of(t);
-    int32_t lo, hi;
-    int opened = window >= 0 ? -1 : opens_window(t, size, true, &lo, &hi);
-    uint8_t *slow = NULL;
-    struct x64_mem at = x64_at(RSI, 0); /* the host address */
-    if (window >= 0) { /* the store to [rsi + disp] */
-        emit_window_access(t, window, t->win[t->pos].disp, true);
-        at = x64_at(RSI, t->win[t->pos].disp);
-    } else {
-        emit_address(t);
-        t->opening_window = opened >= 0; /* the window, not the probe reuse */
-        slow = emit_tlb_probe(t, size, true);
-        t->opening_window = false;
-        if (opened >= 0)
-            emit_window_open(t, opened, lo, hi);
-    }
+    struct x64_mem at;
+    bool member;
+    int opened;
+    uint8_t *slow = emit_host_address(t, size, true, &at, &member, &opened);
     x64_store(b, at, value, size);
     struct stub *st = memory_slow_stub(t, STUB_STORE, slow);
-    st->pslot_fill = t->pslot_filled && window < 0;
+    st->pslot_fill = t->pslot_filled && !member;
     st->window = opened + 1; /* its slow path turns the window off */
     st->resume = x64_here(b);
     st->info = (uint32_t)size;
@@ -2046,7 +2045,7 @@ static void emit_memory_stub(struct tr *t, const struct stub *st)
     }
     x64_alu_ri(b, false, ALU_CMP, RAX, HELPER_OK);
     uint8_t *not_ok = x64_jcc_rel32(b, CC_NE);
-    if (st->window) /* a window's first load went to C: the window is off */
+    if (st->window) /* a window's first access went to C: the window is off */
         x64_mov_mi(b, 8, WINDOW(st->window - 1), 0);
     emit_reload(t, &st->after);
     x64_jmp_to(b, exec_of(t, st->resume));

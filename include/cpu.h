@@ -172,7 +172,7 @@ enum jit_probe_count {
     PROBE_TLB, PROBE_TLB_MISS,       /* inline data TLB probes */
     PROBE_JCACHE, PROBE_JCACHE_MISS, /* inline jump cache probes */
     PROBE_LSLOT, PROBE_LSLOT_MISS,   /* loop traces' probe slots */
-    PROBE_WINDOW, PROBE_WINDOW_MISS, /* traces' loads in load windows */
+    PROBE_WINDOW, PROBE_WINDOW_MISS, /* traces' accesses in windows */
     NUM_PROBES
 };
 
@@ -273,8 +273,9 @@ struct hart {
      * keeps that mapping: every TLB flush empties them (mmu_lslots_clear). */
     uint64_t jit_lslot[2][JIT_LSLOTS][2];
     uint8_t jit_lslots_filled;   /* a refill ran since they were last emptied */
-    uint64_t jit_window[JIT_WINDOWS]; /* loop traces' load windows: host address
-                                         of each one's first load (jit_x64.c) */
+    uint64_t jit_window[JIT_WINDOWS]; /* traces' load and store windows: host
+                                         address of each one's first access, or 0
+                                         (jit_x64.c) */
 
     _Alignas(64) struct tlb_entry tlb[TLB_CTXS][TLB_SIZE]; /* no entry spans two cache lines */
     /* -check withholds every write tag (so stores are logged); this says

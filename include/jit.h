@@ -160,7 +160,7 @@ static inline uint32_t jcache_index(uint64_t pc)
     X(traces, "traces formed")                                                 \
     X(traces_loop, "traces formed: loops")                                     \
     X(trace_conts, "trace continuations (side exits that go on)")              \
-    X(trace_windows, "load windows in traces (loads after the first: no probe)") \
+    X(trace_windows, "load/store windows in traces (no probe after the first)") \
     X(trace_insns_formed, "guest instructions in traces formed")               \
     X(traces_invalidated, "traces invalidated")                                \
     X(trace_blacklisted, "trace heads given up")

@@ -272,7 +272,7 @@ copy:   .zero 16384"
 want=$(interp_status window)
 loop_stats window win -check
 got=$?
-windows=$(sed -n 's/^dbt: jit: load windows in traces.* \([0-9][0-9]*\)$/\1/p' "$tmp/win")
+windows=$(sed -n 's/^dbt: jit: load\/store windows in traces.* \([0-9][0-9]*\)$/\1/p' "$tmp/win")
 if [ "$got" = "$want" ] && [ "$want" -gt 0 ] && [ "${windows:-0}" -ge 1 ]; then
     pass "load and store windows: -check agrees across page boundaries and TLB misses (sum $want, $windows windows)"
 else
@@ -280,10 +280,10 @@ else
 fi
 loop_stats window win_fast
 got=$?
-rate=$(sed -n 's/^dbt: jit: load window hit rate (no probe) *\([0-9.]*\)% of .*/\1/p' "$tmp/win_fast")
+rate=$(sed -n 's/^dbt: jit: load\/store window hit rate (no probe) *\([0-9.]*\)% of .*/\1/p' "$tmp/win_fast")
 if [ "$got" = "$want" ] && grep -q "trace:   0x$head (pa 0x$head) loop, 18 insns: " "$tmp/win_fast" &&
    awk -v r="${rate:-100}" 'BEGIN { exit !(r >= 90 && r < 100) }'; then
-    pass "load and store windows: the loop trace's sum is the interpreter's (status $got); $rate% of its loads used a window, the rest probed"
+    pass "load and store windows: the loop trace's sum is the interpreter's (status $got); $rate% of its accesses used a window, the rest probed"
 else
     fail "load and store windows without -check: status $got, want $want" "$tmp/win_fast"
 fi
