@@ -232,7 +232,7 @@ struct stub {
  * trace's head or another continuation, or a later instruction of the
  * path of a trace that is no loop ("Continuations" below). */
 #define MAX_CONTS 16
-#define MAX_LOOP_CONTS 8
+#define MAX_LOOP_CONTS 16
 #define MAX_CONT_INSNS 32
 struct cont {
     int64_t start;                         /* the side exit's target: offset from the head */
@@ -274,6 +274,7 @@ struct tr {
     bool stats;            /* count TLB and jump cache probes */
     struct regcache rc;    /* guest registers in host registers, now */
     uint32_t tick;
+    uint32_t insn_tick;    /* tick when the instruction being translated began */
     uint8_t *loop_head;    /* a loop block: where the back-edge jumps, or NULL */
     struct regcache head_rc;/* the registers as the loop head expects them */
     uint32_t pinned;        /* a loop that keeps only some: those (loop_regs_kept) */
@@ -447,6 +448,18 @@ static int next_read(const struct tr *t, bool fp, unsigned r)
     return next_read_from(t, fp, r, 0);
 }
 
+/* Slot i's age where a trace does not look ahead (a block, a loop
+ * trace's continuations): the least recently used goes first, a register
+ * the loop keeps (t->pinned) after the others, as the loop head wants it
+ * back, and one the instruction being translated uses never. */
+static uint64_t lru_key(const struct tr *t, const uint8_t *guest_of, const uint32_t *used, int i,
+                        bool fp)
+{
+    bool kept = !fp && (t->pinned >> guest_of[i]) & 1;
+    uint64_t rank = used[i] > t->insn_tick ? 2 : kept;
+    return rank << 32 | used[i];
+}
+
 /* A slot for a new guest register: the first free one (guest_of 0, else
  * the guest register is guest_of - `fp`), else in a trace the one read
  * again last (Belady's choice: a trace knows its future; an integer
@@ -460,8 +473,9 @@ static int victim_slot(const struct tr *t, const uint8_t *guest_of, const uint32
     for (int i = 0; i < n; i++) {
         if (!guest_of[i])
             return i;
-        if (t->pos < 0) {
-            if (used[i] < used[slot])
+        if (t->pos < 0) { /* a block, or a continuation: least recently used,
+                             a register the loop keeps last */
+            if (lru_key(t, guest_of, used, i, fp) < lru_key(t, guest_of, used, slot, fp))
                 slot = i;
             continue;
         }
@@ -2458,6 +2472,7 @@ static bool is_fp_op(enum op op)
 static bool jit_insn(struct tr *t)
 {
     enum op op = (enum op)t->in->op;
+    t->insn_tick = t->tick;
     if (is_fp_op(op) && !(t->flags & 4)) { /* FP off: the helper raises illegal */
         jit_by_helper(t, true);
         return true;
@@ -2553,10 +2568,13 @@ static bool jit_insn(struct tr *t)
  * static guess of branch predictors), unless one way joins, until the code
  * comes back to the loop head or to the start of a continuation.  One that
  * gets there within MAX_CONT_INSNS instructions on the branch's page,
- * without calls, system instructions or FP, and with the loop's registers
- * and its own fitting the host registers, is kept: its side exit then goes
- * on in the continuation instead of leaving, registers in place, and so do
- * other side exits to the same place (a join).  Like a back-edge, a join
+ * without calls, system instructions or FP, is kept: its side exit then
+ * goes on in the continuation instead of leaving, and so do other side
+ * exits to the same place (a join).  Then the continuations' own side
+ * exits get theirs, breadth first, up to MAX_LOOP_CONTS.  In a loop that
+ * keeps all its registers, a continuation's must fit beside them, and
+ * registers stay in place; in one that keeps only some, the others take
+ * the free host registers in turn, as in a block.  Like a back-edge, a join
  * checks the budget, so a cycle through continuations still takes
  * interrupts.  A continuation's code starts with r12 and r13 exact (its
  * own struct sync frame) and nothing known about register values, so any
@@ -2613,8 +2631,8 @@ static bool cont_fetch(const struct tr *t, uint64_t pa_base, uint64_t page, int6
 /* Plan the continuation at `start` for a side exit of the path instruction
  * `from`; on success it joins t->conts and its registers join *regs and
  * *written. */
-static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start,
-                      uint32_t *regs, uint32_t *written)
+static bool plan_cont_way(struct tr *t, const struct trace_insn *from, int64_t start,
+                          uint32_t *regs, uint32_t *written, bool fit, bool end_early)
 {
     if (t->nconts == MAX_LOOP_CONTS || start == 0 || cont_at(t, start))
         return false;
@@ -2635,14 +2653,16 @@ static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start
         enum op op = (enum op)in.op;
         r |= int_regs_of(&in);
         w |= 1u << int_dest_of(&in);
-        if (__builtin_popcount(r & ~1u) > NCACHE)
+        if (fit && __builtin_popcount(r & ~1u) > NCACHE)
             return false;
         int64_t next = off + in.len;
         if (op == OP_JAL) {
             next = off + in.imm;
         } else if (op >= OP_BEQ && op <= OP_BGEU) {
             int64_t taken = off + in.imm;
-            if (!joins(t, taken, start) && (joins(t, next, start) || in.imm < 0))
+            bool taken_joins = joins(t, taken, start);
+            if ((!taken_joins && (joins(t, next, start) || in.imm < 0)) ||
+                (taken_joins && end_early))
                 next = taken;
         }
         c->next[c->n++] = next;
@@ -2655,19 +2675,53 @@ static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start
     return true;
 }
 
+/* A branch one of whose ways joins is planned down its other way, so the
+ * continuation covers both; if that way leads out of the loop for good (a
+ * loop's exit test, from a continuation), the continuation ends at the
+ * branch instead, its other way a side exit. */
+static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start,
+                      uint32_t *regs, uint32_t *written, bool fit)
+{
+    return plan_cont_way(t, from, start, regs, written, fit, false) ||
+           plan_cont_way(t, from, start, regs, written, fit, true);
+}
+
+/* Is instruction k of continuation c a conditional branch?  Then *other
+ * is the offset of the way its code does not take. */
+static bool cont_branch_other_way(const struct cont *c, int k, int64_t *other)
+{
+    struct insn in;
+    cpu_decode(c->insn[k].raw, &in);
+    if (in.op < OP_BEQ || in.op > OP_BGEU)
+        return false;
+    int64_t fall = c->insn[k].delta + in.len, taken = c->insn[k].delta + in.imm;
+    *other = c->next[k] == taken ? fall : taken;
+    return *other != c->next[k];
+}
+
 /* Plan the continuations of a loop trace's side exits (branches whose
- * other way is not the head); `regs` are the loop's, kept in host
+ * other way is not the head): first the path's, then, breadth first,
+ * those of the continuations' own branches, so a loop with many ways
+ * through it (cpubench's fsm: one per state and character class) stays
+ * in the trace on most of them.  `regs` are the loop's, kept in host
  * registers, and `written` those it writes: both grow by what the
- * continuations use. */
+ * continuations use.  With `fit`, a continuation must fit its registers
+ * and the loop's in the host registers; a loop that keeps only some
+ * (t->pinned) takes the others in turn in its continuations too, and the
+ * end of each gives them back (emit_reconcile). */
 static bool branch_other_way(const struct trace_info *ti, int i, int64_t *other);
 
 static void plan_conts(struct tr *t, const struct trace_info *ti, uint32_t *regs,
-                       uint32_t *written)
+                       uint32_t *written, bool fit)
 {
     int64_t other;
     for (int i = 0; i < ti->n; i++)
         if (branch_other_way(ti, i, &other))
-            plan_cont(t, &ti->insn[i], other, regs, written);
+            plan_cont(t, &ti->insn[i], other, regs, written, fit);
+    for (int c = 0; c < t->nconts; c++)
+        for (int k = 0; k < t->conts[c].n; k++)
+            if (cont_branch_other_way(&t->conts[c], k, &other))
+                plan_cont(t, &t->conts[c].insn[k], other, regs, written, fit);
 }
 
 /* Is path instruction i a branch that may leave the path (whose two ways
@@ -3744,8 +3798,12 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
         t->pslot_base = 0;
         emit_loop_fp_head(t, ti);
         uint32_t written = written_regs(t);
-        if (all)
-            plan_conts(t, ti, &regs, &written);
+        if (all) {
+            plan_conts(t, ti, &regs, &written, true);
+        } else {
+            uint32_t used = regs;
+            plan_conts(t, ti, &used, &written, false);
+        }
         emit_loop_head(t, regs, written);
         if (emit_trace_path(t) != n)
             return false; /* cannot happen: the second copy has the same room */
