@@ -2690,13 +2690,7 @@ static bool plan_cont(struct tr *t, const struct trace_insn *from, int64_t start
  * is the offset of the way its code does not take. */
 static bool cont_branch_other_way(const struct cont *c, int k, int64_t *other)
 {
-    struct insn in;
-    cpu_decode(c->insn[k].raw, &in);
-    if (in.op < OP_BEQ || in.op > OP_BGEU)
-        return false;
-    int64_t fall = c->insn[k].delta + in.len, taken = c->insn[k].delta + in.imm;
-    *other = c->next[k] == taken ? fall : taken;
-    return *other != c->next[k];
+    return trace_insn_other_way(&c->insn[k], c->next[k], other) && *other != c->next[k];
 }
 
 /* Plan the continuations of a loop trace's side exits (branches whose
@@ -3798,12 +3792,10 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
         t->pslot_base = 0;
         emit_loop_fp_head(t, ti);
         uint32_t written = written_regs(t);
-        if (all) {
-            plan_conts(t, ti, &regs, &written, true);
-        } else {
-            uint32_t used = regs;
-            plan_conts(t, ti, &used, &written, false);
-        }
+        uint32_t grown = regs; /* and the continuations' */
+        plan_conts(t, ti, &grown, &written, all);
+        if (all) /* else the loop head loads only those it keeps */
+            regs = grown;
         emit_loop_head(t, regs, written);
         if (emit_trace_path(t) != n)
             return false; /* cannot happen: the second copy has the same room */

@@ -334,15 +334,20 @@ static bool emit_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b, 
     return jit_translate_trace(j, blk, b);
 }
 
-bool trace_branch_other_way(const struct trace_info *ti, int i, int64_t *other)
+bool trace_insn_other_way(const struct trace_insn *ri, int64_t next, int64_t *other)
 {
     struct insn in;
-    cpu_decode(ti->insn[i].raw, &in);
+    cpu_decode(ri->raw, &in);
     if (in.op < OP_BEQ || in.op > OP_BGEU)
         return false;
-    bool fell_through = trace_next_delta(ti, i) == ti->insn[i].delta + in.len;
-    *other = ti->insn[i].delta + (fell_through ? in.imm : in.len);
+    bool fell_through = next == ri->delta + in.len;
+    *other = ri->delta + (fell_through ? in.imm : in.len);
     return true;
+}
+
+bool trace_branch_other_way(const struct trace_info *ti, int i, int64_t *other)
+{
+    return trace_insn_other_way(&ti->insn[i], trace_next_delta(ti, i), other);
 }
 
 /* The targets a trace may leave for become candidate heads themselves, so

@@ -372,6 +372,10 @@ static inline int trace_find(const struct trace_info *ti, const struct path_filt
     return -1;
 }
 
+/* Is ri a conditional branch?  Then *other is the offset of the way that
+ * code going on at offset `next` did not take. */
+bool trace_insn_other_way(const struct trace_insn *ri, int64_t next, int64_t *other);
+
 /* Is path instruction i a conditional branch?  Then *other is the offset
  * the way the path did not take goes to. */
 bool trace_branch_other_way(const struct trace_info *ti, int i, int64_t *other);
