@@ -10,7 +10,8 @@
 # an S-mode loop becomes a trace only with -trace-kernel; a loop trace's
 # peeled iteration and its loop share each access site's probe slot; a
 # loop with more registers than fit keeps the one it carries in a host
-# register.  The guest programs are tests/guest/*.elf, built by `make guests`.
+# register; interrupt-enable writes with nothing to take stay in generated
+# code.  The guest programs are tests/guest/*.elf, built by `make guests`.
 cd "$(dirname "$0")/.." || exit 1
 DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
@@ -24,7 +25,7 @@ for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith straddle traces; do
     fi
 done
 
-echo "1..26"
+echo "1..27"
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
@@ -528,6 +529,34 @@ if [ "$got" = "$want" ] && [ "$fast" = "$want" ] && [ "$want" -gt 0 ] && [ -n "$
 else
     cat "$tmp/fsm_check" "$tmp/fsm_fast" >"$tmp/fsm_both"
     fail "the tokenizer loop: status $fast, under -check $got, the interpreter's $want; side exits '${exits}'" "$tmp/fsm_both"
+fi
+
+# Writes that decide which interrupts are taken leave generated code only
+# when one is to be taken: Linux toggles sstatus.SIE around every spinlock.
+# Here 100000 rounds of clearing and setting mstatus.MIE, with a software
+# interrupt pending (CLINT msip) but not enabled in mie, must not return to
+# C each time (the slices' ends alone are about 30).  tests/guest/jit_irq.S
+# checks the other side: an enabled one is taken at the next instruction.
+loop_elf irqoff "    li      t0, 0x2000000
+    li      t1, 1
+    sw      t1, 0(t0)               /* msip: pending */
+    csrw    mie, zero               /* and not enabled */
+    li      s0, 100000
+1:  csrci   mstatus, 8
+    csrsi   mstatus, 8
+    addi    s0, s0, -1
+    bnez    s0, 1b
+    csrr    s1, mip
+    srli    s1, s1, 3
+    andi    s1, s1, 1               /* exit status: MSIP, still pending */
+$exit_s1"
+$DBT -stats -bios none "$tmp/irqoff.elf" >"$tmp/irqoff" 2>&1
+status=$?
+kicks=$(stat "$tmp/irqoff" "returns to C: slice over or kicked")
+if [ $status = 1 ] && [ -n "$kicks" ] && [ "$kicks" -lt 1000 ]; then
+    pass "200000 writes to mstatus.MIE with nothing to take stay in generated code ($kicks returns to C)"
+else
+    fail "mstatus.MIE writes: status $status, '$kicks' returns to C for the slice or a kick" "$tmp/irqoff"
 fi
 
 $DBT -jit-cache 1K -bios none tests/guest/rv64i_control.elf >"$tmp/small" 2>&1
