@@ -3,7 +3,9 @@
 # is loaded as a module and given made-up rounds.  With --interleave the
 # ratios are the median of each round's ratio (runs seconds apart), which
 # can differ from the ratio of the fastest times: one lucky run of one
-# engine must not decide the table.  Under a second.
+# engine must not decide the table; each such ratio comes with a 95%
+# interval for that median, from the order of the rounds' ratios.  Under a
+# second.
 cd "$(dirname "$0")/.." || exit 1
 exec python3 - <<'PY'
 import sys
@@ -12,7 +14,7 @@ from scripttest import check, load_script  # noqa: E402
 
 g = load_script("bench_guest", "bench/guest")
 
-print("1..11")
+print("1..14")
 
 o = g.parse(["--interleave", "--repeat", "3", "--engines", "dbt,notraces", "--only", "fib"])
 check(o["interleave"] and o["repeat"] == 3 and o["engines"] == ["dbt", "notraces"]
@@ -41,16 +43,16 @@ for e in runs:
         g.keep_fastest(results[e], {"fib": v})
 text, bad = g.table(["fib"], results, ["dbt", "notraces"], g.SIZES["full"], "", runs)
 row = [l for l in text.splitlines() if l.startswith("bash: recursive fib")]
-want = ["0.900", "0.800", "1.10x", "1.10x", "2/3", "ok"]
-check(row and row[0].split()[-6:] == want and not bad,
+want = ["0.900", "0.800", "1.10x", "-", "1.10x", "2/3", "ok"]
+check(row and row[0].split()[-7:] == want and not bad,
       "the table shows the fastest times and the paired ratios", text)
 
 # With --fresh 2 the "first" column is the median over rounds 1 and 3,
 # the rounds that start in a freshly booted guest: 1.10 and 0.89.
 text, bad = g.table(["fib"], results, ["dbt", "notraces"], g.SIZES["full"], "", runs, 2)
 row = [l for l in text.splitlines() if l.startswith("bash: recursive fib")]
-want = ["0.900", "0.800", "1.10x", "0.99x", "2/3", "ok"]
-check(row and row[0].split()[-6:] == want and "every 2" in text,
+want = ["0.900", "0.800", "1.10x", "-", "0.99x", "2/3", "ok"]
+check(row and row[0].split()[-7:] == want and "every 2" in text,
       "with --fresh 2 the first column is the median over rounds 1 and 3", text)
 
 # gen runs three times a round (md5sum, gzip, bzip2 read its data): with
@@ -66,6 +68,22 @@ for e in gruns:
 text, bad = g.table(["gen"], gres, ["dbt", "notraces"], g.SIZES["full"], "x", gruns, 2)
 row = [l for l in text.splitlines() if l.startswith("cpubench gen")]
 check(row and row[0].split()[-3] == "2.00x", "with --fresh, gen's first column takes the first run of each fresh round", text)
+
+# The 95% interval of the median: of 9 ratios the 2nd smallest and 2nd
+# largest (P(Binomial(9, 1/2) <= 1) = 10/512, twice that is under 5%); of
+# 20 the 6th of each end; of 5 none (twice 1/32 is over 5%).
+nine = [1.3, 0.7, 1.0, 1.1, 0.9, 1.05, 0.95, 1.2, 0.8]
+check(g.median_interval(nine) == (0.8, 1.2), "9 rounds: the interval is the 2nd smallest to the 2nd largest",
+      g.median_interval(nine))
+twenty = [i / 10 for i in range(1, 21)]
+check(g.median_interval(twenty) == (0.6, 1.5) and g.median_interval(nine[:5]) is None,
+      "20 rounds: the 6th of each end; 5 rounds: no 95% interval", g.median_interval(twenty))
+truns = {"dbt": {"fib": [(1.0, "1")] * 9}, "notraces": {"fib": [(v, "1") for v in nine]}}
+tres = {e: {"fib": (min(v[0] for v in truns[e]["fib"]), "1")} for e in truns}
+text, bad = g.table(["fib"], tres, ["dbt", "notraces"], g.SIZES["full"], "", truns)
+row = [l for l in text.splitlines() if l.startswith("bash: recursive fib")]
+check(row and row[0].split()[-4] == "0.80-1.20" and "notraces/dbt 95%" in text
+      and "cannot tell from noise" in text, "the table gives each paired ratio's interval", text)
 
 check(g.rounds_won(runs, "notraces", "dbt", "fib") == (2, 3),
       "won vs: dbt was faster in rounds 1 and 2 of 3")
