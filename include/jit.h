@@ -104,8 +104,10 @@ struct jit_block {
  * xors, the one probes try first (global in S-mode), h->jcache_xor2 the
  * other.  The index folds bits 13 and up into the low ones, so code 8 KiB
  * apart (a caller and a callee, kernel and user code) does not share a
- * slot. */
-#define JCACHE_BITS 15
+ * slot.  2^17 entries (2 MiB a hart): with 2^15, a fork+exec loop missed
+ * about 1600 times per fork+exec, half of them kernel code whose slot
+ * another pc had taken; with 2^17 about 1000, those down by four fifths. */
+#define JCACHE_BITS 17
 #define JCACHE_SIZE (1u << JCACHE_BITS)
 #define JCACHE_FOLD 13
 _Static_assert(JCACHE_BITS >= 11 && JCACHE_FOLD >= 12,
