@@ -194,16 +194,15 @@ static const int irq_priority[] = {IRQ_MEI, IRQ_MSI, IRQ_MTI,
  * always and in M with MIE; delegated ones below S always and in S with SIE. */
 static int interrupt_to_take(struct hart *h)
 {
-    /* Only read the clock when the Sstc timer could matter. */
-    uint64_t pending = (h->mip | h->irq_lines) & h->mie;
-    if (sstc_enabled(h) && (h->mie & MIP_STIP))
-        pending = cpu_pending_irqs(h);
-    if (!pending)
-        return -1;
     bool m_on = h->priv < PRIV_M || (h->mstatus & MSTATUS_MIE);
     bool s_on = h->priv < PRIV_S || (h->priv == PRIV_S && (h->mstatus & MSTATUS_SIE));
-    uint64_t enabled = (m_on ? pending & ~h->mideleg : 0) |
-                       (s_on ? pending & h->mideleg : 0);
+    uint64_t takeable = h->mie & ((m_on ? ~h->mideleg : 0) | (s_on ? h->mideleg : 0));
+    if (!takeable)
+        return -1; /* Linux's local_irq_save: no clock read */
+    /* Only read the clock when the Sstc timer could matter. */
+    uint64_t enabled = (h->mip | h->irq_lines) & takeable;
+    if (sstc_enabled(h) && (takeable & MIP_STIP))
+        enabled = cpu_read_mip(h) & takeable;
     if (!enabled)
         return -1;
     for (size_t i = 0; i < sizeof irq_priority / sizeof irq_priority[0]; i++)
