@@ -2980,17 +2980,6 @@ static bool emit_to_cont(struct tr *t, struct sync s, const struct regcache *rc,
 
 /* -- Blocks ------------------------------------------------------------------ */
 
-/* A side exit of a path (not a loop) counts toward its trace's review
- * (trace.c, review_trace).
- *     mov rax, &ti->early_exits ; add dword [rax], 1 */
-static void count_early_exit(struct tr *t)
-{
-    if (!t->ti || t->ti->loop)
-        return;
-    x64_mov_ri(t->b, RAX, (uint64_t)(uintptr_t)&t->ti->early_exits);
-    x64_alu_mi(t->b, false, ALU_ADD, x64_at(RAX, 0), 1);
-}
-
 /* A side exit: leave for st->target as the stub's instruction would. */
 static void emit_side_exit(struct tr *t, const struct stub *st)
 {
@@ -3004,10 +2993,8 @@ static void emit_side_exit(struct tr *t, const struct stub *st)
         emit_cont(t, c, &st->before, &st->before_fc, s);
         return;
     }
-    if (!cont_taken(t, st->target)) {
+    if (!cont_taken(t, st->target))
         trace_count(t, offsetof(struct trace_stats, side_exits), 1);
-        count_early_exit(t);
-    }
     emit_exit_to(t, st->at, &st->before, st->target, st->count);
 }
 
@@ -3016,7 +3003,6 @@ static void emit_jalr_miss(struct tr *t, const struct stub *st)
 {
     trace_count(t, offsetof(struct trace_stats, side_exits), 1);
     trace_count(t, offsetof(struct trace_stats, jalr_misses), 1);
-    count_early_exit(t);
     x64_mov_rr(t->b, true, R12, RDX);
     t->fc = st->before_fc;
     emit_exit_dispatch(t, st->at, &st->before, st->count);

@@ -47,7 +47,6 @@
 #include "mmu.h"
 
 #define TRACE_MAX_TRIES 3
-#define TRACE_REVIEW_ENTRIES 4096 /* entries of a trace between reviews (review_trace) */
 #define TRACE_MIN_INSNS 3     /* a non-loop path shorter than this is not worth it */
 #define TRACE_MAX_DELTA ((1 << 30) - 1) /* differences of two offsets fit an imm32 */
 #define NEVER INT32_MAX       /* a countdown that will not run out */
@@ -331,8 +330,7 @@ static enum rec_state record_step(struct recorder *r)
 static bool emit_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b, void *arg)
 {
     blk->trace = arg;
-    blk->counted = true; /* its countdown is to the next review */
-    blk->hot = TRACE_REVIEW_ENTRIES;
+    blk->hot = NEVER;
     return jit_translate_trace(j, blk, b);
 }
 
@@ -408,28 +406,6 @@ void trace_died(struct jit *j, struct jit_block *trace)
         retry_later(j, head);
 }
 
-/* A trace's countdown ran out: TRACE_REVIEW_ENTRIES entries since the last
- * review.  If most of them left early, the path it was recorded on is not
- * the one code takes now (bash's interpreter loop, recorded while it ran
- * one script, running another): it goes, and its head records again, or
- * after TRACE_MAX_TRIES is left to blocks.  Loop traces are kept: one that
- * leaves in the first iteration half of the time and runs long the other
- * half (cpubench sort's) is worth its place, and what tells them apart,
- * iterations, would cost a count on every back-edge. */
-static void review_trace(struct jit *j, struct jit_block *trace)
-{
-    struct trace_info *ti = trace->trace;
-    uint32_t early = ti->early_exits;
-    ti->early_exits = 0;
-    if (2 * (uint64_t)early <= TRACE_REVIEW_ENTRIES) {
-        trace->hot = TRACE_REVIEW_ENTRIES;
-        return;
-    }
-    j->stats.traces_retired++;
-    jit_invalidate_block(j, trace);
-    jit_jcache_replace(j, trace->code, NULL);
-}
-
 void trace_hot(struct hart *h)
 {
     struct jit *j = h->m->jit;
@@ -440,11 +416,7 @@ void trace_hot(struct hart *h)
     struct jit_block *head = jit_lookup(j, pa, flags);
     if (!head)
         return;
-    if (head->trace) {
-        review_trace(j, head);
-        return;
-    }
-    if (!j->traces) {
+    if (head->trace || !j->traces) {
         head->hot = NEVER;
         return;
     }

@@ -165,7 +165,6 @@ static inline uint32_t jcache_index(uint64_t pc)
     X(trace_windows, "load/store windows in traces (no probe after the first)") \
     X(trace_insns_formed, "guest instructions in traces formed")               \
     X(traces_invalidated, "traces invalidated")                                \
-    X(traces_retired, "traces invalidated: most entries left early")          \
     X(trace_blacklisted, "trace heads given up")
 
 struct jit_stats {
@@ -350,8 +349,6 @@ struct trace_info {
     int npages;
     uint64_t page_pa[TRACE_MAX_PAGES];
     struct page_member pages[TRACE_MAX_PAGES];
-    uint32_t early_exits;      /* not a loop: side exits since the last review
-                                  (trace.c, review_trace) */
     struct trace_stats stats;  /* -stats: what its code counted */
     struct trace_insn insn[];  /* n of them */
 };
