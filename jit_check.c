@@ -89,9 +89,9 @@ static void report(struct hart *h, const struct jit_block *blk, uint64_t vpc,
 {
     FILE *f = stderr;
     bool xdiff[32] = {0}, fdiff[32] = {0};
-    for (int i = 1; i < 32; i++) {
-        xdiff[i] = jit->x[i] != interp->x[i];
-        fdiff[i] = jit->f[i] != interp->f[i];
+    for (int i = 0; i < 32; i++) {
+        xdiff[i] = i && jit->x[i] != interp->x[i];
+        fdiff[i] = jit->f[i] != interp->f[i]; /* f0 is a register like the others */
     }
     bool memdiff = !same_stores(&c->jit_log, &c->interp_log);
     fprintf(f, "dbt: -check: the JIT and the interpreter differ after the block at "
