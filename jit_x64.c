@@ -185,6 +185,7 @@ struct fcache {
     uint8_t guest_of[NFCACHE]; /* 1 + the register in a slot, 0 if free */
     uint32_t used[NFCACHE];    /* last use, for LRU */
     uint32_t dirty;            /* f registers newer in their xmm than in the hart */
+    uint32_t unfixed;          /* dirty ones whose NaN may not be canonical yet */
 };
 
 enum stub_kind {
@@ -597,7 +598,15 @@ static void emit_flush(struct tr *t, const struct regcache *rc)
  * one and rejoin load the copies again, and after jit_by_helper none is
  * trusted.  A loop trace loads its FP registers before the loop head; the
  * back-edge stores what is dirty and not where the head keeps it, and
- * loads whatever is not where the head expects it. */
+ * loads whatever is not where the head expects it.
+ *
+ * A double fadd/fsub/fmul/fdiv/fsqrt in a trace leaves its NaN unfixed:
+ * x86's NaN (0xfff8...) or a propagated payload is a NaN to every later
+ * arithmetic instruction, quiet like RISC-V's, so results and fflags come
+ * out the same.  Only its bits differ, so the fix (ucomisd x, x ; jp fix)
+ * is made where bits are seen: an fsd of the copy, and every store of it
+ * into f[] (fc_sync, flushes, the back-edge).  nbody's inner loop had 29
+ * fixes an iteration; now it has one per value that leaves. */
 
 static void fc_init(struct fcache *fc)
 {
@@ -625,21 +634,59 @@ static void fc_forget(struct tr *t, unsigned r)
         t->fc.slot_of[r] = -1;
     }
     t->fc.dirty &= ~(1u << r);
+    t->fc.unfixed &= ~(1u << r);
 }
 
-/* movsd [f(r)], xk for every dirty r of fc (fc itself unchanged). */
+/* The NaN fix of f[r]'s copy in xmm x, inline (for code out of line, and
+ * for code where a stub cannot be made; no host register is touched, f[r]
+ * is written):
+ *     ucomisd x, x ; jnp ok ; mov dword [f(r)], 0
+ *     mov dword [f(r) + 4], 0x7ff80000 ; movsd x, [f(r)] ; ok: */
+static void emit_fix_nan_inline(struct tr *t, unsigned r, int x)
+{
+    x64_ucomis(t->b, true, x, x);
+    uint8_t *ok = x64_jcc_rel32(t->b, CC_NP);
+    x64_mov_mi(t->b, 4, FREG(r), (int32_t)(uint32_t)CANONICAL_NAN_D);
+    x64_mov_mi(t->b, 4, FREG_HI(r), (int32_t)(uint32_t)(CANONICAL_NAN_D >> 32));
+    x64_movsd_rm(t->b, x, FREG(r));
+    x64_patch_rel32(ok, x64_here(t->b));
+}
+
+/* movsd [f(r)], x, fixing its NaN first if it may need it */
+static void emit_fc_store(struct tr *t, unsigned r, int x, bool unfixed)
+{
+    x64_movsd_mr(t->b, FREG(r), x);
+    if (unfixed)
+        emit_fix_nan_inline(t, r, x);
+}
+
+/* movsd [f(r)], xk for every dirty r of fc, NaNs fixed (fc itself
+ * unchanged; the copies are then canonical too). */
 static void emit_fc_flush(struct tr *t, const struct fcache *fc)
 {
     for (int k = 0; k < NFCACHE; k++) {
         unsigned g = fc->guest_of[k];
-        if (g && (fc->dirty & (1u << (g - 1))))
-            x64_movsd_mr(t->b, FREG(g - 1), FCACHE_XMM + k);
+        uint32_t bit = g ? 1u << (g - 1) : 0;
+        if (fc->dirty & bit)
+            emit_fc_store(t, g - 1, FCACHE_XMM + k, fc->unfixed & bit);
     }
+}
+
+static void canonicalize_nan_in(struct tr *t, bool single, int xr);
+
+/* f[r]'s copy is about to be seen bit for bit: fix its NaN. */
+static void fc_fix(struct tr *t, unsigned r)
+{
+    int k = t->fc.slot_of[r];
+    if (k >= 0 && (t->fc.unfixed & (1u << r)))
+        canonicalize_nan_in(t, false, FCACHE_XMM + k);
+    t->fc.unfixed &= ~(1u << r);
 }
 
 /* Code about to read f[r] from the hart: store its copy if dirty. */
 static void fc_sync(struct tr *t, unsigned r)
 {
+    fc_fix(t, r);
     int k = t->fc.slot_of[r];
     if (k >= 0 && (t->fc.dirty & (1u << r)))
         x64_movsd_mr(t->b, FREG(r), FCACHE_XMM + k);
@@ -684,6 +731,7 @@ static void fc_set(struct tr *t, unsigned r, int src)
     if (x != src)
         x64_movaps_rr(t->b, x, src);
     t->fc.dirty |= 1u << r;
+    t->fc.unfixed &= ~(1u << r);
 }
 
 /* Load copies from the hart: every one of fc, or those not already where
@@ -716,6 +764,7 @@ static void regs_flush(struct tr *t)
     t->rc.dirty = 0;
     emit_fc_flush(t, &t->fc);
     t->fc.dirty = 0;
+    t->fc.unfixed = 0;
 }
 
 /* After a helper: forget what it may have changed (every slot when it may
@@ -853,8 +902,13 @@ static void emit_reconcile(struct tr *t, const struct regcache *now, const struc
     for (int k = 0; k < NFCACHE; k++) {
         unsigned g = fnow->guest_of[k];
         uint32_t bit = g ? 1u << (g - 1) : 0;
-        if (g && (fnow->dirty & bit) && !(fat->guest_of[k] == g && (fat->dirty & bit)))
-            x64_movsd_mr(t->b, FREG(g - 1), FCACHE_XMM + k);
+        bool unfixed = fnow->unfixed & bit;
+        if (!(fnow->dirty & bit))
+            continue;
+        if (!(fat->guest_of[k] == g && (fat->dirty & bit)))
+            emit_fc_store(t, g - 1, FCACHE_XMM + k, unfixed);
+        else if (unfixed && !(fat->unfixed & bit)) /* `at` has it fixed */
+            emit_fix_nan_inline(t, g - 1, FCACHE_XMM + k);
     }
     emit_fc_load(t, fat, fnow);
 }
@@ -1983,6 +2037,7 @@ static void jit_load(struct tr *t, int size, bool sign, bool fp)
         int x = fc_slot(t, in->rd);
         x64_movsd_rm(b, x, at);
         t->fc.dirty |= 1u << in->rd;
+        t->fc.unfixed &= ~(1u << in->rd);
     } else if (fp) {
         x64_load(b, RCX, at, size, false);
         x64_mov_mr(b, size == 8, FREG(in->rd), RCX);
@@ -2009,6 +2064,8 @@ static void jit_store(struct tr *t, int size, bool fp)
     struct x64_buf *b = t->b;
     /* the value first, so the fast path allocates no host register */
     int value = RDX;
+    if (fp && t->fc_on)
+        fc_fix(t, in->rs2); /* its bits go to memory */
     int copy = fp && t->fc_on ? fc_xmm(t, in->rs2) : -1;
     if (copy >= 0 && size == 8) /* a trace's copy: no reload of what was just stored */
         x64_movq_rx(b, RDX, copy);
@@ -2222,8 +2279,8 @@ static int fp_copy(struct tr *t, unsigned r)
 }
 
 /* A double fadd/fsub/fmul/fdiv in a trace, computed in rd's xmm register,
- * which then holds f[rd] dirty (fc_set):
- *     movaps xd, xs1 ; addsd xd, xs2 ; NaN fix
+ * which then holds f[rd] dirty (fc_set), its NaN not fixed yet:
+ *     movaps xd, xs1 ; addsd xd, xs2
  * (through xmm0 when rd's register is also rs2's and rs1 is another). */
 static void fp_arith_in_copies(struct tr *t, enum x64_sse op)
 {
@@ -2235,8 +2292,8 @@ static void fp_arith_in_copies(struct tr *t, enum x64_sse op)
     if (d != a)
         x64_movaps_rr(t->b, d, a);
     x64_sse_rr(t->b, op, true, d, c);
-    canonicalize_nan_in(t, false, d);
     fc_set(t, in->rd, d);
+    t->fc.unfixed |= 1u << in->rd;
 }
 
 /* fadd/fsub/fmul/fdiv/fsqrt:  movsd xmm0, [rs1] ; addsd xmm0, [rs2] ; NaN fix ; store */
@@ -2263,8 +2320,12 @@ static void jit_fp_arith(struct tr *t, enum x64_sse op, bool single)
         load_f(t, 1, in->rs2, single);
         x64_sse_rr(t->b, op, !single, 0, 1);
     }
-    canonicalize_nan(t, single);
+    bool defer = t->fc_on && !single; /* a trace's fsqrt.d: as fp_arith_in_copies */
+    if (!defer)
+        canonicalize_nan(t, single);
     store_f0(t, in->rd, single);
+    if (defer)
+        t->fc.unfixed |= 1u << in->rd;
     box_fallbacks(t, &c, x64_here(t->b));
     fs_dirty(t);
 }
@@ -2847,6 +2908,9 @@ static void mark_labels(struct tr *t, int n)
             t->pslot_base = 0;
             t->fs_dirty_done = false;
             forgot = true;
+            /* a continuation may come with other bits in those registers */
+            for (unsigned r = 0; r < 32; r++)
+                fc_fix(t, r);
         }
         c->join_at = t->b->p;
         c->join_rc = t->rc;
@@ -3571,6 +3635,17 @@ static void keep_only(struct tr *t, uint32_t kept)
             rc_evict(t, i);
 }
 
+/* Does op, in a trace, leave the NaN of its result unfixed? */
+static bool leaves_nan_unfixed(enum op op)
+{
+    switch (op) {
+    case OP_FADD_D: case OP_FSUB_D: case OP_FMUL_D: case OP_FDIV_D: case OP_FSQRT_D:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* A loop trace's FP registers, the NFCACHE most named if more: load copies
  * before the loop head (see "FP registers in traces"). */
 static void emit_loop_fp_head(struct tr *t, const struct trace_info *ti)
@@ -3611,11 +3686,44 @@ static void emit_loop_fp_head(struct tr *t, const struct trace_info *ti)
             fc_forget(t, r);
         }
     }
-    for (int i = 0; i < ti->n; i++)
+    uint32_t unfixed = 0; /* last written by instructions that leave NaNs unfixed */
+    for (int i = 0; i < ti->n; i++) {
         written |= t->uses[i].fw;
-    /* from the head on, an exit cannot know which ones an iteration wrote */
+        struct insn in;
+        cpu_decode(ti->insn[i].raw, &in);
+        unfixed &= ~t->uses[i].fw;
+        if (leaves_nan_unfixed((enum op)in.op))
+            unfixed |= 1u << in.rd;
+    }
+    /* from the head on, an exit cannot know which ones an iteration wrote;
+     * nor whether an NaN is fixed, but a register the path last writes by
+     * such an instruction holds its result (a fix of it is harmless), on
+     * the way in from the first iteration and at the back-edge.
+     * (loop_unfixed_only_own then leaves out those a continuation writes.) */
     t->fc.dirty |= chosen & written;
+    t->fc.unfixed |= chosen & unfixed;
     t->head_fc = t->fc;
+}
+
+/* The loop head may hold unfixed NaNs only in registers that arrive there
+ * holding a result of such an instruction: a continuation that wrote one
+ * otherwise (fld, say) would come back to the head with bits a fix must
+ * not touch, so the head leaves those out.  (Continuations take no FP
+ * instructions today, loop_safe; this keeps the rule if they do.) */
+static struct insn_uses uses_of(const struct insn *in);
+
+static void loop_unfixed_only_own(struct tr *t)
+{
+    uint32_t cont_writes = 0;
+    for (int c = 0; c < t->nconts; c++) {
+        for (int k = 0; k < t->conts[c].n; k++) {
+            struct insn in;
+            cpu_decode(t->conts[c].insn[k].raw, &in);
+            cont_writes |= uses_of(&in).fw;
+        }
+    }
+    t->fc.unfixed &= ~cont_writes;
+    t->head_fc.unfixed &= ~cont_writes;
 }
 
 /* A peeled first iteration came back to the head: unless the budget is
@@ -3794,6 +3902,7 @@ bool jit_translate_trace(struct jit *j, struct jit_block *blk, struct x64_buf *b
         uint32_t written = written_regs(t);
         uint32_t grown = regs; /* and the continuations' */
         plan_conts(t, ti, &grown, &written, all);
+        loop_unfixed_only_own(t);
         if (all) /* else the loop head loads only those it keeps */
             regs = grown;
         emit_loop_head(t, regs, written);

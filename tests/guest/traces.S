@@ -99,6 +99,14 @@
  *      continuation whose ret joins the path after the call.  Sum over
  *      i < 3000 of (i % 3 + 1 + 6) = 24000, and minstret: 1000 * (20 +
  *      22 + 22) + 6 in loop21, and 4 around it = 64010
+ *  22  NaN results in a loop trace, whose fixes wait until the bits are
+ *      seen: x86 makes 0xfff8... of inf - inf, inf / inf and sqrt(-1),
+ *      and keeps a payload (0x7ff8...0123 + 1.0), where RISC-V makes
+ *      0x7ff8000000000000.  Each of 3000 iterations checks an fsd of a
+ *      product of such a NaN, an fmv.x.d and an fsgnj.d of them; two more
+ *      NaNs are seen only after the loop, stored on the way out.  And an
+ *      fld of the payload NaN into a register that held such a NaN keeps
+ *      its payload: a load's bits are not fixed
  */
 
 #define TEST_AREA "traces"
@@ -450,7 +458,53 @@ spin_last:
     fmv.x.d t0, fa0
     CHECK(t0, 0x4062c00000000000)   /* 150.0 */
 
+    CASE(22, "NaN results in a loop trace are canonical where seen")
+    li a0, 3000
+    call loop22
+    CHECK(a0, 3000)
+    li t1, 0x7ff8000000000000
+    fmv.x.d t0, ft4             /* inf / inf, left in the loop */
+    CHECK(t0, 0x7ff8000000000000)
+    fmv.x.d t0, ft5             /* sqrt(-1.0), left in the loop */
+    CHECK(t0, 0x7ff8000000000000)
+    fmv.x.d t0, ft1             /* the payload's sum, seen in the loop */
+    CHECK(t0, 0x7ff8000000000000)
+    fmv.x.d t0, ft6             /* loaded over inf / inf: as loaded */
+    CHECK(t0, 0x7ff8000000000123)
+
     j pass
+
+/* a0 = how many of a0 iterations found only canonical NaNs (case 22);
+ * leaves NaNs in ft4 and ft5 that the loop never looks at */
+loop22:
+    la t0, nan_consts
+    fld fs2, 0(t0)              /* inf */
+    fld fs3, 8(t0)              /* a quiet NaN with a payload */
+    fld fs4, 16(t0)             /* 1.0 */
+    fsgnjn.d fs5, fs4, fs4      /* -1.0 */
+    li t1, 0x7ff8000000000000
+    li t2, 0
+    mv s1, a0
+1:  fsub.d ft0, fs2, fs2        /* inf - inf */
+    fadd.d ft1, fs3, fs4        /* the payload NaN + 1.0 */
+    fmul.d ft2, ft0, fs4        /* a NaN times 1.0 */
+    fdiv.d ft4, fs2, fs2        /* inf / inf */
+    fsqrt.d ft5, fs5            /* sqrt(-1.0) */
+    fdiv.d ft6, fs2, fs2        /* inf / inf, */
+    fld ft6, 8(t0)              /* then the payload NaN itself */
+    fsd ft2, 24(t0)
+    ld t3, 24(t0)
+    bne t3, t1, 2f
+    fmv.x.d t3, ft1
+    bne t3, t1, 2f
+    fmv.d ft3, ft0              /* fsgnj.d: the bits as they are */
+    fmv.x.d t3, ft3
+    bne t3, t1, 2f
+    addi t2, t2, 1
+2:  addi s1, s1, -1
+    bnez s1, 1b
+    mv a0, t2
+    ret
 
 /* fa0 = the sum over a1 pointers at a0 of 0.5 times the double each
  * points to; ft4 = twice the last term */
@@ -859,6 +913,7 @@ bad_ptrs: .dword values, NO_MEMORY_1, values + 16, values + 24
 good_fptrs: .dword fvalues, fvalues + 8, fvalues + 16, fvalues + 24
 bad_fptrs: .dword fvalues, fvalues + 8, NO_MEMORY_1, fvalues + 24
 fvalues: .double 1.0, 2.0, 3.0, 4.0
+nan_consts: .dword 0x7ff0000000000000, 0x7ff8000000000123, 0x3ff0000000000000, 0
 fp_consts: .double 0.5, 0.25
     .float 1.0
     .balign 8
