@@ -1063,9 +1063,18 @@ static void jit_alu_imm(struct tr *t, bool word)
     bool bug = t->j->selftest_bug == SELFTEST_ALL || (t->j->selftest_bug == SELFTEST_TRACES && t->ti);
     if (bug && op == ALU_ADD && !word && in->rd != in->rs1)
         imm++; /* DBT_JIT_SELFTEST_BUG: a wrong addi for -check to find */
-    int d = dst_from(t, in->rd, in->rs1);
-    if (imm || op == ALU_AND) /* mv rd, rs1 needs no add */
-        x64_alu_ri(t->b, !word, op, d, imm);
+    int d;
+    if (op == ALU_ADD && imm && in->rd != in->rs1 && !read_from_memory(t, in->rs1)) {
+        /* into another register: lea rd_host, [rs1_host + imm] (one
+         * instruction for mov and add) */
+        int src = reg_src(t, in->rs1);
+        d = reg_dst(t, in->rd);
+        x64_lea(t->b, !word, d, x64_at(src, imm));
+    } else {
+        d = dst_from(t, in->rd, in->rs1);
+        if (imm || op == ALU_AND) /* mv rd, rs1 needs no add */
+            x64_alu_ri(t->b, !word, op, d, imm);
+    }
     if (word)
         x64_movsxd_rr(t->b, d, d);
     if (op == ALU_ADD && !word && (was_const || was_pcrel) && imm == in->imm) {
@@ -1128,6 +1137,15 @@ static void jit_alu_reg(struct tr *t, bool word)
     }
     bool src2_in_memory = read_from_memory(t, in->rs2);
     int src2 = in->rs2 && !src2_in_memory ? reg_src(t, in->rs2) : -1;
+    if (op == ALU_ADD && src2 >= 0 && in->rd != in->rs1 && !read_from_memory(t, in->rs1)) {
+        /* into a third register: lea rd_host, [rs1_host + rs2_host] */
+        int src1 = reg_src(t, in->rs1);
+        int d = reg_dst(t, in->rd);
+        x64_lea(t->b, !word, d, x64_at_idx(src1, src2, 1, 0));
+        if (word)
+            x64_movsxd_rr(t->b, d, d);
+        return;
+    }
     int d = dst_from(t, in->rd, in->rs1);
     alu_from(t, word, op, d, in->rs2, src2_in_memory, src2);
 }
@@ -1374,24 +1392,36 @@ static bool jit_branch(struct tr *t)
         [OP_BEQ] = CC_E, [OP_BNE] = CC_NE, [OP_BLT] = CC_L,
         [OP_BGE] = CC_GE, [OP_BLTU] = CC_B, [OP_BGEU] = CC_AE,
     };
+    /* the same test with the operands the other way round (x0 first) */
+    static const enum x64_cc swapped[] = {
+        [OP_BEQ] = CC_E, [OP_BNE] = CC_NE, [OP_BLT] = CC_G,
+        [OP_BGE] = CC_LE, [OP_BLTU] = CC_A, [OP_BGEU] = CC_BE,
+    };
     const struct insn *in = t->in;
+    enum x64_cc c = cc[in->op];
     int a = RAX;
-    if (in->rs1 && !read_from_memory(t, in->rs1))
-        a = reg_src(t, in->rs1);
-    else
-        load_x(t, RAX, in->rs1);
-    if (read_from_memory(t, in->rs2))
-        x64_alu_rm(t->b, true, ALU_CMP, a, XREG(in->rs2));
-    else if (in->rs2)
-        x64_alu_rr(t->b, true, ALU_CMP, a, reg_src(t, in->rs2));
-    else
-        x64_alu_ri(t->b, true, ALU_CMP, a, 0);
+    if (!in->rs1 && in->rs2 && !read_from_memory(t, in->rs2)) {
+        /* bgtz/blez (x0 first):  cmp rs2, 0 ; and the other condition */
+        x64_alu_ri(t->b, true, ALU_CMP, reg_src(t, in->rs2), 0);
+        c = swapped[in->op];
+    } else {
+        if (in->rs1 && !read_from_memory(t, in->rs1))
+            a = reg_src(t, in->rs1);
+        else
+            load_x(t, RAX, in->rs1);
+        if (read_from_memory(t, in->rs2))
+            x64_alu_rm(t->b, true, ALU_CMP, a, XREG(in->rs2));
+        else if (in->rs2)
+            x64_alu_rr(t->b, true, ALU_CMP, a, reg_src(t, in->rs2));
+        else
+            x64_alu_ri(t->b, true, ALU_CMP, a, 0);
+    }
     if (t->ti) {
         /* a trace follows the recorded direction; the other is a side exit */
         bool taken_on_path = t->next_off != t->off + in->len;
         if (in->imm == in->len)
             return false;
-        enum x64_cc leave = taken_on_path ? x64_cc_not(cc[in->op]) : cc[in->op];
+        enum x64_cc leave = taken_on_path ? x64_cc_not(c) : c;
         struct stub *st = new_stub(t, STUB_SIDE_EXIT, x64_jcc_rel32(t->b, leave));
         st->target = t->off + (taken_on_path ? in->len : in->imm);
         return false;
@@ -1400,13 +1430,13 @@ static bool jit_branch(struct tr *t)
         /* a loop block's back-edge falls through, so an iteration takes
          * one jump:  j!cc leave (out of line) ; <back-edge> */
         note_backward(t, 0);
-        uint8_t *leave = x64_jcc_rel32(t->b, x64_cc_not(cc[in->op]));
+        uint8_t *leave = x64_jcc_rel32(t->b, x64_cc_not(c));
         struct stub *st = new_stub(t, STUB_SIDE_EXIT, leave);
         st->target = (int64_t)t->off + in->len;
         emit_exit_to(t, t->s, &t->rc, 0, t->idx + 1);
         return true;
     }
-    uint8_t *taken = x64_jcc_rel32(t->b, cc[in->op]);
+    uint8_t *taken = x64_jcc_rel32(t->b, c);
     if (in->imm > 0) {
         struct stub *st = new_stub(t, STUB_SIDE_EXIT, taken);
         st->target = (int64_t)t->off + in->imm;

@@ -5,7 +5,8 @@
  * the ends of its +-4 KiB range; jal and jalr link values (pc + 4), jalr
  * clearing bit 0 of the target, jalr with rd == rs1 (the old rs1 is the
  * base), jal/jalr with rd = x0, a jal over more than 4 KiB, and
- * fence/fence.i executing as plain instructions.  Everything here is
+ * fence/fence.i executing as plain instructions; and each branch with x0
+ * as its first operand (bgtz, blez: the JIT compares the other way round).  Everything here is
  * assembled without RVC so that lengths are 4 bytes.
  */
 #define TEST_AREA "rv64i_control"
@@ -16,6 +17,15 @@
     NAME_BEGIN(n) .ascii #op, " ", #a, ", ", #b; NAME_END;                     \
     li a1, a; li a2, b; li a0, -1;                                             \
     op a1, a2, 8001f;                                                          \
+    li a0, 0; j 8002f;                                                         \
+8001: li a0, 1;                                                                \
+8002: CHECK(a0, want)
+
+/* Case n: `op x0, b`, taken (want = 1) or not. */
+#define TEST_BR0(n, op, want, b)                                               \
+    NAME_BEGIN(n) .ascii #op, " zero, ", #b; NAME_END;                         \
+    li a2, b; li a0, -1;                                                       \
+    op zero, a2, 8001f;                                                        \
     li a0, 0; j 8002f;                                                         \
 8001: li a0, 1;                                                                \
 8002: CHECK(a0, want)
@@ -45,6 +55,24 @@ main:
     TEST_BR(21, bgeu, 0, 0, -1)
     TEST_BR(22, bgeu, 1, 5, 5)
     TEST_BR(23, bgeu, 1, 0x8000000000000000, 0x7fffffffffffffff)
+    TEST_BR0(40, beq, 0, -1)
+    TEST_BR0(41, beq, 1, 0)
+    TEST_BR0(42, bne, 1, 1)
+    TEST_BR0(43, bne, 0, 0)
+    TEST_BR0(44, blt, 1, 1)                       /* bgtz */
+    TEST_BR0(45, blt, 0, 0)
+    TEST_BR0(46, blt, 0, -1)
+    TEST_BR0(47, blt, 0, 0x8000000000000000)
+    TEST_BR0(48, bge, 0, 1)                       /* blez */
+    TEST_BR0(49, bge, 1, 0)
+    TEST_BR0(50, bge, 1, -1)
+    TEST_BR0(51, bge, 1, 0x8000000000000000)
+    TEST_BR0(52, bltu, 1, 1)                      /* bnez, unsigned */
+    TEST_BR0(53, bltu, 1, -1)
+    TEST_BR0(54, bltu, 0, 0)
+    TEST_BR0(55, bgeu, 0, 1)                      /* beqz, unsigned */
+    TEST_BR0(56, bgeu, 0, -1)
+    TEST_BR0(57, bgeu, 1, 0)
 
     CASE(24, "backward bne: a loop of 10")
     li a1, 10
