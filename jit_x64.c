@@ -2310,13 +2310,21 @@ static int fp_copy(struct tr *t, unsigned r)
 
 /* A double fadd/fsub/fmul/fdiv in a trace, computed in rd's xmm register,
  * which then holds f[rd] dirty (fc_set), its NaN not fixed yet:
- *     movaps xd, xs1 ; addsd xd, xs2
+ *     vaddsd xd, xs1, xs2                   (a host with AVX)
+ *     movaps xd, xs1 ; addsd xd, xs2        (without)
  * (through xmm0 when rd's register is also rs2's and rs1 is another). */
 static void fp_arith_in_copies(struct tr *t, enum x64_sse op)
 {
     const struct insn *in = t->in;
     int a = fp_copy(t, in->rs1);
     int c = fp_copy(t, in->rs2);
+    if (t->j->have_avx) {
+        int d = fc_slot(t, in->rd);
+        x64_vsse_rrr(t->b, op, true, d, a, c);
+        fc_set(t, in->rd, d);
+        t->fc.unfixed |= 1u << in->rd;
+        return;
+    }
     bool through0 = in->rd == in->rs2 && in->rd != in->rs1;
     int d = through0 ? 0 : fc_slot(t, in->rd);
     if (d != a)
@@ -2395,7 +2403,8 @@ static void jit_fp_fma(struct tr *t, bool single)
 
 /* feq: ucomisd xmm0, xmm1 ; sete al ; setnp cl ; and al, cl
  * flt: comisd xmm1, xmm0 ; seta al      fle: comisd xmm1, xmm0 ; setae al
- * (unordered sets ZF, PF and CF, so all three give 0 for a NaN) */
+ * (unordered sets ZF, PF and CF, so all three give 0 for a NaN; a trace
+ * compares the copies of its doubles where they are, not in xmm0/xmm1) */
 static void jit_fp_compare(struct tr *t, bool single)
 {
     const struct insn *in = t->in;
@@ -2403,16 +2412,22 @@ static void jit_fp_compare(struct tr *t, bool single)
     struct box_checks c = {0};
     box(t, &c, single, in->rs1);
     box(t, &c, single, in->rs2);
-    load_f(t, 0, in->rs1, single);
-    load_f(t, 1, in->rs2, single);
+    int x0 = 0, x1 = 1;
+    if (t->fc_on && !single) { /* a trace's doubles: compare their copies */
+        x0 = fp_copy(t, in->rs1);
+        x1 = fp_copy(t, in->rs2);
+    } else {
+        load_f(t, 0, in->rs1, single);
+        load_f(t, 1, in->rs2, single);
+    }
     enum op op = (enum op)in->op;
     if (op == OP_FEQ_S || op == OP_FEQ_D) {
-        x64_ucomis(b, !single, 0, 1);
+        x64_ucomis(b, !single, x0, x1);
         x64_setcc(b, CC_E, RAX);
         x64_setcc(b, CC_NP, RCX);
         x64_alu_rr(b, false, ALU_AND, RAX, RCX);
     } else {
-        x64_comis(b, !single, 1, 0);
+        x64_comis(b, !single, x1, x0);
         x64_setcc(b, op == OP_FLT_S || op == OP_FLT_D ? CC_A : CC_AE, RAX);
     }
     x64_movzx_rr(b, RAX, RAX, 1);

@@ -863,6 +863,15 @@ static void vex_fma(struct x64_buf *b, int opc, bool dbl, int xd, int xa, int xb
     put8(b, 0xc0 | (xd & 7) << 3 | (xb & 7));
 }
 
+/* vaddsd/vsubsd/vmulsd/vdivsd (and the ss forms) xd, xa, xb:
+ * xd = xa op xb, AVX's three-operand form of x64_sse_rr (VEX.LIG.F2.0F 58 /r
+ * and its kin; vvvv names xa), so xd needs no copy of xa first. */
+void x64_vsse_rrr(struct x64_buf *b, enum x64_sse sse, bool dbl, int xd, int xa, int xb)
+{
+    op_vex(b, (dbl ? P_F2 : P_F3) | P_0F | sse, false, xd, xa, xb);
+    put8(b, 0xc0 | (xd & 7) << 3 | (xb & 7));
+}
+
 /* vfmadd231sd %xmm2,%xmm1,%xmm0    (B9: xmm0 = xmm1*xmm2 + xmm0) */
 void x64_vfmadd231(struct x64_buf *b, bool dbl, int xd, int xa, int xb)
 {

@@ -210,6 +210,7 @@ struct jit {
     struct x64_buf *cold;      /* during a translation: where its out-of-line
                                   code goes (jit_x64.c), else NULL */
     bool have_fma;             /* host has FMA3 (cpuid) */
+    bool have_avx;             /* host has AVX: three-operand FP arithmetic */
     int max_insns;             /* -check's bisection: shorter blocks, else 0 */
     enum { SELFTEST_NONE, SELFTEST_ALL, SELFTEST_TRACES } selftest_bug;
                                /* DBT_JIT_SELFTEST_BUG (=trace: in traces only):

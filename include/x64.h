@@ -248,6 +248,9 @@ void x64_ldmxcsr(struct x64_buf *b, struct x64_mem mem);
 void x64_stmxcsr(struct x64_buf *b, struct x64_mem mem);
 /* xorps xd, xs. */
 void x64_xorps(struct x64_buf *b, int xd, int xs);
+/* xd = xa op xb (vaddsd and kin, AVX; not SSE_SQRT, whose xa would be
+ * merged in). */
+void x64_vsse_rrr(struct x64_buf *b, enum x64_sse sse, bool dbl, int xd, int xa, int xb);
 /* xd = xa*xb + xd, one rounding (vfmadd231sd/ss). */
 void x64_vfmadd231(struct x64_buf *b, bool dbl, int xd, int xa, int xb);
 /* xd = xa*xb - xd (vfmsub231sd/ss). */

@@ -11,21 +11,22 @@
 # peeled iteration and its loop share each access site's probe slot; a
 # loop with more registers than fit keeps the one it carries in a host
 # register; interrupt-enable writes with nothing to take stay in generated
-# code.  The guest programs are tests/guest/*.elf, built by `make guests`.
+# code; and FP in traces without AVX or FMA3.  The guest programs are
+# tests/guest/*.elf, built by `make guests`.
 cd "$(dirname "$0")/.." || exit 1
 DBT=${DBT:-./dbt}   # the binary under test (make asan: build/asan/dbt)
 . tests/lib/guest.sh
 need_rv_gcc
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith straddle traces; do
+for g in rv64i_control smc jit_cache rv64i_mem rv64i_arith straddle traces rvd rvf; do
     if [ ! -f tests/guest/$g.elf ]; then
         echo "1..0 # SKIP tests/guest/$g.elf is not built (make guests)"
         exit 0
     fi
 done
 
-echo "1..27"
+echo "1..28"
 n=0
 pass() { n=$((n + 1)); echo "ok $n - $1"; }
 fail() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$2" | head -30; }
@@ -573,4 +574,21 @@ if [ $status = 0 ] && grep -q "W^X by mprotect" "$tmp/mprot"; then
     pass "without a second mapping, W^X by mprotect runs self-modifying code"
 else
     fail "DBT_JIT_MPROTECT=1 smc.elf (status $status)" "$tmp/mprot"
+fi
+
+# The FP paths for hosts without AVX or FMA3 (two-operand SSE arithmetic
+# in traces, fused multiply-adds by fpu.c): every FP guest program, in
+# traces from their first run, checked against the interpreter.
+ok=1
+for g in rvd rvf traces; do
+    if ! DBT_NO_AVX=1 DBT_NO_FMA=1 $DBT -check -trace-threshold 1 -bios none \
+            tests/guest/$g.elf >"$tmp/noavx" 2>&1; then
+        ok=0
+        break
+    fi
+done
+if [ $ok = 1 ]; then
+    pass "without AVX and FMA3: rvd, rvf and traces pass under -check -trace-threshold 1"
+else
+    fail "DBT_NO_AVX=1 DBT_NO_FMA=1 $g.elf under -check" "$tmp/noavx"
 fi

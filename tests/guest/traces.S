@@ -103,7 +103,8 @@
  *      seen: x86 makes 0xfff8... of inf - inf, inf / inf and sqrt(-1),
  *      and keeps a payload (0x7ff8...0123 + 1.0), where RISC-V makes
  *      0x7ff8000000000000.  Each of 3000 iterations checks an fsd of a
- *      product of such a NaN, an fmv.x.d and an fsgnj.d of them; two more
+ *      product of such a NaN, an fmv.x.d and an fsgnj.d of them, and
+ *      compares (feq of such a NaN, fle and flt of copies); two more
  *      NaNs are seen only after the loop, stored on the way out.  And an
  *      fld of the payload NaN into a register that held such a NaN keeps
  *      its payload: a load's bits are not fixed
@@ -500,6 +501,12 @@ loop22:
     fmv.d ft3, ft0              /* fsgnj.d: the bits as they are */
     fmv.x.d t3, ft3
     bne t3, t1, 2f
+    feq.d t3, ft1, ft1          /* a NaN equals nothing */
+    bnez t3, 2f
+    fle.d t3, fs4, fs2          /* 1.0 <= inf */
+    beqz t3, 2f
+    flt.d t3, fs4, fs4          /* 1.0 < 1.0 */
+    bnez t3, 2f
     addi t2, t2, 1
 2:  addi s1, s1, -1
     bnez s1, 1b

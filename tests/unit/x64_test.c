@@ -606,6 +606,16 @@ static void emit_sse(void)
         T(0, x64_stmxcsr(&b, *few(i)), "stmxcsr %s", M(*few(i)));
     }
 
+    group("vaddsd vsubsd vmulsd vdivsd vminsd vmaxsd (and ss)");
+    for (int i = 0; i < 7; i++)
+        for (int dbl = 0; dbl < 2 && ops[i].op != SSE_SQRT; dbl++)
+            for (int d = 0; d < 16; d++)
+                for (int a = (d + i) % 3; a < 16; a += 3) {
+                    int x = (d * 7 + a) % 16;
+                    T(5, x64_vsse_rrr(&b, ops[i].op, dbl, d, a, x), "v%ss%c %%xmm%d,%%xmm%d,%%xmm%d",
+                      ops[i].name, dbl ? 'd' : 's', x, a, d);
+                }
+
     group("vfmadd231 vfmsub231 vfnmadd231 vfnmsub231");
     static const struct {
         void (*emit)(struct x64_buf *, bool, int, int, int);
