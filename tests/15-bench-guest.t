@@ -4,8 +4,8 @@
 # ratios are the median of each round's ratio (runs seconds apart), which
 # can differ from the ratio of the fastest times: one lucky run of one
 # engine must not decide the table; each such ratio comes with a 95%
-# interval for that median, from the order of the rounds' ratios.  Under a
-# second.
+# interval for that median, from the order of the rounds' ratios; --base
+# adds another build of dbt as an engine.  Under a second.
 cd "$(dirname "$0")/.." || exit 1
 exec python3 - <<'PY'
 import sys
@@ -14,7 +14,7 @@ from scripttest import check, load_script  # noqa: E402
 
 g = load_script("bench_guest", "bench/guest")
 
-print("1..14")
+print("1..16")
 
 o = g.parse(["--interleave", "--repeat", "3", "--engines", "dbt,notraces", "--only", "fib"])
 check(o["interleave"] and o["repeat"] == 3 and o["engines"] == ["dbt", "notraces"]
@@ -25,6 +25,18 @@ check(o["fresh"] == 2 and g.parse(["--interleave"])["fresh"] == 0,
       "--fresh K parses; without it one guest per engine throughout", o)
 
 check(g.rotated(["a", "b", "c"], 4) == ["b", "c", "a"], "round 4 of three engines starts with the second")
+
+# --base: another build of dbt as the engine base, run with no options.
+o = g.parse(["--interleave", "--engines", "dbt", "--base", sys.executable])
+argv = g.engine_argv("base", "K", "I", o["base"])
+check(o["engines"] == ["dbt", "base"] and argv[0] == sys.executable and argv[1:3] == ["-m", "1G"],
+      "--base PATH adds the engine base, which runs PATH with no options", (o, argv))
+try:
+    g.parse(["--base", "/nonexistent/dbt"])
+    refused = False
+except SystemExit as e:
+    refused = e.code != 0
+check(refused, "--base refuses a path that is no executable")
 
 # Three rounds of fib: notraces' one fast run (round 3) is faster than
 # any of dbt's, yet dbt won each round it was measured beside.
