@@ -784,10 +784,15 @@ void jit_run(struct hart *h)
 
 /* -- Creation and statistics ------------------------------------------------- */
 
-static bool host_has_fma(void)
+static bool host_has_avx(void)
 {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx");
+    return __builtin_cpu_supports("avx");
+}
+
+static bool host_has_fma(void)
+{
+    return host_has_avx() && __builtin_cpu_supports("fma");
 }
 
 void jit_create(struct machine *m, uint64_t size)
@@ -811,7 +816,7 @@ void jit_create(struct machine *m, uint64_t size)
         !j->cold_scratch)
         die_jit("out of memory");
     j->have_fma = host_has_fma() && !getenv("DBT_NO_FMA");
-    j->have_avx = __builtin_cpu_supports("avx") && !getenv("DBT_NO_AVX");
+    j->have_avx = host_has_avx() && !getenv("DBT_NO_AVX");
     const char *bug = getenv("DBT_JIT_SELFTEST_BUG");
     j->selftest_bug = !bug ? SELFTEST_NONE : !strcmp(bug, "trace") ? SELFTEST_TRACES : SELFTEST_ALL;
     for (int i = 0; i < m->nharts; i++) {

@@ -1145,8 +1145,9 @@ static void jit_alu_reg(struct tr *t, bool word)
     }
     bool src2_in_memory = read_from_memory(t, in->rs2);
     int src2 = in->rs2 && !src2_in_memory ? reg_src(t, in->rs2) : -1;
-    int src1 = in->rd != in->rs1 && !read_from_memory(t, in->rs1) ? reg_src(t, in->rs1) : -1;
-    if (op == ALU_ADD && src2 >= 0 && src1 >= 0 && !(needs_disp(src1) && needs_disp(src2))) {
+    int src1 = op == ALU_ADD && src2 >= 0 && in->rd != in->rs1 && !read_from_memory(t, in->rs1)
+                   ? reg_src(t, in->rs1) : -1;
+    if (src1 >= 0 && !(needs_disp(src1) && needs_disp(src2))) {
         /* into a third register: lea rd_host, [rs1_host + rs2_host], with
          * rbp (r13) as the index: as a base it takes a displacement, and
          * AMD runs a lea of three parts a cycle slower than mov and add

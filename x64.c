@@ -856,20 +856,26 @@ void x64_movaps_rr(struct x64_buf *b, int xd, int xs)
     op_rr(b, OP_MOVAPS_VxWx, false, xd, xs);
 }
 
-/* VEX.LIG.66.0F38.W1 (sd) / W0 (ss) op /r: xd = ModRM.reg, xa = vvvv, xb = rm */
-static void vex_fma(struct x64_buf *b, int opc, bool dbl, int xd, int xa, int xb)
+/* A VEX instruction on three xmm registers: xd = ModRM.reg, xa = vvvv,
+ * xb = rm (all the ones here are scalar: L = 0). */
+static void vex_rrr(struct x64_buf *b, int opc, bool w, int xd, int xa, int xb)
 {
-    op_vex(b, opc, dbl, xd, xa, xb);
+    op_vex(b, opc, w, xd, xa, xb);
     put8(b, 0xc0 | (xd & 7) << 3 | (xb & 7));
 }
 
+/* VEX.LIG.66.0F38.W1 (sd) / W0 (ss) op /r */
+static void vex_fma(struct x64_buf *b, int opc, bool dbl, int xd, int xa, int xb)
+{
+    vex_rrr(b, opc, dbl, xd, xa, xb);
+}
+
 /* vaddsd/vsubsd/vmulsd/vdivsd (and the ss forms) xd, xa, xb:
- * xd = xa op xb, AVX's three-operand form of x64_sse_rr (VEX.LIG.F2.0F 58 /r
- * and its kin; vvvv names xa), so xd needs no copy of xa first. */
+ * xd = xa op xb, AVX's three-operand form of x64_sse_rr (VEX.LIG.F2.0F.WIG
+ * 58 /r and its kin), so xd needs no copy of xa first. */
 void x64_vsse_rrr(struct x64_buf *b, enum x64_sse sse, bool dbl, int xd, int xa, int xb)
 {
-    op_vex(b, (dbl ? P_F2 : P_F3) | P_0F | sse, false, xd, xa, xb);
-    put8(b, 0xc0 | (xd & 7) << 3 | (xb & 7));
+    vex_rrr(b, (dbl ? P_F2 : P_F3) | P_0F | sse, false, xd, xa, xb);
 }
 
 /* vfmadd231sd %xmm2,%xmm1,%xmm0    (B9: xmm0 = xmm1*xmm2 + xmm0) */
