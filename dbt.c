@@ -562,7 +562,7 @@ static void usage(FILE *out)
         "  -interp            run the interpreter alone (no translation)\n"
         "  -check             run every block under the JIT and the interpreter and\n"
         "                     stop at the first difference (slow; for debugging)\n"
-        "  -jit-cache SIZE    size of the translated code cache, 64K to 1G (default 64M)\n"
+        "  -jit-cache SIZE    size of the translated code cache, 64K to 1G (default 256M)\n"
         "  -no-traces         translate blocks only (no superblock traces)\n"
         "  -trace-threshold N runs of a loop head before its trace is recorded\n"
         "                     (default %d)\n"

@@ -58,18 +58,18 @@ if grep -Eq '^[0-9a-f]+ [0-9a-f]+ guest trace 0x8000002[0-9a-f] hot_loop(\+0x[0-
     ok "the loop's trace is named as one (guest trace PC symbol)"
 else nok "no trace in the map"; grep -v ' guest 0x' "$tmp/map" | sed 's/^/# /' | head; fi
 
-# Every block lies inside the cache: after the trampolines, within 64 MiB.
+# Every block lies inside the cache: after the trampolines, within 256 MiB (the default size).
 inside=yes; first=yes
 while read -r start size name rest; do
     if [ $first = yes ]; then
         first=no; base=$((0x$start)); [ "$name" = "dbt:" ] || inside=no; continue
     fi
     a=$((0x$start)); s=$((0x$size))
-    if [ $s -le 0 ] || [ $a -lt $base ] || [ $((a + s)) -gt $((base + 64 * 1048576)) ]; then
+    if [ $s -le 0 ] || [ $a -lt $base ] || [ $((a + s)) -gt $((base + 256 * 1048576)) ]; then
         inside=no; echo "# outside: $start $size $name $rest"
     fi
 done <"$tmp/map"
-if [ $inside = yes ]; then ok "trampolines first, then every block inside the 64 MiB cache, sizes > 0"
+if [ $inside = yes ]; then ok "trampolines first, then every block inside the 256 MiB cache, sizes > 0"
 else nok "an entry outside the cache"; head -3 "$tmp/map" | sed 's/^/# /'; fi
 
 # A flush reuses addresses: a later line for the same start address.
