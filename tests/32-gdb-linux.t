@@ -91,7 +91,10 @@ def check_session(out, syms):
     ok(re.search(r"0x8:\s+Cannot access memory at address 0x8", out),
        "an unmapped virtual address is an error", out)
     w = re.search(r"Hardware watchpoint 2: .*\n\nOld value = (\d+)\nNew value = (\d+)\n", out)
-    ok(w and int(w.group(2)) == int(w.group(1)) + 1, "watch jiffies_64: the tick moves it by one", out)
+    # by one, or by a few when the host was busy: a late tick adds the
+    # ticks it missed (tick_do_update_jiffies64)
+    ok(w and 1 <= int(w.group(2)) - int(w.group(1)) <= 100,
+       "watch jiffies_64: the tick moves it on", out)
     ok(re.search(r"^ffffffff80000000 00000000802000\d\d [0-9a-f]{16} r.x", out, re.M) or
        re.search(r"^ffffffff8[0-9a-f]{7} 0000000080[0-9a-f]{6} [0-9a-f]{16} r[w-]x", out, re.M),
        "monitor info mem: the kernel image mapping, executable", out[-3000:])
