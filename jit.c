@@ -795,17 +795,6 @@ static bool host_has_fma(void)
     return host_has_avx() && __builtin_cpu_supports("fma");
 }
 
-/* Zeroed memory that costs nothing until it is written: the block records
- * are sized for a full cache (up to a million of them, 100+ MiB), and most
- * runs fill a fraction.  calloc would do the same in glibc, but under
- * AddressSanitizer it touches all of it (0.6 s more at every start). */
-static void *lazy_zeroed(size_t n, size_t each)
-{
-    void *p = mmap(NULL, n * each, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
-}
-
 void jit_create(struct machine *m, uint64_t size)
 {
     struct jit *j = calloc(1, sizeof *j);
@@ -816,7 +805,7 @@ void jit_create(struct machine *m, uint64_t size)
     cache_map(j);
     /* blocks average 400+ bytes of code; past a million records, flush */
     j->max_blocks = j->size / 128 < (1u << 20) ? j->size / 128 : (1u << 20);
-    j->blocks = lazy_zeroed(j->max_blocks, sizeof *j->blocks);
+    j->blocks = calloc(j->max_blocks, sizeof *j->blocks);
     j->hash = calloc((size_t)1 << HASH_BITS, sizeof *j->hash);
     j->page_blocks = calloc(m->ram_size >> 12, sizeof *j->page_blocks);
     j->page_extra = calloc(m->ram_size >> 12, sizeof *j->page_extra);
