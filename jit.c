@@ -245,7 +245,7 @@ void jit_flush(struct jit *j)
 {
     struct machine *m = j->m;
     for (size_t i = 0; i < j->nblocks; i++) {
-        struct jit_block *blk = &j->blocks[i];
+        struct jit_block *blk = jit_block_at(j, i);
         if (blk->valid)
             mmu_unwatch_page(m, blk->pa, WATCH_CODE);
         if (blk->trace) {
@@ -386,6 +386,20 @@ static void chain_to_existing(struct jit *j, struct jit_block *blk)
     }
 }
 
+/* The record for block j->nblocks.  Sized for a full cache the records
+ * would be up to a million (320 MiB), most runs fill a small part, and
+ * calloc'd in one piece they cost every AddressSanitizer start 0.5 s.  So
+ * they come in chunks, each allocated when the first of it is needed and
+ * kept across flushes; a record never moves (hash and page lists point
+ * at it). */
+static struct jit_block *next_block_record(struct jit *j)
+{
+    struct jit_block **chunk = &j->block_chunks[j->nblocks / BLOCK_CHUNK];
+    if (!*chunk && !(*chunk = calloc(BLOCK_CHUNK, sizeof **chunk)))
+        die_jit("out of memory");
+    return jit_block_at(j, j->nblocks);
+}
+
 struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32_t flags,
                                 bool (*emit)(struct jit *, struct jit_block *,
                                              struct x64_buf *, void *),
@@ -396,7 +410,7 @@ struct jit_block *jit_new_block(struct jit *j, uint64_t pa, uint64_t vpc, uint32
             jit_flush(j);
             continue;
         }
-        struct jit_block *blk = &j->blocks[j->nblocks];
+        struct jit_block *blk = next_block_record(j);
         memset(blk, 0, sizeof *blk);
         blk->pa = pa;
         blk->flags = flags;
@@ -805,14 +819,14 @@ void jit_create(struct machine *m, uint64_t size)
     cache_map(j);
     /* blocks average 400+ bytes of code; past a million records, flush */
     j->max_blocks = j->size / 128 < (1u << 20) ? j->size / 128 : (1u << 20);
-    j->blocks = calloc(j->max_blocks, sizeof *j->blocks);
+    j->block_chunks = calloc(j->max_blocks / BLOCK_CHUNK + 1, sizeof *j->block_chunks);
     j->hash = calloc((size_t)1 << HASH_BITS, sizeof *j->hash);
     j->page_blocks = calloc(m->ram_size >> 12, sizeof *j->page_blocks);
     j->page_extra = calloc(m->ram_size >> 12, sizeof *j->page_extra);
     j->scratch_size = SCRATCH_SIZE;
     j->scratch = malloc(j->scratch_size);
     j->cold_scratch = malloc(j->scratch_size);
-    if (!j->blocks || !j->hash || !j->page_blocks || !j->page_extra || !j->scratch ||
+    if (!j->block_chunks || !j->hash || !j->page_blocks || !j->page_extra || !j->scratch ||
         !j->cold_scratch)
         die_jit("out of memory");
     j->have_fma = host_has_fma() && !getenv("DBT_NO_FMA");

@@ -486,7 +486,7 @@ static int top_traces(struct jit *j, struct jit_block *top[TOP])
 {
     int n = 0;
     for (size_t i = 0; i < j->nblocks; i++) {
-        struct jit_block *blk = &j->blocks[i];
+        struct jit_block *blk = jit_block_at(j, i);
         if (!blk->trace || !blk->trace->stats.insns)
             continue;
         uint64_t insns = blk->trace->stats.insns;
@@ -535,9 +535,11 @@ void trace_print_stats(struct jit *j, FILE *out)
         return;
     }
     struct trace_stats all = *j->tstats, *ts = &all;
-    for (size_t i = 0; i < j->nblocks; i++)
-        if (j->blocks[i].trace)
-            stats_add(ts, &j->blocks[i].trace->stats);
+    for (size_t i = 0; i < j->nblocks; i++) {
+        const struct trace_info *ti = jit_block_at(j, i)->trace;
+        if (ti)
+            stats_add(ts, &ti->stats);
+    }
 #define X(name, text) fprintf(out, "dbt: trace: ended %-36s %llu\n", text, (unsigned long long)s->ends[END_##name]);
     TRACE_ENDS(X)
 #undef X

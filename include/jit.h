@@ -192,7 +192,8 @@ struct jit {
     bool no_chain;             /* -check, -d in_asm/exec: every exit to C */
     size_t stubs_end;          /* the trampolines end here; blocks follow */
 
-    struct jit_block *blocks;  /* block records, bump-allocated */
+    struct jit_block **block_chunks; /* block records, bump-allocated in chunks of
+                                        BLOCK_CHUNK, each calloc'd when first needed */
     size_t nblocks, max_blocks;
     struct jit_block **hash;   /* (pa, flags) -> blocks */
     struct jit_block **page_blocks; /* per RAM page: its blocks */
@@ -222,6 +223,13 @@ struct jit {
                                   see -check catch it */
     struct jit_stats stats;
 };
+
+/* Block record i of the cache (i < j->nblocks). */
+#define BLOCK_CHUNK 4096
+static inline struct jit_block *jit_block_at(const struct jit *j, size_t i)
+{
+    return &j->block_chunks[i / BLOCK_CHUNK][i % BLOCK_CHUNK];
+}
 
 /* Create the code cache of `size` bytes and the per-hart state; exits with
  * a message when the host refuses executable memory. */
