@@ -53,29 +53,61 @@ static void die_jit(const char *what)
 
 /* -- The cache's memory ------------------------------------------------------- */
 
-static void cache_map(struct jit *j)
+/* Two views of the same pages, one writable and one executable, so that
+ * code is never writable where it runs and writes need no mprotect.
+ * Pages of shared anonymous memory, mapped a second time by mremap
+ * (old size 0), are what -perfmap uses: perf reads perf-PID.map only
+ * for anonymous memory, and a memfd is a (deleted) file to it, where
+ * /dev/zero (what shared anonymous memory is to it) counts as anonymous. */
+static bool map_twice_anonymous(struct jit *j)
 {
-    /* DBT_JIT_MPROTECT=1 takes the fallback, so tests can run it.  So does
-     * -perfmap: perf reads perf-PID.map only for anonymous memory, and a
-     * memfd mapping is a (deleted) file to it. */
-    bool anonymous = getenv("DBT_JIT_MPROTECT") || j->m->perfmap;
-    int fd = anonymous ? -1 : memfd_create("dbt-jit", MFD_CLOEXEC);
-    if (fd >= 0 && ftruncate(fd, (off_t)j->size) == 0) {
+    void *rw = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (rw == MAP_FAILED)
+        return false;
+    void *rx = mremap(rw, 0, j->size, MREMAP_MAYMOVE);
+    if (rx != MAP_FAILED && mprotect(rx, j->size, PROT_READ | PROT_EXEC) == 0) {
+        j->rw = rw;
+        j->exec_delta = (intptr_t)rx - (intptr_t)rw;
+        return true;
+    }
+    if (rx != MAP_FAILED)
+        munmap(rx, j->size);
+    munmap(rw, j->size);
+    return false;
+}
+
+/* The same with a memfd: the default, where /proc/PID/maps names the
+ * cache (memfd:dbt-jit). */
+static bool map_twice_memfd(struct jit *j)
+{
+    int fd = memfd_create("dbt-jit", MFD_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = false;
+    if (ftruncate(fd, (off_t)j->size) == 0) {
         void *rw = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         void *rx = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-        if (rw != MAP_FAILED && rx != MAP_FAILED) {
-            close(fd);
+        ok = rw != MAP_FAILED && rx != MAP_FAILED;
+        if (ok) {
             j->rw = rw;
             j->exec_delta = (intptr_t)rx - (intptr_t)rw;
-            return;
+        } else {
+            if (rw != MAP_FAILED)
+                munmap(rw, j->size);
+            if (rx != MAP_FAILED)
+                munmap(rx, j->size);
         }
-        if (rw != MAP_FAILED)
-            munmap(rw, j->size);
-        if (rx != MAP_FAILED)
-            munmap(rx, j->size);
     }
-    if (fd >= 0)
-        close(fd);
+    close(fd);
+    return ok;
+}
+
+static void cache_map(struct jit *j)
+{
+    /* DBT_JIT_MPROTECT=1 takes the fallback, so tests can run it. */
+    if (!getenv("DBT_JIT_MPROTECT") &&
+        (j->m->perfmap ? map_twice_anonymous(j) : map_twice_memfd(j)))
+        return;
     /* One mapping, never writable and executable at once. */
     void *p = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)

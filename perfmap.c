@@ -25,8 +25,9 @@
  *
  * perf reads perf maps only for anonymous memory; the memfd the cache is
  * normally mapped from is a (deleted) file to it.  So under -perfmap the
- * cache is one anonymous mapping, W^X by mprotect of the pages each write
- * touches (jit.c cache_map).
+ * cache's two views (writable, executable) map shared anonymous memory
+ * instead, which perf counts as anonymous (/dev/zero in /proc/PID/maps;
+ * jit.c cache_map).  The code runs as fast as without -perfmap.
  *
  * The file is created with O_EXCL | O_NOFOLLOW: /tmp is shared, and a
  * symlink planted there must not make dbt write somewhere else.  A stale
