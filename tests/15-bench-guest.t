@@ -5,7 +5,8 @@
 # can differ from the ratio of the fastest times: one lucky run of one
 # engine must not decide the table; each such ratio comes with a 95%
 # interval for that median, from the order of the rounds' ratios; --base
-# adds another build of dbt as an engine.  Under a second.
+# adds another build of dbt as an engine; the rounds that boot fresh guests
+# take turns at which engine goes first.  Under a second.
 cd "$(dirname "$0")/.." || exit 1
 exec python3 - <<'PY'
 import sys
@@ -14,7 +15,7 @@ from scripttest import check, load_script  # noqa: E402
 
 g = load_script("bench_guest", "bench/guest")
 
-print("1..16")
+print("1..18")
 
 o = g.parse(["--interleave", "--repeat", "3", "--engines", "dbt,notraces", "--only", "fib"])
 check(o["interleave"] and o["repeat"] == 3 and o["engines"] == ["dbt", "notraces"]
@@ -25,6 +26,12 @@ check(o["fresh"] == 2 and g.parse(["--interleave"])["fresh"] == 0,
       "--fresh K parses; without it one guest per engine throughout", o)
 
 check(g.rotated(["a", "b", "c"], 4) == ["b", "c", "a"], "round 4 of three engines starts with the second")
+# --fresh: the rounds that boot the guests take turns at going first too
+for n, fresh in ((2, 4), (3, 3)):
+    engines = ["a", "b", "c"][:n]
+    firsts = [g.rotated(engines, r, fresh)[0] for r in range(0, 2 * n * fresh, fresh)]
+    check(all(firsts.count(e) == 2 for e in engines),
+          "--fresh %d, %d engines: each starts as many fresh rounds" % (fresh, n), firsts)
 
 # --base: another build of dbt as the engine base, run with no options.
 o = g.parse(["--interleave", "--engines", "dbt", "--base", sys.executable])
