@@ -27,7 +27,7 @@
  *           happens only here in C, never while generated code is on the
  *           stack, so a flush can never pull code from under a running block.
  *
- * The cache is W^X: a memfd mapped twice, written through one view and
+ * The cache is W^X: shared memory mapped twice, written through one view and
  * executed through the other; where that is refused, one mapping is
  * switched with mprotect around every write.
  */
@@ -54,12 +54,12 @@ static void die_jit(const char *what)
 /* -- The cache's memory ------------------------------------------------------- */
 
 /* Two views of the same pages, one writable and one executable, so that
- * code is never writable where it runs and writes need no mprotect.
- * Pages of shared anonymous memory, mapped a second time by mremap
- * (old size 0), are what -perfmap uses: perf reads perf-PID.map only
- * for anonymous memory, and a memfd is a (deleted) file to it, where
- * /dev/zero (what shared anonymous memory is to it) counts as anonymous. */
-static bool map_twice_anonymous(struct jit *j)
+ * code is never writable where it runs and writes need no mprotect: shared
+ * anonymous memory, mapped a second time by mremap (old size 0).  perf
+ * counts it as anonymous (/dev/zero in /proc/PID/maps), so -perfmap's
+ * perf-PID.map names the code in it; a memfd would be a (deleted) file to
+ * perf, whose map it does not read there. */
+static bool map_twice(struct jit *j)
 {
     void *rw = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (rw == MAP_FAILED)
@@ -76,37 +76,10 @@ static bool map_twice_anonymous(struct jit *j)
     return false;
 }
 
-/* The same with a memfd: the default, where /proc/PID/maps names the
- * cache (memfd:dbt-jit). */
-static bool map_twice_memfd(struct jit *j)
-{
-    int fd = memfd_create("dbt-jit", MFD_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool ok = false;
-    if (ftruncate(fd, (off_t)j->size) == 0) {
-        void *rw = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        void *rx = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-        ok = rw != MAP_FAILED && rx != MAP_FAILED;
-        if (ok) {
-            j->rw = rw;
-            j->exec_delta = (intptr_t)rx - (intptr_t)rw;
-        } else {
-            if (rw != MAP_FAILED)
-                munmap(rw, j->size);
-            if (rx != MAP_FAILED)
-                munmap(rx, j->size);
-        }
-    }
-    close(fd);
-    return ok;
-}
-
 static void cache_map(struct jit *j)
 {
     /* DBT_JIT_MPROTECT=1 takes the fallback, so tests can run it. */
-    if (!getenv("DBT_JIT_MPROTECT") &&
-        (j->m->perfmap ? map_twice_anonymous(j) : map_twice_memfd(j)))
+    if (!getenv("DBT_JIT_MPROTECT") && map_twice(j))
         return;
     /* One mapping, never writable and executable at once. */
     void *p = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -23,11 +23,10 @@
  * code at the same address; a run that must be attributed exactly should
  * use a -jit-cache large enough never to flush (-stats counts flushes).
  *
- * perf reads perf maps only for anonymous memory; the memfd the cache is
- * normally mapped from is a (deleted) file to it.  So under -perfmap the
- * cache's two views (writable, executable) map shared anonymous memory
- * instead, which perf counts as anonymous (/dev/zero in /proc/PID/maps;
- * jit.c cache_map).  The code runs as fast as without -perfmap.
+ * perf reads perf maps only for anonymous memory.  The cache's two views
+ * (writable, executable) map shared anonymous memory, which perf counts as
+ * anonymous (/dev/zero in /proc/PID/maps; jit.c cache_map), so -perfmap
+ * needs no other mapping and the code runs as fast as without it.
  *
  * The file is created with O_EXCL | O_NOFOLLOW: /tmp is shared, and a
  * symlink planted there must not make dbt write somewhere else.  A stale
